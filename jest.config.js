@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    // Type checking is `tsc --noEmit` in `npm test`; jest only transpiles.
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  testTimeout: 30000,
+  maxWorkers: 2,
+};
