@@ -1,0 +1,78 @@
+/**
+ * Composition root: wires the database, the Slack app and our HTTP routes into one Express server.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import type { Config } from "./config";
+import { type Database, openDatabase } from "./db/database";
+import { resolveEncryptionKey } from "./db/encryption-key";
+import { SecretBox } from "./db/secret-box";
+import { registerHealthRoutes } from "./http/health";
+import { Metrics } from "./http/metrics";
+import type { Logger } from "./logger";
+import { createSlackApp, type SlackApp } from "./slack/bolt-app";
+
+export interface ChatbotServer {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  db: Database;
+  slack: SlackApp;
+  metrics: Metrics;
+  /** Stops taking requests, finishes those in flight, disconnects. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<ChatbotServer> {
+  if (config.sns.certUrlPatternOverridden) {
+    logger.warn(
+      { pattern: config.sns.certUrlPattern.source },
+      "SNS_CERT_URL_PATTERN overrides AWS's certificate hosts",
+    );
+  }
+  if (config.webhookUrlPattern) {
+    logger.warn(
+      { pattern: config.webhookUrlPattern.source },
+      "WEBHOOK_URL_PATTERN allows extra webhook hosts",
+    );
+  }
+  const secrets = new SecretBox(resolveEncryptionKey(config, logger));
+  const db = await openDatabase(config.database);
+  const metrics = new Metrics();
+  const expressApp = express();
+  expressApp.disable("x-powered-by");
+  registerHealthRoutes(expressApp, db, metrics);
+  const slack = createSlackApp({ config, logger, prisma: db.prisma, secrets, expressApp });
+
+  const server = http.createServer(expressApp);
+  // SNS gives an endpoint 15 s; Slack 3 s. Nothing should hold a socket much longer.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  if (config.slack.appToken) await slack.bolt.start();
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+  logger.info(
+    { url, database: db.kind, mode: config.slack.appToken ? "socket" : "http" },
+    "aws-chatbot listening",
+  );
+
+  return {
+    url,
+    db,
+    slack,
+    metrics,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (config.slack.appToken) await slack.bolt.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * The only reader of process.env. Parses the environment of CONTRACT.md once into a typed Config and
+ * fails fast with one line naming the variable and the expected form.
+ */
+import { z } from "zod";
+import { ChatbotError, ErrorCode } from "./errors";
+
+export const DEFAULT_SNS_CERT_URL_PATTERN =
+  "^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^?#]+\\.pem$";
+export const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+export const DEFAULT_DATABASE_URL = "file:./data/chatbot.db";
+
+export type DatabaseKind = "sqlite" | "postgres";
+
+export interface SlackConfig {
+  signingSecret?: string;
+  botToken?: string;
+  appToken?: string;
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
+  apiUrl: string;
+  command: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  database: { url: string; kind: DatabaseKind; sqliteFile?: string };
+  /** 32-byte key; absent only on SQLite, where db/ generates one next to the database file. */
+  encryptionKey?: Buffer;
+  slack: SlackConfig;
+  sns: { certUrlPattern: RegExp; certUrlPatternOverridden: boolean };
+  webhookUrlPattern?: RegExp;
+  awsRegion?: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Overrides of AWS endpoints, for loopback fakes (the SDK also honours them on its own). */
+  awsEndpoints: { sns?: string; sts?: string; cloudwatch?: string };
+}
+
+export type Environment = Record<string, string | undefined>;
+
+/** Which parts of the configuration a command needs: the server needs Slack, the CLI may not. */
+export interface LoadConfigOptions {
+  requireSlack?: boolean;
+}
+
+function invalid(variable: string, expected: string): ChatbotError {
+  return new ChatbotError(ErrorCode.ConfigInvalid, `${variable} ${expected}`);
+}
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === "" ? undefined : value.trim();
+
+function parseWith<T>(schema: z.ZodType<T>, variable: string, raw: string | undefined, expected: string): T {
+  const result = schema.safeParse(raw);
+  if (!result.success) throw invalid(variable, expected);
+  return result.data;
+}
+
+function parseRegex(variable: string, raw: string): RegExp {
+  try {
+    return new RegExp(raw);
+  } catch {
+    throw invalid(variable, "must be a valid regular expression");
+  }
+}
+
+function parseHttpUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid(
+      variable,
+      `must be an absolute http(s) URL, e.g. https://chatbot.example.com (got "${raw}")`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw invalid(variable, `must be an http(s) URL (got "${raw}")`);
+  }
+  return raw;
+}
+
+function parseDatabase(raw: string | undefined): Config["database"] {
+  const url = raw ?? DEFAULT_DATABASE_URL;
+  if (/^postgres(ql)?:\/\//.test(url)) return { url, kind: "postgres" };
+  if (url.startsWith("file:")) {
+    const sqliteFile = url.slice("file:".length).replace(/\?.*$/, "");
+    if (sqliteFile === "") throw invalid("DATABASE_URL", "must name a file, e.g. file:./data/chatbot.db");
+    return { url, kind: "sqlite", sqliteFile };
+  }
+  throw invalid(
+    "DATABASE_URL",
+    "must be file:<path> (SQLite) or postgres://user@host:5432/db (PostgreSQL), e.g. file:./data/chatbot.db",
+  );
+}
+
+function parseEncryptionKey(raw: string | undefined, kind: DatabaseKind): Buffer | undefined {
+  if (raw === undefined) {
+    if (kind === "postgres") {
+      throw invalid(
+        "ENCRYPTION_KEY",
+        "is required with PostgreSQL: 32 random bytes in base64 (openssl rand -base64 32)",
+      );
+    }
+    return undefined;
+  }
+  const key = Buffer.from(raw, "base64");
+  if (key.length !== 32 || key.toString("base64").replace(/=+$/, "") !== raw.replace(/=+$/, "")) {
+    throw invalid("ENCRYPTION_KEY", "must be 32 bytes in base64 (openssl rand -base64 32)");
+  }
+  return key;
+}
+
+function parseSlack(env: Environment, requireSlack: boolean): SlackConfig {
+  const signingSecret = nonEmpty(env.SLACK_SIGNING_SECRET);
+  const botToken = nonEmpty(env.SLACK_BOT_TOKEN);
+  const appToken = nonEmpty(env.SLACK_APP_TOKEN);
+  const clientId = nonEmpty(env.SLACK_CLIENT_ID);
+  const clientSecret = nonEmpty(env.SLACK_CLIENT_SECRET);
+  const stateSecret = nonEmpty(env.SLACK_STATE_SECRET);
+  const apiUrl = parseHttpUrl("SLACK_API_URL", nonEmpty(env.SLACK_API_URL) ?? DEFAULT_SLACK_API_URL);
+  const command = nonEmpty(env.SLACK_COMMAND) ?? "/aws";
+  if (!/^\/[a-z0-9_-]{1,31}$/.test(command)) {
+    throw invalid("SLACK_COMMAND", 'must be a slash command of at most 32 characters, e.g. "/aws"');
+  }
+  if (botToken !== undefined && !botToken.startsWith("xoxb-")) {
+    throw invalid("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-");
+  }
+  if (appToken !== undefined && !appToken.startsWith("xapp-")) {
+    throw invalid("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-");
+  }
+  const anyOAuth = clientId ?? clientSecret ?? stateSecret;
+  let oauth: SlackConfig["oauth"];
+  if (anyOAuth !== undefined) {
+    if (clientId === undefined)
+      throw invalid("SLACK_CLIENT_ID", "is required for OAuth (from the app's Basic Information page)");
+    if (clientSecret === undefined) {
+      throw invalid("SLACK_CLIENT_SECRET", "is required for OAuth (from the app's Basic Information page)");
+    }
+    if (stateSecret === undefined) {
+      throw invalid(
+        "SLACK_STATE_SECRET",
+        "is required for OAuth: any long random string (openssl rand -hex 32)",
+      );
+    }
+    oauth = { clientId, clientSecret, stateSecret };
+  }
+  if (appToken !== undefined && botToken === undefined) {
+    throw invalid(
+      "SLACK_BOT_TOKEN",
+      "is required with SLACK_APP_TOKEN: Socket Mode runs for one workspace (xoxb-…)",
+    );
+  }
+  if (requireSlack) {
+    if (appToken === undefined && signingSecret === undefined) {
+      throw invalid("SLACK_SIGNING_SECRET", "is required (from the Slack app's Basic Information page)");
+    }
+    if (botToken === undefined && oauth === undefined) {
+      throw invalid(
+        "SLACK_BOT_TOKEN",
+        "is required (xoxb-…), or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for OAuth",
+      );
+    }
+  }
+  return { signingSecret, botToken, appToken, oauth, apiUrl, command };
+}
+
+/** Parses the environment. Throws ChatbotError(ConfigInvalid) whose message is the one line to print. */
+export function loadConfig(env: Environment = process.env, options: LoadConfigOptions = {}): Config {
+  const port = parseWith(
+    z.coerce.number().int().min(0).max(65535),
+    "PORT",
+    nonEmpty(env.PORT) ?? "3000",
+    "must be a TCP port number 0-65535, e.g. 3000",
+  );
+  const host = nonEmpty(env.HOST) ?? "0.0.0.0";
+  const publicUrlRaw = nonEmpty(env.PUBLIC_URL);
+  const publicUrl =
+    publicUrlRaw === undefined ? undefined : parseHttpUrl("PUBLIC_URL", publicUrlRaw).replace(/\/+$/, "");
+  const database = parseDatabase(nonEmpty(env.DATABASE_URL));
+  const encryptionKey = parseEncryptionKey(nonEmpty(env.ENCRYPTION_KEY), database.kind);
+  const slack = parseSlack(env, options.requireSlack ?? false);
+  const certPatternRaw = nonEmpty(env.SNS_CERT_URL_PATTERN);
+  const webhookPatternRaw = nonEmpty(env.WEBHOOK_URL_PATTERN);
+  const logLevel = parseWith(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    "LOG_LEVEL",
+    nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? "info",
+    "must be one of fatal, error, warn, info, debug, trace, silent",
+  );
+  const endpoint = (variable: string) => {
+    const raw = nonEmpty(env[variable]);
+    return raw === undefined ? undefined : parseHttpUrl(variable, raw);
+  };
+  return {
+    port,
+    host,
+    publicUrl,
+    database,
+    encryptionKey,
+    slack,
+    sns: {
+      certUrlPattern: parseRegex("SNS_CERT_URL_PATTERN", certPatternRaw ?? DEFAULT_SNS_CERT_URL_PATTERN),
+      certUrlPatternOverridden: certPatternRaw !== undefined,
+    },
+    webhookUrlPattern:
+      webhookPatternRaw === undefined ? undefined : parseRegex("WEBHOOK_URL_PATTERN", webhookPatternRaw),
+    awsRegion: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    logLevel,
+    awsEndpoints: {
+      sns: endpoint("AWS_ENDPOINT_URL_SNS"),
+      sts: endpoint("AWS_ENDPOINT_URL_STS"),
+      cloudwatch: endpoint("AWS_ENDPOINT_URL_CLOUDWATCH"),
+    },
+  };
+}

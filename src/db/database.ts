@@ -1,0 +1,55 @@
+/**
+ * The only place that constructs Prisma clients. Both generated clients come from schemas that are
+ * identical but for the provider (test/db/schema-parity.test.ts), so the PostgreSQL client is used
+ * through the SQLite client's type.
+ */
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { Config, DatabaseKind } from "../config";
+import { ChatbotError, ErrorCode } from "../errors";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
+import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
+import { ensureSqliteDirectory } from "./sqlite-file";
+
+export type PrismaClient = SqlitePrismaClient;
+export type { Prisma } from "./generated/sqlite/client";
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly prisma: PrismaClient;
+  /** Resolves when the database answers a trivial query; throws DatabaseUnavailable otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(database: Config["database"]): Promise<Database> {
+  let prisma: PrismaClient;
+  if (database.kind === "sqlite") {
+    const file = database.sqliteFile ?? "";
+    ensureSqliteDirectory(file);
+    prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+    // WAL lets readers run beside the writer; NORMAL is durable across process crashes in WAL mode.
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  } else {
+    const adapter = new PrismaPg({ connectionString: database.url, max: 10, connectionTimeoutMillis: 5_000 });
+    prisma = new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+  }
+  return {
+    kind: database.kind,
+    prisma,
+    async ping() {
+      try {
+        await prisma.$queryRawUnsafe("SELECT 1");
+      } catch (error) {
+        throw new ChatbotError(ErrorCode.DatabaseUnavailable, "the database does not answer", {
+          cause: error,
+        });
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** Entry point of `npm start`: configuration, migrations, server, graceful shutdown. */
+import { startServer } from "./app";
+import { loadConfig } from "./config";
+import { migrateDatabase } from "./db/migrate";
+import { isChatbotError } from "./errors";
+import { createLogger } from "./logger";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, { requireSlack: true });
+  } catch (error) {
+    if (!isChatbotError(error)) throw error;
+    process.stderr.write(`aws-chatbot: ${error.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  try {
+    await migrateDatabase(config.database, logger);
+    const server = await startServer(config, logger);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "shutting down");
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+  } catch (error) {
+    logger.fatal({ err: error }, isChatbotError(error) ? error.message : "start-up failed");
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,119 @@
+/**
+ * Builds the Bolt app: HTTP mode shares our Express app through ExpressReceiver (one server for
+ * Slack, SNS and health routes); Socket Mode (development, SLACK_APP_TOKEN) is single-workspace.
+ */
+import { App, ExpressReceiver } from "@slack/bolt";
+import type { Express } from "express";
+import type { Config } from "../config";
+import type { PrismaClient } from "../db/database";
+import type { SecretBox } from "../db/secret-box";
+import { boltLoggerFrom, type Logger } from "../logger";
+import { welcomeHomeView } from "./blocks/home";
+import { PrismaInstallationStore } from "./installation-store";
+import { register as registerCommands } from "./listeners/commands";
+import { register as registerEvents } from "./listeners/events";
+import { WorkspaceRemoval } from "./workspace-removal";
+
+/** Bot scopes of manifest.yml; the install URL asks for exactly these. */
+export const BOT_SCOPES = [
+  "chat:write",
+  "chat:write.public",
+  "commands",
+  "channels:read",
+  "groups:read",
+  "files:write",
+];
+
+export interface SlackAppDeps {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  secrets: SecretBox;
+  expressApp: Express;
+}
+
+export interface SlackApp {
+  bolt: App;
+  receiver?: ExpressReceiver;
+  installationStore?: PrismaInstallationStore;
+}
+
+export function createSlackApp({ config, logger, prisma, secrets, expressApp }: SlackAppDeps): SlackApp {
+  const boltLogger = boltLoggerFrom(logger);
+  const clientOptions = { slackApiUrl: config.slack.apiUrl };
+  const workspaceRemoval = new WorkspaceRemoval(prisma, logger.child({ component: "workspace-removal" }));
+  let bolt: App;
+  let receiver: ExpressReceiver | undefined;
+  let installationStore: PrismaInstallationStore | undefined;
+
+  if (config.slack.appToken) {
+    bolt = new App({
+      socketMode: true,
+      appToken: config.slack.appToken,
+      token: config.slack.botToken,
+      logger: boltLogger,
+      clientOptions,
+    });
+  } else {
+    const oauth = config.slack.botToken ? undefined : config.slack.oauth;
+    installationStore = oauth ? new PrismaInstallationStore(prisma, secrets) : undefined;
+    receiver = new ExpressReceiver({
+      signingSecret: config.slack.signingSecret ?? "",
+      logger: boltLogger,
+      app: expressApp,
+      ...(oauth && {
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        stateSecret: oauth.stateSecret,
+        scopes: BOT_SCOPES,
+        installationStore,
+        installerOptions: {
+          directInstall: false,
+          stateVerification: true,
+          clientOptions,
+          callbackOptions: {
+            success: (installation, _options, _req, res) => {
+              // The installer lands on a page saying what to do next; App Home says the same.
+              const userId = installation.user.id;
+              const token = installation.bot?.token;
+              if (token) {
+                bolt.client.views
+                  .publish({
+                    token,
+                    user_id: userId,
+                    view: welcomeHomeView({ command: config.slack.command }),
+                  })
+                  .catch((error: unknown) =>
+                    logger.warn({ err: error }, "could not publish App Home after install"),
+                  );
+              }
+              res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+              res.end(installedPage(config.slack.command));
+            },
+          },
+        },
+      }),
+    });
+    bolt = new App({
+      receiver,
+      token: config.slack.botToken,
+      logger: boltLogger,
+      clientOptions,
+    });
+  }
+
+  registerCommands(bolt, { command: config.slack.command });
+  registerEvents(bolt, { command: config.slack.command, workspaceRemoval });
+  bolt.error(async (error) => {
+    logger.error({ err: error }, "unhandled error in a Slack listener");
+  });
+  return { bolt, receiver, installationStore };
+}
+
+function installedPage(command: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>AWS Chatbot installed</title></head>
+<body><h1>AWS Chatbot is installed</h1>
+<p>In any Slack channel, type <code>${command} help</code> to see the commands, then
+<code>${command} subscribe arn:aws:sns:&lt;region&gt;:&lt;account&gt;:&lt;topic&gt;</code> to receive a topic there.</p>
+</body></html>`;
+}
