@@ -12,6 +12,11 @@ import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
 import { createSlackApp, type SlackApp } from "./slack/bolt-app";
+import { registerSnsEndpoint } from "./sns/endpoint";
+import { NotificationIngest } from "./sns/ingest";
+import { SnsApi } from "./sns/sns-api";
+import { SubscriptionService } from "./sns/subscriptions";
+import { SnsMessageVerifier } from "./sns/verify-signature";
 
 export interface ChatbotServer {
   /** Base URL the server listens on, e.g. http://127.0.0.1:3000 */
@@ -19,6 +24,8 @@ export interface ChatbotServer {
   db: Database;
   slack: SlackApp;
   metrics: Metrics;
+  subscriptions: SubscriptionService;
+  ingest: NotificationIngest;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
@@ -42,6 +49,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
   const expressApp = express();
   expressApp.disable("x-powered-by");
   registerHealthRoutes(expressApp, db, metrics);
+  const snsApi = new SnsApi({ logger, endpoint: config.awsEndpoints.sns });
+  const subscriptions = new SubscriptionService(
+    db.prisma,
+    snsApi,
+    logger.child({ component: "subscriptions" }),
+    {
+      publicUrl: config.publicUrl,
+    },
+  );
+  const ingest = new NotificationIngest(db.prisma, logger.child({ component: "ingest" }));
+  const verifier = new SnsMessageVerifier({ logger, certUrlPattern: config.sns.certUrlPattern });
+  registerSnsEndpoint(expressApp, { verifier, ingest, subscriptions, metrics, logger });
   const slack = createSlackApp({ config, logger, prisma: db.prisma, secrets, expressApp });
 
   const server = http.createServer(expressApp);
@@ -66,6 +85,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     db,
     slack,
     metrics,
+    subscriptions,
+    ingest,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -8,11 +8,14 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { Config, DatabaseKind } from "../config";
 import { ChatbotError, ErrorCode } from "../errors";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
+import type { Prisma } from "./generated/sqlite/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { ensureSqliteDirectory } from "./sqlite-file";
 
 export type PrismaClient = SqlitePrismaClient;
-export type { Prisma } from "./generated/sqlite/client";
+export type { Prisma };
+/** A client or an open transaction: what a query function needs. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
 
 export interface Database {
   readonly kind: DatabaseKind;

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The operator CLI (`npx chatbot <command>`); the commands live in src/cli/.
+const path = require("node:path");
+const { buildIfNeeded } = require("./build-if-needed");
+
+buildIfNeeded();
+const { runCli } = require(path.join(__dirname, "..", "dist", "cli", "index.js"));
+runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`chatbot: ${error && error.message ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,31 @@
+/** `npx chatbot <command>`: the operator CLI. Each command reads the same environment as the server. */
+import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from "./io";
+import { runMigrate } from "./migrate";
+import { runRender } from "./render";
+
+const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
+  render: {
+    run: runRender,
+    usage: "render FILE|-            print what an SNS message would post, without posting",
+  },
+  migrate: { run: runMigrate, usage: "migrate                  apply pending database migrations" },
+};
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((command) => `  chatbot ${command.usage}`);
+  return `usage:\n${lines.join("\n")}\n`;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.stdout.write(usage());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`chatbot: unknown command "${name}"\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  return command.run(args, io);
+}

@@ -1,0 +1,86 @@
+/**
+ * Queries on channel configurations and the topics they want: one query per function, no Slack
+ * or HTTP knowledge. The slash command, App Home and CLI build on these.
+ */
+import { randomUUID } from "node:crypto";
+import type { DbClient, PrismaClient } from "../db/database";
+
+export type ConfigurationKind = "slack" | "webhook";
+export type ConfigurationState = "active" | "awaiting_invite" | "disabled";
+
+export interface NewSlackConfiguration {
+  teamId: string;
+  channelId: string;
+  channelName?: string;
+  name: string;
+  iamRoleArn?: string;
+  state?: ConfigurationState;
+  createdBy?: string;
+}
+
+export async function createSlackConfiguration(prisma: PrismaClient, input: NewSlackConfiguration) {
+  return prisma.channelConfiguration.create({
+    data: {
+      id: randomUUID(),
+      kind: "slack",
+      name: input.name,
+      teamId: input.teamId,
+      channelId: input.channelId,
+      channelName: input.channelName ?? null,
+      iamRoleArn: input.iamRoleArn ?? null,
+      state: input.state ?? "active",
+      createdBy: input.createdBy ?? null,
+    },
+  });
+}
+
+/** Records that a configuration wants a topic; creates the topic's subscription row (pending) if new. */
+export async function addTopicToConfiguration(
+  prisma: PrismaClient,
+  configurationId: string,
+  topic: { topicArn: string; region: string },
+): Promise<void> {
+  await prisma.$transaction([
+    prisma.topicSubscription.upsert({
+      where: { topicArn: topic.topicArn },
+      create: { topicArn: topic.topicArn, region: topic.region },
+      update: {},
+    }),
+    prisma.configurationTopic.upsert({
+      where: { configurationId_topicArn: { configurationId, topicArn: topic.topicArn } },
+      create: { configurationId, topicArn: topic.topicArn },
+      update: {},
+    }),
+  ]);
+}
+
+export async function removeTopicFromConfiguration(
+  prisma: PrismaClient,
+  configurationId: string,
+  topicArn: string,
+): Promise<void> {
+  await prisma.configurationTopic.deleteMany({ where: { configurationId, topicArn } });
+}
+
+export async function countConfigurationsWantingTopic(prisma: DbClient, topicArn: string): Promise<number> {
+  return prisma.configurationTopic.count({ where: { topicArn } });
+}
+
+export interface DeliveryTarget {
+  configurationId: string;
+  topicArn: string;
+  state: ConfigurationState;
+}
+
+/** Every configuration that wants any of these topics, with its state, for the ingest path. */
+export async function findTargetsForTopics(prisma: DbClient, topicArns: string[]): Promise<DeliveryTarget[]> {
+  const rows = await prisma.configurationTopic.findMany({
+    where: { topicArn: { in: topicArns } },
+    select: { configurationId: true, topicArn: true, configuration: { select: { state: true } } },
+  });
+  return rows.map((row) => ({
+    configurationId: row.configurationId,
+    topicArn: row.topicArn,
+    state: row.configuration.state as ConfigurationState,
+  }));
+}

@@ -1,0 +1,146 @@
+/**
+ * POST /sns/events, the Amazon SNS HTTP(S) endpoint. Thin: read the raw body, refuse raw delivery,
+ * parse, verify, hand over to the subscription service or the ingest, and map the outcome onto the
+ * status codes of CONTRACT.md. SNS treats every 4xx as delivered (PROTOCOLS.md §1.4), so 4xx is only
+ * for messages that must never be retried; anything that might succeed later answers 503.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import { ChatbotError, ErrorCode, isChatbotError } from "../errors";
+import type { Metrics } from "../http/metrics";
+import type { Logger } from "../logger";
+import { isRawDeliveryBody, parseSnsEnvelope, type SnsEnvelope } from "./envelope";
+import type { NotificationIngest } from "./ingest";
+import { SnsApiError } from "./sns-api-errors";
+import { SNS_ENDPOINT_PATH, type SubscriptionService } from "./subscriptions";
+import type { SnsMessageVerifier } from "./verify-signature";
+
+/** SNS's limit for HTTP endpoints (PROTOCOLS.md §1.5). */
+export const MAX_SNS_BODY_BYTES = 256 * 1024;
+
+export interface SnsEndpointDeps {
+  verifier: Pick<SnsMessageVerifier, "verify">;
+  ingest: Pick<NotificationIngest, "ingest">;
+  subscriptions: Pick<SubscriptionService, "handleConfirmation" | "handleUnsubscribeConfirmation">;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+interface Answer {
+  status: number;
+  error?: string;
+  reason: string;
+}
+
+const RAW_DELIVERY_REASON =
+  "raw message delivery must be disabled on the SNS subscription: a raw message carries no signature to verify";
+
+export function registerSnsEndpoint(app: Express, deps: SnsEndpointDeps): void {
+  const logger = deps.logger.child({ component: "sns-endpoint" });
+  const readBody = express.text({ type: () => true, limit: MAX_SNS_BODY_BYTES, defaultCharset: "utf-8" });
+
+  const count = (answer: Answer, type = "unknown") =>
+    deps.metrics.increment("chatbot_sns_requests_total", "SNS requests by message type and status", {
+      type,
+      status: String(answer.status),
+    });
+  const send = (res: Response, answer: Answer, type?: string) => {
+    count(answer, type);
+    res.status(answer.status).json({ ok: answer.status === 200, error: answer.error, reason: answer.reason });
+  };
+
+  app.post(SNS_ENDPOINT_PATH, readBody, async (req: Request, res: Response) => {
+    const body = typeof req.body === "string" ? req.body : "";
+    if (isRawDeliveryBody(req.headers, body)) {
+      logger.warn({ topicArn: req.header("x-amz-sns-topic-arn") }, "refused a raw-delivery SNS message");
+      send(res, { status: 415, error: ErrorCode.SnsRawDelivery, reason: RAW_DELIVERY_REASON });
+      return;
+    }
+    let envelope: SnsEnvelope;
+    try {
+      envelope = parseSnsEnvelope(body);
+    } catch (error) {
+      send(res, answerFor(error, logger));
+      return;
+    }
+    try {
+      await deps.verifier.verify(envelope);
+      send(res, await handle(envelope, deps), envelope.Type);
+    } catch (error) {
+      send(res, answerFor(error, logger, envelope), envelope.Type);
+    }
+  });
+
+  // body-parser's errors (too large, bad encoding) for this route only.
+  app.use(SNS_ENDPOINT_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status === 413) {
+      send(res, {
+        status: 413,
+        error: ErrorCode.SnsBodyTooLarge,
+        reason: `body is over SNS's ${MAX_SNS_BODY_BYTES} bytes`,
+      });
+    } else if (status === 415 || status === 400) {
+      send(res, { status, error: ErrorCode.SnsBodyMalformed, reason: (error as Error).message });
+    } else {
+      next(error);
+    }
+  });
+}
+
+async function handle(envelope: SnsEnvelope, deps: SnsEndpointDeps): Promise<Answer> {
+  switch (envelope.Type) {
+    case "Notification": {
+      const result = await deps.ingest.ingest({
+        snsMessageId: envelope.MessageId,
+        topicArn: envelope.TopicArn,
+        subject: envelope.Subject,
+        message: envelope.Message,
+        snsTimestamp: envelope.Timestamp,
+      });
+      if (result.outcome === "unwanted") {
+        throw new ChatbotError(ErrorCode.SnsTopicNotWanted, "no configuration wants this topic");
+      }
+      return { status: 200, reason: result.outcome };
+    }
+    case "SubscriptionConfirmation":
+      await deps.subscriptions.handleConfirmation(envelope);
+      return { status: 200, reason: "confirmation handled" };
+    case "UnsubscribeConfirmation":
+      await deps.subscriptions.handleUnsubscribeConfirmation(envelope);
+      return { status: 200, reason: "unsubscribe recorded" };
+  }
+}
+
+function answerFor(error: unknown, logger: Logger, envelope?: SnsEnvelope): Answer {
+  if (error instanceof SnsApiError) {
+    return { status: 503, error: error.code, reason: "AWS could not be reached to confirm; retry later" };
+  }
+  if (isChatbotError(error)) {
+    switch (error.code) {
+      case ErrorCode.SnsBodyMalformed:
+        return { status: 400, error: error.code, reason: error.message };
+      case ErrorCode.SnsSignatureInvalid:
+      case ErrorCode.SnsCertificateUrlRejected:
+        return { status: 403, error: error.code, reason: "signature verification failed" };
+      case ErrorCode.SnsTopicNotWanted:
+        logger.info(
+          { topicArn: envelope?.TopicArn, type: envelope?.Type },
+          "SNS message for a topic nobody wants",
+        );
+        return { status: 403, error: error.code, reason: "no configuration wants this topic" };
+      case ErrorCode.SnsCertificateFetchFailed:
+        // The URL passed the SNS-host check; the download failing is AWS's or the network's moment.
+        return {
+          status: 503,
+          error: error.code,
+          reason: "the signing certificate could not be fetched; retry later",
+        };
+    }
+  }
+  logger.error({ err: error, messageId: envelope?.MessageId }, "storing an SNS message failed");
+  return {
+    status: 503,
+    error: ErrorCode.DatabaseUnavailable,
+    reason: "the message could not be stored; retry later",
+  };
+}

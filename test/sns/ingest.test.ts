@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import {
+  addTopicToConfiguration,
+  type ConfigurationState,
+  createSlackConfiguration,
+} from "../../src/configurations/configuration-store";
+import { type Database, openDatabase } from "../../src/db/database";
+import { migrateDatabase } from "../../src/db/migrate";
+import { createLogger } from "../../src/logger";
+import { type IncomingNotification, NotificationIngest } from "../../src/sns/ingest";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+
+const logger = createLogger({ level: "silent" });
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-alarms";
+const OTHER_TOPIC = "arn:aws:sns:eu-west-1:123456789012:nobody-wants-this";
+
+function notification(topicArn = TOPIC, snsMessageId = randomUUID()): IncomingNotification {
+  return {
+    snsMessageId,
+    topicArn,
+    subject: "ALARM",
+    message: '{"AlarmName":"x"}',
+    snsTimestamp: new Date().toISOString(),
+  };
+}
+
+describeEachDatabase("NotificationIngest", (kind) => {
+  let testDb: TestDatabase;
+  let db: Database;
+
+  async function channelWanting(topicArn: string, state: ConfigurationState = "active") {
+    const configuration = await createSlackConfiguration(db.prisma, {
+      teamId: "T0INGEST",
+      channelId: `C${randomUUID().slice(0, 8).toUpperCase()}`,
+      name: `channel-${randomUUID()}`,
+      state,
+    });
+    await addTopicToConfiguration(db.prisma, configuration.id, { topicArn, region: topicArn.split(":")[3] });
+    return configuration;
+  }
+
+  beforeEach(async () => {
+    testDb = await createTestDatabase(kind);
+    await migrateDatabase(testDb.database, logger);
+    db = await openDatabase(testDb.database);
+  });
+  afterEach(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  it("stores the message and one delivery per configuration in one go, and wakes the worker", async () => {
+    const active = await channelWanting(TOPIC);
+    const waiting = await channelWanting(TOPIC, "awaiting_invite");
+    await channelWanting(TOPIC, "disabled");
+    const woken: number[] = [];
+    const ingest = new NotificationIngest(db.prisma, logger, { onDeliveriesStored: (n) => woken.push(n) });
+
+    const result = await ingest.ingest(notification());
+    expect(result).toEqual({ outcome: "stored", deliveries: 2 });
+    expect(woken).toEqual([2]);
+    const deliveries = await db.prisma.delivery.findMany({ select: { configurationId: true, status: true } });
+    expect(deliveries.sort((a, b) => a.status.localeCompare(b.status))).toEqual([
+      { configurationId: waiting.id, status: "held" },
+      { configurationId: active.id, status: "pending" },
+    ]);
+  });
+
+  it("recognises a redelivered MessageId, also within one batch, and stores it once", async () => {
+    await channelWanting(TOPIC);
+    const ingest = new NotificationIngest(db.prisma, logger);
+    const first = notification();
+    const results = await Promise.all([ingest.ingest(first), ingest.ingest({ ...first })]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["duplicate", "stored"]);
+    expect((await ingest.ingest({ ...first })).outcome).toBe("duplicate");
+    expect(await db.prisma.message.count()).toBe(1);
+    expect(await db.prisma.delivery.count()).toBe(1);
+  });
+
+  it("stores nothing for a topic nobody wants", async () => {
+    await channelWanting(TOPIC);
+    const ingest = new NotificationIngest(db.prisma, logger);
+    expect(await ingest.ingest(notification(OTHER_TOPIC))).toEqual({ outcome: "unwanted", deliveries: 0 });
+    expect(await db.prisma.message.count()).toBe(0);
+  });
+
+  it("group-commits concurrent notifications: every one stored, in few transactions", async () => {
+    await channelWanting(TOPIC);
+    await channelWanting(TOPIC);
+    const ingest = new NotificationIngest(db.prisma, logger, { maxBatch: 100 });
+    const transaction = jest.spyOn(db.prisma, "$transaction");
+    const results = await Promise.all(Array.from({ length: 300 }, () => ingest.ingest(notification())));
+    expect(results.every((r) => r.outcome === "stored" && r.deliveries === 2)).toBe(true);
+    expect(await db.prisma.message.count()).toBe(300);
+    expect(await db.prisma.delivery.count()).toBe(600);
+    expect(transaction.mock.calls.length).toBeLessThanOrEqual(3);
+  });
+
+  it("rejects every waiting caller when the database fails, leaving nothing half-written", async () => {
+    await channelWanting(TOPIC);
+    const ingest = new NotificationIngest(db.prisma, logger);
+    const failing = jest
+      .spyOn(db.prisma, "$transaction")
+      .mockImplementationOnce(() => Promise.reject(new Error("disk I/O error")));
+    const outcomes = await Promise.allSettled([ingest.ingest(notification()), ingest.ingest(notification())]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    failing.mockRestore();
+    expect(await db.prisma.message.count()).toBe(0);
+    // The next request goes through once the database is back.
+    expect((await ingest.ingest(notification())).outcome).toBe("stored");
+  });
+});
