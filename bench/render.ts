@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { renderNotification, type SnsNotificationEnvelope } from "../src/notifications";
+
+/**
+ * Rendering throughput: classify + format + Slack + Chime over the whole SNS fixture corpus
+ * (shared and own), repeated for about three seconds on one core. Target ≥ 20,000 renders/s.
+ */
+
+export interface BenchResult {
+  name: string;
+  rendersPerSecond: number;
+  iterations: number;
+}
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+const FIXTURE_DIRS = [
+  path.resolve(REPO_ROOT, "..", "shared", "fixtures", "sns"),
+  path.resolve(REPO_ROOT, "test", "fixtures", "sns"),
+];
+
+function loadEnvelopes(): SnsNotificationEnvelope[] {
+  return FIXTURE_DIRS.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((file) => file.endsWith(".json"))
+      .sort()
+      .map(
+        (file) =>
+          (JSON.parse(readFileSync(path.join(dir, file), "utf8")) as { envelope: SnsNotificationEnvelope })
+            .envelope,
+      ),
+  );
+}
+
+export async function benchRender(durationMs = 3000): Promise<BenchResult> {
+  const envelopes = loadEnvelopes();
+  // Warm up so the JIT has compiled the hot paths before timing.
+  for (let i = 0; i < 20; i++) for (const envelope of envelopes) renderNotification(envelope);
+  let iterations = 0;
+  let sink = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(durationMs) * 1_000_000n;
+  let now = start;
+  while (now < deadline) {
+    for (const envelope of envelopes) sink += renderNotification(envelope).webhook.Content.length;
+    iterations += envelopes.length;
+    now = process.hrtime.bigint();
+  }
+  const seconds = Number(now - start) / 1e9;
+  if (sink === 0) throw new Error("renderer produced nothing");
+  return {
+    name: `render: classify + Slack + Chime over ${envelopes.length} SNS fixtures`,
+    rendersPerSecond: Math.round(iterations / seconds),
+    iterations,
+  };
+}
+
+if (require.main === module) {
+  benchRender().then(
+    (result) => {
+      process.stdout.write(
+        `${result.name}: ${result.rendersPerSecond.toLocaleString("en-US")} renders/s (${result.iterations} renders)\n`,
+      );
+    },
+    (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

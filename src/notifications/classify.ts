@@ -1,0 +1,198 @@
+import { isObject, type JsonObject, obj, parseJson, str, strings } from "./json";
+import type { SnsNotificationEnvelope } from "./types";
+
+/**
+ * Decides what an SNS message is, from its shape alone, and hands the parsed payload on so no
+ * formatter parses it again. Unknown input is a category of its own, never an error.
+ */
+
+export type AlarmKind = "metric" | "metric-math" | "anomaly-detection" | "composite";
+
+/** An EventBridge event; CodeStar Notifications' processed format is mapped onto the same shape. */
+export interface EventBridgeEvent {
+  id?: string;
+  detailType: string;
+  source: string;
+  account?: string;
+  region?: string;
+  time?: string;
+  resources: string[];
+  detail: JsonObject;
+  /** CodeStar Notifications only: `failedActions`, `failedStage`, … */
+  additionalAttributes?: JsonObject;
+  notificationRuleArn?: string;
+}
+
+export type KnownFormat =
+  | "autoscaling-sns"
+  | "rds-sns"
+  | "cost-anomaly-sns"
+  | "budgets-text"
+  | "cloudformation-text"
+  | "elasticbeanstalk-text"
+  | "backup-text";
+
+export type Classification =
+  | { category: "cloudwatch-alarm"; alarmKind: AlarmKind; alarm: JsonObject }
+  | {
+      category: "eventbridge-event";
+      via: "eventbridge" | "codestar-notifications";
+      event: EventBridgeEvent;
+    }
+  | { category: "custom-notification"; payload: JsonObject }
+  | { category: "known-format"; format: KnownFormat; payload: JsonObject | undefined; text: string }
+  | { category: "plain-text"; text: string }
+  | { category: "empty-message" }
+  | { category: "unknown-json"; value: unknown };
+
+export type Category = Classification["category"];
+
+export function classify(envelope: SnsNotificationEnvelope): Classification {
+  const message = typeof envelope.Message === "string" ? envelope.Message : "";
+  if (message.trim() === "") return { category: "empty-message" };
+  const parsed = parseJson(message);
+  if (parsed === undefined) return classifyText(message, envelope);
+  const unwrapped = unwrapMessageStructure(parsed);
+  if (typeof unwrapped === "string") return classifyText(unwrapped, envelope);
+  return classifyJson(unwrapped, message);
+}
+
+function classifyJson(value: unknown, text: string): Classification {
+  if (!isObject(value)) return { category: "unknown-json", value };
+  const alarmKind = cloudWatchAlarmKind(value);
+  if (alarmKind !== undefined) return { category: "cloudwatch-alarm", alarmKind, alarm: value };
+  if (value.source === "custom" && ("content" in value || "version" in value)) {
+    return { category: "custom-notification", payload: value };
+  }
+  const event = eventBridgeEvent(value);
+  if (event !== undefined) return { category: "eventbridge-event", via: "eventbridge", event };
+  const codestar = codeStarEvent(value);
+  if (codestar !== undefined)
+    return { category: "eventbridge-event", via: "codestar-notifications", event: codestar };
+  const format = knownJsonFormat(value);
+  if (format !== undefined) return { category: "known-format", format, payload: value, text };
+  return { category: "unknown-json", value };
+}
+
+function cloudWatchAlarmKind(value: JsonObject): AlarmKind | undefined {
+  if (str(value, "AlarmName") === undefined) return undefined;
+  if (str(value, "NewStateValue") === undefined && str(value, "AlarmArn") === undefined) return undefined;
+  const trigger = obj(value, "Trigger");
+  if (trigger === undefined) {
+    return "AlarmRule" in value || "TriggeringChildren" in value ? "composite" : "metric";
+  }
+  const metrics = trigger.Metrics;
+  if (str(trigger, "ThresholdMetricId") !== undefined) return "anomaly-detection";
+  if (Array.isArray(metrics) && metrics.length > 0) {
+    const band = metrics.some((m) => /ANOMALY_DETECTION_BAND/i.test(str(m, "Expression") ?? ""));
+    return band ? "anomaly-detection" : "metric-math";
+  }
+  return "metric";
+}
+
+function eventBridgeEvent(value: JsonObject): EventBridgeEvent | undefined {
+  const detailType = str(value, "detail-type");
+  const source = str(value, "source");
+  if (detailType === undefined || source === undefined) return undefined;
+  return {
+    id: str(value, "id"),
+    detailType,
+    source,
+    account: str(value, "account"),
+    region: str(value, "region"),
+    time: str(value, "time"),
+    resources: strings(value, "resources"),
+    detail: obj(value, "detail") ?? {},
+  };
+}
+
+/** CodeStar Notifications' "processed" format: `detailType`, `notificationRuleArn`, `additionalAttributes`. */
+function codeStarEvent(value: JsonObject): EventBridgeEvent | undefined {
+  const detailType = str(value, "detailType");
+  const source = str(value, "source");
+  if (detailType === undefined || source === undefined) return undefined;
+  return {
+    id: str(value, "id"),
+    detailType,
+    source,
+    account: str(value, "account"),
+    region: str(value, "region"),
+    time: str(value, "time"),
+    resources: strings(value, "resources"),
+    detail: obj(value, "detail") ?? {},
+    additionalAttributes: obj(value, "additionalAttributes"),
+    notificationRuleArn: str(value, "notificationRuleArn"),
+  };
+}
+
+function knownJsonFormat(value: JsonObject): KnownFormat | undefined {
+  const event = str(value, "Event");
+  if (event?.startsWith("autoscaling:") || (event !== undefined && "AutoScalingGroupName" in value)) {
+    return "autoscaling-sns";
+  }
+  if ("Event Source" in value && ("Event Message" in value || "Event ID" in value)) return "rds-sns";
+  if (str(value, "anomalyId") !== undefined && ("impact" in value || "monitorArn" in value)) {
+    return "cost-anomaly-sns";
+  }
+  return undefined;
+}
+
+const MESSAGE_STRUCTURE_KEYS = new Set([
+  "default",
+  "email",
+  "email-json",
+  "http",
+  "https",
+  "sqs",
+  "lambda",
+  "sms",
+  "application",
+  "firehose",
+  "APNS",
+  "GCM",
+]);
+
+/**
+ * SNS applies a MessageStructure=json publish per protocol, so subscribers normally see only their
+ * string. A publisher that forgot `MessageStructure` delivers the whole map instead; show what an
+ * HTTPS subscriber was meant to get: that string, parsed when it is JSON (a string result is text).
+ */
+function unwrapMessageStructure(value: unknown): unknown {
+  if (!isObject(value) || typeof value.default !== "string") return value;
+  if (!Object.keys(value).every((key) => MESSAGE_STRUCTURE_KEYS.has(key))) return value;
+  const inner = typeof value.https === "string" ? value.https : value.default;
+  if (inner.trim() === "") return value;
+  return parseJson(inner) ?? inner;
+}
+
+/** The markers of every known text format sit in its first lines; never scan a 256 KB log for them. */
+const TEXT_HEAD_CHARS = 2000;
+
+function classifyText(text: string, envelope: SnsNotificationEnvelope): Classification {
+  const subject = envelope.Subject ?? "";
+  const head = text.length > TEXT_HEAD_CHARS ? text.slice(0, TEXT_HEAD_CHARS) : text;
+  const known = (format: KnownFormat): Classification => ({
+    category: "known-format",
+    format,
+    payload: undefined,
+    text,
+  });
+  if (/^StackId='/m.test(head) && /^ResourceStatus='/m.test(text)) return known("cloudformation-text");
+  if (subject.startsWith("AWS Budgets") || head.trimStart().startsWith("AWS Budget Notification")) {
+    return known("budgets-text");
+  }
+  if (
+    subject.startsWith("AWS Elastic Beanstalk Notification") ||
+    (/^Environment: /m.test(head) && /^Application: /m.test(head) && /^Message: /m.test(head))
+  ) {
+    return known("elasticbeanstalk-text");
+  }
+  if (
+    subject === "Notification from AWS Backup" ||
+    /^An AWS Backup (job|copy job|restore job)/.test(head.trimStart()) ||
+    envelope.MessageAttributes?.EventType?.Value?.startsWith("BACKUP_JOB") === true
+  ) {
+    return known("backup-text");
+  }
+  return { category: "plain-text", text };
+}

@@ -1,0 +1,99 @@
+import { arnResourceName, consoleUrl, enc } from "../aws";
+import type { EventBridgeEvent } from "../classify";
+import { type JsonObject, num, obj, objects, str } from "../json";
+import { formatUtc, toIsoTime } from "../time";
+import type { Notification, Severity } from "../types";
+import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
+
+/**
+ * CodePipeline pipeline, stage and action execution state changes, from EventBridge or from a
+ * CodeStar Notifications rule (whose processed format adds `additionalAttributes`).
+ */
+
+const KINDS: Record<string, string> = {
+  "CodePipeline Pipeline Execution State Change": "pipeline-execution-state-change",
+  "CodePipeline Stage Execution State Change": "stage-execution-state-change",
+  "CodePipeline Action Execution State Change": "action-execution-state-change",
+};
+
+export function pipelineSeverity(state: string | undefined): Severity {
+  switch (state) {
+    case "FAILED":
+      return "high";
+    case "STOPPED":
+    case "ABANDONED":
+      return "medium";
+    case "CANCELED":
+    case "STOPPING":
+      return "low";
+    case "SUCCEEDED":
+      return "ok";
+    default:
+      return "info";
+  }
+}
+
+export function formatCodePipelineEvent(
+  event: EventBridgeEvent,
+  context: FormatContext,
+): Notification | undefined {
+  const kind = KINDS[event.detailType];
+  if (kind === undefined) return undefined;
+  const detail = event.detail;
+  const defaults = eventDefaults(event, context);
+  const pipeline = str(detail, "pipeline") ?? arnResourceName(event.resources[0]) ?? "pipeline";
+  const executionId = str(detail, "execution-id");
+  const state = str(detail, "state");
+  const stage = str(detail, "stage");
+  const action = str(detail, "action");
+  const result = obj(detail, "execution-result");
+  const type = obj(detail, "type");
+  const started = toIsoTime(str(detail, "start-time"));
+  const extra = event.additionalAttributes;
+  const failedActions = objects(extra, "failedActions").map(describeFailedAction);
+
+  const subject =
+    action !== undefined ? `action ${action}` : stage !== undefined ? `stage ${stage}` : undefined;
+  return createNotification(context, {
+    ...defaults,
+    service: "codepipeline",
+    kind,
+    title: `Pipeline ${pipeline}${subject === undefined ? "" : ` ${subject}`} ${state ?? "changed state"}`,
+    severity: pipelineSeverity(state),
+    state,
+    sourceLabel: "CodePipeline",
+    fields: fieldList(
+      ["Pipeline", pipeline],
+      ["Execution", executionId],
+      ["Stage", stage],
+      ["Action", action],
+      [
+        "Provider",
+        type === undefined
+          ? undefined
+          : [str(type, "category"), str(type, "provider")].filter(Boolean).join(" · "),
+      ],
+      ["Failed stage", str(extra, "failedStage")],
+      ["Error code", str(result, "error-code")],
+      ["External id", str(result, "external-execution-id")],
+      ["Started", started === undefined ? undefined : formatUtc(started)],
+      ["Attempt", num(detail, "pipeline-execution-attempt")],
+    ),
+    reason: str(result, "external-execution-summary"),
+    lists: failedActions.length === 0 ? [] : [{ title: "Failed actions", ...limitItems(failedActions, 5) }],
+    threadKey: executionId,
+    consoleUrl: consoleUrl(
+      defaults.partition,
+      executionId === undefined
+        ? `/codesuite/codepipeline/pipelines/${enc(pipeline)}/view`
+        : `/codesuite/codepipeline/pipelines/${enc(pipeline)}/executions/${enc(executionId)}/timeline`,
+      { region: defaults.region },
+    ),
+  });
+}
+
+function describeFailedAction(action: JsonObject): string {
+  const name = str(action, "action") ?? "(action)";
+  const info = str(action, "additionalInformation");
+  return info === undefined ? name : `${name}: ${info}`;
+}

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { type JsonObject, obj, scalarText, str, strings } from "../json";
+import { labelSeverity } from "../severity";
+import type { Notification, Severity } from "../types";
+import { createNotification, type FormatContext, fieldList, limitItems } from "./common";
+
+/**
+ * AWS Chatbot custom notifications (`{"version": "1.0", "source": "custom", "content": {…}}`). AWS
+ * Chatbot silently drops an invalid one; here it is still shown, with a line saying what is wrong.
+ */
+
+const customNotificationSchema = z.object({
+  version: z.literal("1.0"),
+  source: z.literal("custom"),
+  id: z.string().optional(),
+  content: z.object({
+    textType: z.literal("client-markdown").optional(),
+    title: z.string().optional(),
+    description: z.string(),
+    nextSteps: z.array(z.string()).optional(),
+    keywords: z.array(z.string()).optional(),
+  }),
+  metadata: z
+    .object({
+      threadId: z.string().optional(),
+      summary: z.string().optional(),
+      eventType: z.string().optional(),
+      relatedResources: z.array(z.string()).optional(),
+      additionalContext: z.record(z.string(), z.string()).optional(),
+      enableCustomActions: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+type Issue = z.core.$ZodIssue;
+
+function describeIssue(issue: Issue): string {
+  const path = issue.path.map(String).join(".") || "message";
+  switch (issue.code) {
+    case "invalid_type":
+      return /received undefined/.test(issue.message)
+        ? `\`${path}\` is missing (a ${issue.expected} is required)`
+        : `\`${path}\` must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
+    case "invalid_value":
+      return `\`${path}\` must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}`;
+    default:
+      return `\`${path}\`: ${issue.message}`;
+  }
+}
+
+/** Severity a publisher can express: `metadata.additionalContext.severity`, or a SEVn/P1 keyword. */
+function customSeverity(payload: JsonObject): Severity {
+  const declared = labelSeverity(str(obj(obj(payload, "metadata"), "additionalContext"), "severity"));
+  if (declared !== undefined) return declared;
+  for (const keyword of strings(obj(payload, "content"), "keywords")) {
+    const fromKeyword = labelSeverity(keyword);
+    if (fromKeyword !== undefined && /^(sev|p)-?\d$/i.test(keyword.trim())) return fromKeyword;
+  }
+  return "info";
+}
+
+export function formatCustomNotification(payload: JsonObject, context: FormatContext): Notification {
+  const parsed = customNotificationSchema.safeParse(payload);
+  // Read through the careful accessors either way, so an invalid message still shows all it has.
+  const content = obj(payload, "content");
+  const metadata = obj(payload, "metadata");
+  const description = str(content, "description");
+  const additional = obj(metadata, "additionalContext") ?? {};
+  const issues = parsed.success ? [] : parsed.error.issues.slice(0, 5).map(describeIssue);
+  const title =
+    str(content, "title") ?? context.envelope.Subject ?? str(metadata, "summary") ?? "Custom notification";
+  const nextSteps = strings(content, "nextSteps");
+
+  return createNotification(context, {
+    service: "custom",
+    kind: parsed.success ? "custom-notification" : "invalid-custom",
+    title,
+    severity: parsed.success ? customSeverity(payload) : "info",
+    sourceLabel: "Custom notification",
+    resources: strings(metadata, "relatedResources"),
+    description: description === undefined ? undefined : { text: description, format: "markdown" },
+    fields: fieldList(
+      ["Event type", str(metadata, "eventType")],
+      ...Object.keys(additional)
+        .slice(0, 10)
+        .map((key): [string, string | undefined] => [key, scalarText(additional[key])]),
+    ),
+    lists: nextSteps.length === 0 ? [] : [{ title: "Next steps", ...limitItems(nextSteps, 10) }],
+    notes:
+      issues.length === 0
+        ? []
+        : [
+            `Invalid custom notification: ${issues.join("; ")}. AWS Chatbot would not deliver it; it is shown as received.`,
+          ],
+    keywords: strings(content, "keywords"),
+    summary: str(metadata, "summary"),
+    threadKey: str(metadata, "threadId"),
+  });
+}

@@ -1,0 +1,16 @@
+import { classify } from "./classify";
+import { formatClassification } from "./format";
+import { renderSlackMessage, type SlackMessage } from "./render-slack";
+import { type ChimeWebhookPayload, renderWebhookMessage } from "./render-webhook";
+import type { SnsNotificationEnvelope } from "./types";
+
+export interface RenderedNotification {
+  slack: SlackMessage;
+  webhook: ChimeWebhookPayload;
+}
+
+/** classify + format + both renderers: exactly what `chatbot render` prints. Never throws. */
+export function renderNotification(envelope: SnsNotificationEnvelope): RenderedNotification {
+  const notification = formatClassification(classify(envelope), envelope);
+  return { slack: renderSlackMessage(notification), webhook: renderWebhookMessage(notification) };
+}

@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Severity, SnsNotificationEnvelope } from "../../src/notifications";
+import { blockTexts } from "../support/block-kit-validator";
+
+/**
+ * The SNS fixture corpus: the project-wide set in ../shared/fixtures/sns (beside the repository, in
+ * CI too) and this repository's own additions in test/fixtures/sns. Same file format for both.
+ */
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const SHARED_FIXTURE_DIR = path.resolve(REPO_ROOT, "..", "shared", "fixtures", "sns");
+export const OWN_FIXTURE_DIR = path.resolve(REPO_ROOT, "test", "fixtures", "sns");
+
+export interface SnsFixture {
+  file: string;
+  description: string;
+  envelope: SnsNotificationEnvelope;
+  expect: {
+    service: string;
+    kind: string;
+    must_mention: string[];
+    severity: Severity;
+    /** Own fixtures only: extra expectations. */
+    console_url_prefix?: string;
+    region?: string;
+    partition?: string;
+    thread_key?: string;
+  };
+}
+
+function load(dir: string): SnsFixture[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .sort()
+    .map((file) => ({ file, ...JSON.parse(readFileSync(path.join(dir, file), "utf8")) }) as SnsFixture);
+}
+
+export function sharedFixtures(): SnsFixture[] {
+  return load(SHARED_FIXTURE_DIR);
+}
+
+export function ownFixtures(): SnsFixture[] {
+  return load(OWN_FIXTURE_DIR);
+}
+
+export function allFixtures(): SnsFixture[] {
+  return [...sharedFixtures(), ...ownFixtures()];
+}
+
+export function fixture(file: string): SnsFixture {
+  const found = allFixtures().find((f) => f.file === file || f.file === `${file}.json`);
+  if (found === undefined) throw new Error(`no fixture ${file}`);
+  return found;
+}
+
+/** Slack mrkdwn escapes exactly these three; fixtures' must_mention strings are raw. */
+export function unescapeMrkdwn(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** All text a Slack reader can see: the fallback and every text in the blocks, unescaped. */
+export function visibleSlackText(message: { text: string; blocks: unknown[] }): string {
+  return unescapeMrkdwn([message.text, ...blockTexts(message.blocks)].join("\n"));
+}
+
+/** Chime content with the zero-width spaces that defuse @All / @Present taken out again. */
+export function visibleWebhookText(content: string): string {
+  return content.replace(/@\u200b/g, "@");
+}
