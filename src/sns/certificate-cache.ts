@@ -1,0 +1,197 @@
+import { X509Certificate } from "node:crypto";
+import { ChatbotError, ErrorCode } from "../errors";
+import type { Logger } from "../logger";
+
+/**
+ * Fetches and caches the X.509 certificates SNS signs with. Callers must have checked the URL
+ * (`checkSigningCertUrl`) first: this module fetches whatever it is given.
+ */
+
+export interface CertificateCacheOptions {
+  logger: Logger;
+  /** Whole fetch, headers and body, must finish within this. Default 5 000 ms. */
+  fetchTimeoutMs?: number;
+  /** A certificate larger than this is refused while streaming. Default 10 KiB, as the AWS Java SDK. */
+  maxCertificateBytes?: number;
+  /** LRU bound. Default 100 (SNS uses one certificate per region at a time). */
+  maxEntries?: number;
+  /** How long a certificate is reused; never past its own notAfter. Default 1 hour. */
+  ttlMs?: number;
+  /**
+   * Refuse certificates outside their validity period. Default true; false exists only so a test can
+   * check a genuine, long-expired AWS certificate against a message it signed years ago.
+   */
+  checkValidityPeriod?: boolean;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+interface CacheEntry {
+  certificate: X509Certificate;
+  expiresAt: number;
+}
+
+export const DEFAULT_CERT_FETCH_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_CERTIFICATE_BYTES = 10 * 1024;
+const DEFAULT_MAX_ENTRIES = 100;
+const DEFAULT_TTL_MS = 60 * 60 * 1000;
+
+function fetchFailed(reason: string, cause?: unknown): ChatbotError {
+  return new ChatbotError(
+    ErrorCode.SnsCertificateFetchFailed,
+    `could not get the SNS signing certificate: ${reason}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+export class CertificateCache {
+  private readonly logger: Logger;
+  private readonly fetchTimeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+  private readonly checkValidityPeriod: boolean;
+  private readonly now: () => number;
+  /** Map iteration order is insertion order, so re-inserting on a hit makes this an LRU. */
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly inFlight = new Map<string, Promise<X509Certificate>>();
+
+  constructor(options: CertificateCacheOptions) {
+    this.logger = options.logger;
+    this.fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_CERT_FETCH_TIMEOUT_MS;
+    this.maxBytes = options.maxCertificateBytes ?? DEFAULT_MAX_CERTIFICATE_BYTES;
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.checkValidityPeriod = options.checkValidityPeriod ?? true;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Number of cached certificates (expired ones count until they are next looked up). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /**
+   * The certificate at `url`, from the cache or fetched. Concurrent calls for one URL share a single
+   * fetch. Failures throw ChatbotError(SnsCertificateFetchFailed) and are never cached.
+   */
+  async get(url: string): Promise<X509Certificate> {
+    const cached = this.entries.get(url);
+    if (cached !== undefined) {
+      this.entries.delete(url);
+      if (cached.expiresAt > this.now()) {
+        this.entries.set(url, cached);
+        return cached.certificate;
+      }
+    }
+    const pending = this.inFlight.get(url);
+    if (pending !== undefined) return pending;
+    const fetching = this.fetchAndStore(url).finally(() => this.inFlight.delete(url));
+    this.inFlight.set(url, fetching);
+    return fetching;
+  }
+
+  private async fetchAndStore(url: string): Promise<X509Certificate> {
+    const started = this.now();
+    let certificate: X509Certificate;
+    try {
+      certificate = this.parse(await this.download(url));
+    } catch (error) {
+      this.logger.warn(
+        { certUrl: url, reason: error instanceof Error ? error.message : String(error) },
+        "SNS signing certificate rejected",
+      );
+      throw error;
+    }
+    const notAfter = Date.parse(certificate.validTo);
+    const expiresAt = this.checkValidityPeriod
+      ? Math.min(this.now() + this.ttlMs, notAfter)
+      : this.now() + this.ttlMs;
+    this.entries.set(url, { certificate, expiresAt });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+    this.logger.debug({ certUrl: url, ms: this.now() - started }, "SNS signing certificate fetched");
+    return certificate;
+  }
+
+  private async download(url: string): Promise<Buffer> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.fetchTimeoutMs);
+    try {
+      // No redirects: a redirect target has not passed the SigningCertURL checks.
+      const response = await fetch(url, { signal: controller.signal, redirect: "manual" });
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => undefined);
+        throw fetchFailed(`the certificate URL answered HTTP ${response.status}`);
+      }
+      const declared = Number(response.headers.get("content-length"));
+      if (Number.isFinite(declared) && declared > this.maxBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw fetchFailed(`the certificate is larger than ${this.maxBytes} bytes`);
+      }
+      return await this.readCapped(response);
+    } catch (error) {
+      if (error instanceof ChatbotError) throw error;
+      if (controller.signal.aborted) {
+        throw fetchFailed(`no complete answer within ${this.fetchTimeoutMs} ms`, error);
+      }
+      throw fetchFailed(
+        `the request failed (${error instanceof Error ? error.message : "unknown error"})`,
+        error,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Counts bytes as they stream in: Content-Length may be absent or lie. */
+  private async readCapped(response: Response): Promise<Buffer> {
+    if (response.body === null) return Buffer.alloc(0);
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > this.maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw fetchFailed(`the certificate is larger than ${this.maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private parse(bytes: Buffer): X509Certificate {
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(bytes);
+    } catch (error) {
+      throw fetchFailed("the URL did not return an X.509 certificate", error);
+    }
+    if (certificate.publicKey.asymmetricKeyType !== "rsa") {
+      throw fetchFailed(`the certificate holds a ${certificate.publicKey.asymmetricKeyType} key, not RSA`);
+    }
+    if (this.checkValidityPeriod) {
+      const now = this.now();
+      if (Number.isNaN(Date.parse(certificate.validFrom)) || Number.isNaN(Date.parse(certificate.validTo))) {
+        throw fetchFailed("the certificate's validity period is unreadable");
+      }
+      if (now < Date.parse(certificate.validFrom)) {
+        throw fetchFailed(`the certificate is not valid before ${certificate.validFrom}`);
+      }
+      if (now > Date.parse(certificate.validTo)) {
+        throw fetchFailed(`the certificate expired on ${certificate.validTo}`);
+      }
+    }
+    return certificate;
+  }
+}
