@@ -13,6 +13,7 @@ import { PrismaInstallationStore } from "./installation-store";
 import { register as registerCommands } from "./listeners/commands";
 import { register as registerEvents } from "./listeners/events";
 import { WorkspaceRemoval } from "./workspace-removal";
+import { InstalledWorkspaceTokens, SingleWorkspaceTokens, type WorkspaceTokens } from "./workspace-tokens";
 
 /** Bot scopes of manifest.yml; the install URL asks for exactly these. */
 export const BOT_SCOPES = [
@@ -36,6 +37,8 @@ export interface SlackApp {
   bolt: App;
   receiver?: ExpressReceiver;
   installationStore?: PrismaInstallationStore;
+  /** Bot tokens for work outside a Slack request (delivery, notices). */
+  tokens: WorkspaceTokens;
 }
 
 export function createSlackApp({ config, logger, prisma, secrets, expressApp }: SlackAppDeps): SlackApp {
@@ -66,9 +69,12 @@ export function createSlackApp({ config, logger, prisma, secrets, expressApp }: 
         clientSecret: oauth.clientSecret,
         stateSecret: oauth.stateSecret,
         scopes: BOT_SCOPES,
+        // Slack requires the redirect_uri sent at authorize time to be sent again at exchange time.
+        redirectUri: config.publicUrl ? `${config.publicUrl}/slack/oauth_redirect` : undefined,
         installationStore,
         installerOptions: {
           directInstall: false,
+          redirectUriPath: "/slack/oauth_redirect",
           stateVerification: true,
           clientOptions,
           callbackOptions: {
@@ -107,7 +113,10 @@ export function createSlackApp({ config, logger, prisma, secrets, expressApp }: 
   bolt.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
   });
-  return { bolt, receiver, installationStore };
+  const tokens: WorkspaceTokens = config.slack.botToken
+    ? new SingleWorkspaceTokens(config.slack.botToken)
+    : new InstalledWorkspaceTokens(receiver?.installer as NonNullable<ExpressReceiver["installer"]>);
+  return { bolt, receiver, installationStore, tokens };
 }
 
 function installedPage(command: string): string {
