@@ -1,0 +1,147 @@
+/**
+ * The commands of CONTRACT.md as real processes: the compiled server (`npm start` runs
+ * `node dist/main.js` after building) and the `chatbot` CLI (bin/chatbot.js).
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type FakeSlack, startFakeSlack } from "./support/fake-slack";
+import { freePort } from "./support/ports";
+import { SHARED_SNS_FIXTURES_DIR } from "./support/sns-signing";
+
+const root = path.resolve(__dirname, "..");
+const mainJs = path.join(root, "dist", "main.js");
+const chatbotBin = path.join(root, "bin", "chatbot.js");
+const baseEnv = { PATH: process.env.PATH ?? "", HOME: os.tmpdir() };
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(root, "bin", "build-if-needed.js")], { cwd: root, stdio: "inherit" });
+}, 120_000);
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "chatbot-process-"));
+}
+
+describe("npm start (dist/main.js)", () => {
+  it("with nothing set exits non-zero with one line naming the missing variable", () => {
+    const result = spawnSync(process.execPath, [mainJs], { cwd: tempDir(), env: baseEnv, encoding: "utf8" });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/SLACK_SIGNING_SECRET is required/);
+    expect(result.stdout).toBe("");
+  });
+
+  it("names a malformed variable", () => {
+    const env = { ...baseEnv, SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxb-1", PORT: "http" };
+    const result = spawnSync(process.execPath, [mainJs], { cwd: tempDir(), env, encoding: "utf8" });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^aws-chatbot: PORT must be a TCP port/);
+  });
+
+  describe("with a signing secret and a bot token", () => {
+    let fake: FakeSlack;
+    beforeAll(async () => {
+      fake = await startFakeSlack();
+    });
+    afterAll(async () => {
+      await fake.close();
+    });
+
+    it("migrates, serves /healthz, /readyz and /metrics, generates a key for SQLite, and stops on SIGTERM", async () => {
+      const cwd = tempDir();
+      const port = await freePort();
+      const child = spawn(process.execPath, [mainJs], {
+        cwd,
+        env: {
+          ...baseEnv,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          SLACK_SIGNING_SECRET: "secret",
+          SLACK_BOT_TOKEN: fake.addWorkspace({ teamId: "T0PROCESS" }).botToken,
+          SLACK_API_URL: fake.url,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      try {
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200);
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+        const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(metrics.status).toBe(200);
+        expect(metrics.headers.get("content-type")).toMatch(/^text\/plain/);
+        expect(fs.existsSync(path.join(cwd, "data", "chatbot.db"))).toBe(true);
+        expect(fs.readFileSync(path.join(cwd, "data", "encryption.key"), "utf8").trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+        expect(output).toContain("ENCRYPTION_KEY is not set");
+        expect(output).toContain("applied migration");
+      } finally {
+        child.kill("SIGTERM");
+      }
+      expect(await exited).toBe(0);
+      expect(output).not.toContain("xoxb-");
+    }, 60_000);
+  });
+});
+
+describe("npx chatbot", () => {
+  const run = (args: string[], input?: string, env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [chatbotBin, ...args], {
+      cwd: root,
+      env: { ...baseEnv, ...env },
+      input,
+      encoding: "utf8",
+    });
+
+  it("render FILE prints exactly what would be posted", () => {
+    const fixture = JSON.parse(
+      fs.readFileSync(path.join(SHARED_SNS_FIXTURES_DIR, "cw-alarm-ec2-cpu-alarm.json"), "utf8"),
+    ) as { envelope: unknown };
+    const file = path.join(tempDir(), "message.json");
+    fs.writeFileSync(file, JSON.stringify(fixture.envelope));
+    const result = run(["render", file]);
+    expect(result.status).toBe(0);
+    const output = JSON.parse(result.stdout) as { slack: { text: string; blocks: unknown[] }; webhook: { Content: string } };
+    expect(output.slack.text).toContain("web-fleet-cpu-high-i-0c4f2a9e81b3d5f60");
+    expect(output.slack.blocks.length).toBeGreaterThan(0);
+    expect(output.webhook.Content.startsWith("/md ")).toBe(true);
+  });
+
+  it("render - reads stdin; input that is not an SNS message exits 2 with a message", () => {
+    const result = run(["render", "-"], '{"hello": "world"}');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/chatbot render: /);
+  });
+
+  it("migrate applies the migrations once", () => {
+    const env = { DATABASE_URL: `file:${path.join(tempDir(), "cli.db")}` };
+    const first = run(["migrate"], undefined, env);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^applied \d+ migration\(s\) to sqlite/);
+    const second = run(["migrate"], undefined, env);
+    expect(second.stdout).toMatch(/is up to date/);
+  });
+
+  it("an unknown command exits 2 with the usage", () => {
+    const result = run(["frobnicate"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+    expect(result.stderr).toContain("chatbot render");
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
