@@ -16,7 +16,10 @@ const chatbotBin = path.join(root, "bin", "chatbot.js");
 const baseEnv = { PATH: process.env.PATH ?? "", HOME: os.tmpdir() };
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, "bin", "build-if-needed.js")], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(root, "bin", "build-if-needed.js")], {
+    cwd: root,
+    stdio: "inherit",
+  });
 }, 120_000);
 
 function tempDir(): string {
@@ -73,13 +76,17 @@ describe("npm start (dist/main.js)", () => {
       });
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       try {
-        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200);
+        await waitFor(
+          async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+        );
         expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
         const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
         expect(metrics.status).toBe(200);
         expect(metrics.headers.get("content-type")).toMatch(/^text\/plain/);
         expect(fs.existsSync(path.join(cwd, "data", "chatbot.db"))).toBe(true);
-        expect(fs.readFileSync(path.join(cwd, "data", "encryption.key"), "utf8").trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+        expect(fs.readFileSync(path.join(cwd, "data", "encryption.key"), "utf8").trim()).toMatch(
+          /^[A-Za-z0-9+/]{43}=$/,
+        );
         expect(output).toContain("ENCRYPTION_KEY is not set");
         expect(output).toContain("applied migration");
       } finally {
@@ -108,7 +115,10 @@ describe("npx chatbot", () => {
     fs.writeFileSync(file, JSON.stringify(fixture.envelope));
     const result = run(["render", file]);
     expect(result.status).toBe(0);
-    const output = JSON.parse(result.stdout) as { slack: { text: string; blocks: unknown[] }; webhook: { Content: string } };
+    const output = JSON.parse(result.stdout) as {
+      slack: { text: string; blocks: unknown[] };
+      webhook: { Content: string };
+    };
     expect(output.slack.text).toContain("web-fleet-cpu-high-i-0c4f2a9e81b3d5f60");
     expect(output.slack.blocks.length).toBeGreaterThan(0);
     expect(output.webhook.Content.startsWith("/md ")).toBe(true);

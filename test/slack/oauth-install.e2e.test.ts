@@ -145,7 +145,8 @@ describeEachDatabase("OAuth install", (kind) => {
 
   it("a callback without the browser's state cookie installs nothing", async () => {
     const page = await fetch(`${app.url}/slack/install`);
-    const authorizeUrl = /href="(https:\/\/slack\.com\/oauth[^"]+)"/.exec(await page.text())?.[1]?.replace(/&amp;/g, "&") ?? "";
+    const authorizeUrl =
+      /href="(https:\/\/slack\.com\/oauth[^"]+)"/.exec(await page.text())?.[1]?.replace(/&amp;/g, "&") ?? "";
     const callback = await fetch(fake.completeAuthorization(authorizeUrl), { redirect: "manual" });
     expect(callback.status).toBeGreaterThanOrEqual(400);
     expect(fake.calls("oauth.v2.access")).toHaveLength(0);
