@@ -10,7 +10,7 @@ runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, st
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`chatbot: ${error && error.message ? error.message : String(error)}\n`);
+    process.stderr.write(`chatbot: ${error?.message ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );
