@@ -8,6 +8,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   globalSetup: "<rootDir>/test/support/global-setup.ts",
+  setupFiles: ["<rootDir>/test/support/aws-test-env.ts"],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -8,6 +8,7 @@ import type { Config } from "./config";
 import { type Database, openDatabase } from "./db/database";
 import { resolveEncryptionKey } from "./db/encryption-key";
 import { SecretBox } from "./db/secret-box";
+import { DeliveryService } from "./delivery/delivery-service";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
@@ -26,6 +27,8 @@ export interface ChatbotServer {
   metrics: Metrics;
   subscriptions: SubscriptionService;
   ingest: NotificationIngest;
+  /** The outbox worker and its DeliveryControl (wake, releaseHeld, statusOf). */
+  delivery: DeliveryService;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
@@ -58,10 +61,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
       publicUrl: config.publicUrl,
     },
   );
-  const ingest = new NotificationIngest(db.prisma, logger.child({ component: "ingest" }));
+  // Built before the Slack app, which needs it; it reads the Slack app's bot tokens lazily.
+  const delivery = new DeliveryService({
+    db,
+    settings: config.delivery,
+    slackApiUrl: config.slack.apiUrl,
+    tokens: { botTokenFor: (workspace) => slack.tokens.botTokenFor(workspace) },
+    tokenMode: config.slack.botToken ? "single" : "oauth",
+    metrics,
+    logger: logger.child({ component: "delivery" }),
+    secrets,
+  });
+  const ingest = new NotificationIngest(db.prisma, logger.child({ component: "ingest" }), {
+    onDeliveriesStored: () => delivery.wake(),
+  });
   const verifier = new SnsMessageVerifier({ logger, certUrlPattern: config.sns.certUrlPattern });
   registerSnsEndpoint(expressApp, { verifier, ingest, subscriptions, metrics, logger });
-  const slack = createSlackApp({ config, logger, prisma: db.prisma, secrets, expressApp });
+  const slack = createSlackApp({
+    config,
+    logger,
+    prisma: db.prisma,
+    secrets,
+    expressApp,
+    subscriptions,
+    delivery,
+  });
 
   const server = http.createServer(expressApp);
   // SNS gives an endpoint 15 s; Slack 3 s. Nothing should hold a socket much longer.
@@ -72,6 +96,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     server.listen(config.port, config.host, () => resolve());
   });
   if (config.slack.appToken) await slack.bolt.start();
+  await delivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
@@ -87,11 +112,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     metrics,
     subscriptions,
     ingest,
+    delivery,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // The worker stops claiming and finishes the posts in flight while HTTP drains.
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+        delivery.stop(),
+      ]);
       if (config.slack.appToken) await slack.bolt.stop();
       await db.close();
     },

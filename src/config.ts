@@ -3,6 +3,7 @@
  * fails fast with one line naming the variable and the expected form.
  */
 import { z } from "zod";
+import { type DeliverySettings, parseDeliverySettings } from "./delivery/settings";
 import { ChatbotError, ErrorCode } from "./errors";
 
 export const DEFAULT_SNS_CERT_URL_PATTERN =
@@ -35,6 +36,8 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Overrides of AWS endpoints, for loopback fakes (the SDK also honours them on its own). */
   awsEndpoints: { sns?: string; sts?: string; cloudwatch?: string };
+  /** DELIVERY_* tuning of the outbox worker (src/delivery/settings.ts). */
+  delivery: DeliverySettings;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -213,5 +216,6 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       sts: endpoint("AWS_ENDPOINT_URL_STS"),
       cloudwatch: endpoint("AWS_ENDPOINT_URL_CLOUDWATCH"),
     },
+    delivery: parseDeliverySettings(env),
   };
 }

@@ -23,6 +23,8 @@ export enum ErrorCode {
   Conflict = "conflict",
   SlackApiFailed = "slack_api_failed",
   WebhookFailed = "webhook_failed",
+  /** A delivery step was stopped before it finished (shutdown); the delivery is released, not failed. */
+  DeliveryAborted = "delivery_aborted",
 }
 
 export class ChatbotError extends Error {

@@ -49,6 +49,10 @@ const SECRET_PATTERNS: RegExp[] = [
   /xapp-[A-Za-z0-9-]+/g,
   /https:\/\/hooks\.(slack\.com|chime\.aws)\/[^\s"']+/g,
   /https:\/\/[^\s"']*(webhook|workflows)[^\s"']*/gi,
+  // Mattermost / Rocket.Chat (`/hooks/<id>`) and any URL carrying a signature or token in its query
+  // (Teams Workflows `sig=`, Chime `token=`), http or https.
+  /https?:\/\/[^\s"']*\/hooks\/[^\s"']+/gi,
+  /https?:\/\/[^\s"']*[?&](sig|token|signature)=[^\s"']*/gi,
 ];
 
 export function scrubSecrets(text: string): string {

@@ -1,7 +1,11 @@
 /** `npx chatbot <command>`: the operator CLI. Each command reads the same environment as the server. */
+
+import { runConfigurations } from "./configurations";
+import { runDeadLetters } from "./dead-letters";
 import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from "./io";
 import { runMigrate } from "./migrate";
 import { runRender } from "./render";
+import { runWebhooks } from "./webhooks";
 
 const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   render: {
@@ -9,6 +13,18 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
     usage: "render FILE|-            print what an SNS message would post, without posting",
   },
   migrate: { run: runMigrate, usage: "migrate                  apply pending database migrations" },
+  webhooks: {
+    run: runWebhooks,
+    usage: "webhooks add|list|remove incoming-webhook rooms: Amazon Chime, Teams, Slack, Mattermost",
+  },
+  configurations: {
+    run: runConfigurations,
+    usage: "configurations list      every configuration: channel or webhook, topics, role, state",
+  },
+  "dead-letters": {
+    run: runDeadLetters,
+    usage: "dead-letters list|replay [--configuration ID]  deliveries given up on",
+  },
 };
 
 function usage(): string {

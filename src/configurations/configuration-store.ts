@@ -10,11 +10,14 @@ export type ConfigurationState = "active" | "awaiting_invite" | "disabled";
 
 export interface NewSlackConfiguration {
   teamId: string;
+  enterpriseId?: string;
   channelId: string;
   channelName?: string;
   name: string;
   iamRoleArn?: string;
+  externalId?: string;
   state?: ConfigurationState;
+  stateReason?: string;
   createdBy?: string;
 }
 
@@ -25,10 +28,13 @@ export async function createSlackConfiguration(prisma: PrismaClient, input: NewS
       kind: "slack",
       name: input.name,
       teamId: input.teamId,
+      enterpriseId: input.enterpriseId ?? null,
       channelId: input.channelId,
       channelName: input.channelName ?? null,
       iamRoleArn: input.iamRoleArn ?? null,
+      externalId: input.externalId ?? null,
       state: input.state ?? "active",
+      stateReason: input.stateReason ?? null,
       createdBy: input.createdBy ?? null,
     },
   });

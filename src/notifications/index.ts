@@ -18,10 +18,20 @@ export {
 export {
   CHIME_MAX_CONTENT_BYTES,
   type ChimeWebhookPayload,
+  isWebhookProvider,
+  MATTERMOST_MAX_TEXT_BYTES,
+  type MattermostWebhookPayload,
   renderWebhookMessage,
+  SLACK_INCOMING_MAX_PAYLOAD_BYTES,
+  type SlackIncomingWebhookPayload,
+  type TeamsWebhookPayload,
+  WEBHOOK_MAX_BYTES,
+  WEBHOOK_PROVIDERS,
   type WebhookPayloads,
   type WebhookProvider,
+  type WebhookRenderOptions,
 } from "./render-webhook";
+export { ADAPTIVE_CARD_CONTENT_TYPE, TEAMS_MAX_PAYLOAD_BYTES } from "./render-webhook-teams";
 export type {
   AlarmChartSpec,
   ChartMetric,

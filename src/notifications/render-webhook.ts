@@ -1,18 +1,22 @@
+import { escapeMrkdwn } from "./mrkdwn";
+import { renderSlackMessage, type SlackMessage } from "./render-slack";
 import {
-  CONSOLE_BUTTON_LABEL,
-  SEVERITY_LABEL,
-  SEVERITY_UNICODE,
-  titleLine,
-  unmentionedResources,
-} from "./presentation";
-import { oneLine, TRUNCATION_MARKER, truncateBytes, truncateChars, utf8Length } from "./text";
-import { formatUtc } from "./time";
+  renderTeamsWebhook,
+  TEAMS_MAX_PAYLOAD_BYTES,
+  type TeamsWebhookPayload,
+} from "./render-webhook-teams";
+import { utf8Length } from "./text";
 import type { Notification } from "./types";
+import { fitParts, preCut, textParts } from "./webhook-text";
 
 /**
- * Notification → incoming-webhook payloads. Only Amazon Chime exists today (PROTOCOLS §3); each
- * provider is one entry in WEBHOOK_RENDERERS, so Slack incoming webhooks, Teams or Mattermost can be
- * added without touching the others. All providers start from the same ordered text parts.
+ * Notification → incoming-webhook payloads, one entry per provider in WEBHOOK_RENDERERS:
+ * - `chime`: Amazon Chime `{"Content": "/md …"}`, ≤ 4096 bytes of Content (PROTOCOLS §3);
+ * - `slack-incoming`: a Slack incoming webhook, `{text, blocks}` as chat.postMessage gets them;
+ * - `teams`: a Microsoft Teams Workflows / connector message carrying one Adaptive Card 1.4, ≤ 28 KB;
+ * - `mattermost`: Mattermost and Rocket.Chat (Slack-compatible) `{text}` in Markdown, ≤ 4000 characters
+ *   (Rocket.Chat's default Message_MaxAllowedSize is 5000, Mattermost's post limit 16383).
+ * All providers start from the same ordered text parts, and every cut shows "… (truncated)".
  */
 
 export interface ChimeWebhookPayload {
@@ -20,105 +24,101 @@ export interface ChimeWebhookPayload {
   Content: string;
 }
 
+/** Slack incoming webhooks take what chat.postMessage takes, minus the channel. */
+export type SlackIncomingWebhookPayload = SlackMessage | { text: string };
+
+export interface MattermostWebhookPayload {
+  /** Markdown, at most MATTERMOST_MAX_TEXT_BYTES of UTF-8 (so at most as many characters). */
+  text: string;
+}
+
+export type { TeamsWebhookPayload } from "./render-webhook-teams";
+export { type TextPart, textParts } from "./webhook-text";
+
 /** Payload type per provider; add an entry here and in WEBHOOK_RENDERERS for a new one. */
 export interface WebhookPayloads {
   chime: ChimeWebhookPayload;
+  "slack-incoming": SlackIncomingWebhookPayload;
+  teams: TeamsWebhookPayload;
+  mattermost: MattermostWebhookPayload;
 }
 
 export type WebhookProvider = keyof WebhookPayloads;
 
-export const CHIME_MAX_CONTENT_BYTES = 4096;
+export const WEBHOOK_PROVIDERS: readonly WebhookProvider[] = [
+  "chime",
+  "slack-incoming",
+  "teams",
+  "mattermost",
+];
 
-const WEBHOOK_RENDERERS: { [P in WebhookProvider]: (notification: Notification) => WebhookPayloads[P] } = {
+export function isWebhookProvider(value: string): value is WebhookProvider {
+  return (WEBHOOK_PROVIDERS as readonly string[]).includes(value);
+}
+
+export const CHIME_MAX_CONTENT_BYTES = 4096;
+/** Far below Slack's 40 000-character `text` limit; the blocks stay within Slack's own limits. */
+export const SLACK_INCOMING_MAX_PAYLOAD_BYTES = 40_000;
+export const MATTERMOST_MAX_TEXT_BYTES = 4000;
+
+/**
+ * The default size budget of each provider, in the unit that provider limits: Chime the Content's
+ * bytes, Mattermost the text's bytes, Slack and Teams the whole JSON body's bytes.
+ */
+export const WEBHOOK_MAX_BYTES: Readonly<Record<WebhookProvider, number>> = {
+  chime: CHIME_MAX_CONTENT_BYTES,
+  "slack-incoming": SLACK_INCOMING_MAX_PAYLOAD_BYTES,
+  teams: TEAMS_MAX_PAYLOAD_BYTES,
+  mattermost: MATTERMOST_MAX_TEXT_BYTES,
+};
+
+/** The smallest budget a renderer is given: room for the title, status, context and link. */
+const WEBHOOK_MIN_BYTES: Readonly<Record<WebhookProvider, number>> = {
+  chime: 512,
+  "slack-incoming": 512,
+  // The card's JSON skeleton and two capped TextBlocks alone take a couple of KB.
+  teams: 4096,
+  mattermost: 512,
+};
+
+export interface WebhookRenderOptions {
+  /**
+   * A smaller budget than WEBHOOK_MAX_BYTES[provider] (same unit), e.g. after the service answered
+   * 413; larger values are capped at the default, smaller ones raised to a per-provider floor.
+   */
+  maxBytes?: number;
+}
+
+type Renderer<P extends WebhookProvider> = (
+  notification: Notification,
+  maxBytes: number,
+) => WebhookPayloads[P];
+
+const WEBHOOK_RENDERERS: { [P in WebhookProvider]: Renderer<P> } = {
   chime: renderChimeWebhook,
+  "slack-incoming": renderSlackIncomingWebhook,
+  teams: renderTeamsWebhook,
+  mattermost: renderMattermostWebhook,
 };
 
 export function renderWebhookMessage(notification: Notification): ChimeWebhookPayload;
 export function renderWebhookMessage<P extends WebhookProvider>(
   notification: Notification,
   provider: P,
+  options?: WebhookRenderOptions,
 ): WebhookPayloads[P];
 export function renderWebhookMessage(
   notification: Notification,
   provider: WebhookProvider = "chime",
+  options: WebhookRenderOptions = {},
 ): WebhookPayloads[WebhookProvider] {
-  return WEBHOOK_RENDERERS[provider](notification);
-}
-
-/** One piece of the text rendering; `essential` parts are always kept (each is short). */
-export interface TextPart {
-  text: string;
-  essential?: boolean;
-}
-
-/**
- * The provider-neutral text rendering, in display order: title, status, body, fields, reason,
- * lists, details, resources, context, link. Values are raw; a provider escapes as its syntax needs.
- */
-export function textParts(
-  notification: Notification,
-  markdown: { bold: (text: string) => string },
-): TextPart[] {
-  const { bold } = markdown;
-  const parts: TextPart[] = [];
-  const emoji = SEVERITY_UNICODE[notification.severity];
-  parts.push({
-    text: bold(`${emoji} ${truncateChars(oneLine(titleLine(notification)), 200)}`),
-    essential: true,
-  });
-  const status = [
-    notification.state === undefined
-      ? undefined
-      : `${truncateChars(oneLine(notification.state), 100)}${
-          notification.previousState !== undefined && notification.previousState !== notification.state
-            ? ` (was ${truncateChars(oneLine(notification.previousState), 60)})`
-            : ""
-        }`,
-    `${SEVERITY_LABEL[notification.severity]} severity`,
-    truncateChars(notification.sourceLabel, 100),
-  ].filter((p) => p !== undefined);
-  parts.push({ text: status.join(" · "), essential: true });
-  if (notification.summary !== undefined && notification.summary !== notification.title) {
-    parts.push({ text: `_${oneLine(truncateChars(notification.summary, 500))}_` });
-  }
-  if (notification.description !== undefined) parts.push({ text: notification.description.text });
-  for (const note of notification.notes) parts.push({ text: `⚠️ ${note}` });
-  if (notification.fields.length > 0) {
-    parts.push({
-      text: notification.fields
-        .map((field) => `${bold(`${oneLine(field.label)}:`)} ${truncateChars(field.value, 600)}`)
-        .join("\n"),
-    });
-  }
-  if (notification.reason !== undefined) parts.push({ text: `${bold("Reason:")} ${notification.reason}` });
-  for (const list of notification.lists) {
-    if (list.items.length === 0) continue;
-    const items = list.items.map((item) => `- ${truncateChars(item, 400)}`);
-    if (list.more !== undefined && list.more > 0) items.push(`- +${list.more} more`);
-    parts.push({ text: `${bold(`${list.title}:`)}\n${items.join("\n")}` });
-  }
-  if (notification.details !== undefined && notification.details !== "") {
-    parts.push({ text: `\`\`\`\n${notification.details}\n\`\`\`` });
-  }
-  const resources = unmentionedResources(notification, 5);
-  if (resources.items.length > 0) {
-    const more = resources.more > 0 ? `\n- +${resources.more} more` : "";
-    parts.push({ text: `${bold("Resources:")}\n${resources.items.map((r) => `- ${r}`).join("\n")}${more}` });
-  }
-  if (notification.keywords.length > 0) {
-    parts.push({ text: `Keywords: ${notification.keywords.slice(0, 20).join(", ")}` });
-  }
-  const context = [
-    notification.account === undefined ? undefined : `Account ${truncateChars(notification.account, 64)}`,
-    notification.region === undefined ? undefined : truncateChars(notification.region, 32),
-    notification.timestamp === undefined ? undefined : formatUtc(notification.timestamp),
-  ].filter((p) => p !== undefined);
-  if (context.length > 0) parts.push({ text: context.join(" · "), essential: true });
-  // A long console URL is dropped rather than cut: a cut URL is a broken link.
-  if (notification.consoleUrl !== undefined && notification.consoleUrl.length <= 1500) {
-    parts.push({ text: `${CONSOLE_BUTTON_LABEL}: ${notification.consoleUrl}`, essential: true });
-  }
-  return parts;
+  const limit = WEBHOOK_MAX_BYTES[provider];
+  const maxBytes = Math.max(
+    WEBHOOK_MIN_BYTES[provider],
+    Math.min(limit, Math.floor(options.maxBytes ?? limit)),
+  );
+  const render = WEBHOOK_RENDERERS[provider] as Renderer<WebhookProvider>;
+  return render(notification, maxBytes);
 }
 
 /**
@@ -130,56 +130,55 @@ export function neutralizeChimeMentions(text: string): string {
   return text.replace(/@(all|present)\b/gi, "@\u200b$1");
 }
 
+/** Mattermost (`@all`, `@channel`, `@here`) and Rocket.Chat (`@all`, `@here`) room-wide mentions, defused. */
+export function neutralizeMattermostMentions(text: string): string {
+  if (!text.includes("@")) return text;
+  return text.replace(/@(all|channel|here)\b/gi, "@\u200b$1");
+}
+
 const CHIME_PREFIX = "/md ";
 
-export function renderChimeWebhook(notification: Notification): ChimeWebhookPayload {
-  const parts = textParts(notification, { bold: (text) => `**${text}**` }).map((part) => ({
+export function renderChimeWebhook(
+  notification: Notification,
+  maxBytes: number = CHIME_MAX_CONTENT_BYTES,
+): ChimeWebhookPayload {
+  const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }), maxBytes).map((part) => ({
     ...part,
-    // Nothing past 4 KB can be shown; cutting first keeps a 256 KB message cheap.
-    text: neutralizeChimeMentions(
-      part.text.length > CHIME_MAX_CONTENT_BYTES ? part.text.slice(0, CHIME_MAX_CONTENT_BYTES) : part.text,
-    ),
+    text: neutralizeChimeMentions(part.text),
   }));
-  return { Content: CHIME_PREFIX + fitParts(parts, CHIME_MAX_CONTENT_BYTES - utf8Length(CHIME_PREFIX)) };
+  return { Content: CHIME_PREFIX + fitParts(parts, maxBytes - utf8Length(CHIME_PREFIX)) };
 }
 
-const SEPARATOR = "\n\n";
-const ESSENTIAL_PART_BYTES = 600;
+export function renderMattermostWebhook(
+  notification: Notification,
+  maxBytes: number = MATTERMOST_MAX_TEXT_BYTES,
+): MattermostWebhookPayload {
+  const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }), maxBytes).map((part) => ({
+    ...part,
+    text: neutralizeMattermostMentions(part.text),
+  }));
+  return { text: fitParts(parts, maxBytes) };
+}
 
 /**
- * Joins parts within `maxBytes`: essential parts first (each capped), the rest in order while they
- * fit; the first that does not fit is cut with the marker and later ones are left out.
+ * Block Kit when it fits the budget (it always does at the default: renderSlackMessage keeps within
+ * Slack's limits); otherwise, e.g. after a 413, mrkdwn text alone.
  */
-function fitParts(parts: TextPart[], maxBytes: number): string {
-  const sized = parts.map((part) => {
-    const text = part.essential === true ? truncateBytes(part.text, ESSENTIAL_PART_BYTES) : part.text;
-    return { ...part, text, bytes: utf8Length(text) };
-  });
-  const separatorBytes = utf8Length(SEPARATOR);
-  let budget = maxBytes;
-  for (const part of sized) if (part.essential === true) budget -= part.bytes + separatorBytes;
-  const kept: string[] = [];
-  let cut = false;
-  for (const part of sized) {
-    if (part.essential === true) {
-      kept.push(part.text);
-      continue;
-    }
-    if (cut) continue;
-    if (part.bytes + separatorBytes <= budget) {
-      kept.push(part.text);
-      budget -= part.bytes + separatorBytes;
-      continue;
-    }
-    cut = true;
-    const room = budget - separatorBytes;
-    if (room > 100) kept.push(closeFence(truncateBytes(part.text, room - 4)));
-    else if (budget >= utf8Length(TRUNCATION_MARKER) + separatorBytes) kept.push(TRUNCATION_MARKER);
+export function renderSlackIncomingWebhook(
+  notification: Notification,
+  maxBytes: number = SLACK_INCOMING_MAX_PAYLOAD_BYTES,
+): SlackIncomingWebhookPayload {
+  const message = renderSlackMessage(notification);
+  if (utf8Length(JSON.stringify(message)) <= maxBytes) return message;
+  const parts = preCut(textParts(notification, { bold: (text) => `*${text}*` }), maxBytes).map((part) => ({
+    ...part,
+    text: escapeMrkdwn(part.text),
+  }));
+  // JSON escaping can grow text (quotes, newlines): keep a margin for it and the envelope.
+  let budget = maxBytes - 16;
+  for (;;) {
+    const payload = { text: fitParts(parts, budget) };
+    if (utf8Length(JSON.stringify(payload)) <= maxBytes || budget < 256) return payload;
+    budget = Math.floor(budget * 0.9);
   }
-  return kept.join(SEPARATOR);
-}
-
-/** A code block cut in the middle must still be closed, or the rest of the message turns to code. */
-function closeFence(text: string): string {
-  return (text.split("```").length - 1) % 2 === 1 ? `${text}\n\`\`\`` : text;
 }

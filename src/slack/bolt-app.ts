@@ -5,17 +5,29 @@
 import { App, ExpressReceiver } from "@slack/bolt";
 import type { Express } from "express";
 import type { Config } from "../config";
+import { ConfigurationEditor } from "../configurations/configuration-editor";
+import { ConfigurationService } from "../configurations/configuration-service";
+import { ExternalIds } from "../configurations/external-id";
+import type { TopicSubscriber } from "../configurations/topic-changes";
 import type { PrismaClient } from "../db/database";
+import { resolveEncryptionKey } from "../db/encryption-key";
 import type { SecretBox } from "../db/secret-box";
+import type { DeliveryControl } from "../delivery/delivery-control";
 import { boltLoggerFrom, type Logger } from "../logger";
 import { welcomeHomeView } from "./blocks/home";
 import { PrismaInstallationStore } from "./installation-store";
+import { register as registerActions } from "./listeners/actions";
 import { register as registerCommands } from "./listeners/commands";
 import { register as registerEvents } from "./listeners/events";
+import { homePublisher } from "./listeners/home-publisher";
+import { register as registerViews } from "./listeners/views";
 import { WorkspaceRemoval } from "./workspace-removal";
 import { InstalledWorkspaceTokens, SingleWorkspaceTokens, type WorkspaceTokens } from "./workspace-tokens";
 
-/** Bot scopes of manifest.yml; the install URL asks for exactly these. */
+/**
+ * Bot scopes of manifest.yml; the install URL asks for exactly these. `users:read` is for users.info
+ * (is the user removing the workspace configuration an admin or owner?).
+ */
 export const BOT_SCOPES = [
   "chat:write",
   "chat:write.public",
@@ -23,6 +35,7 @@ export const BOT_SCOPES = [
   "channels:read",
   "groups:read",
   "files:write",
+  "users:read",
 ];
 
 export interface SlackAppDeps {
@@ -31,6 +44,10 @@ export interface SlackAppDeps {
   prisma: PrismaClient;
   secrets: SecretBox;
   expressApp: Express;
+  /** The deployment's SNS subscriptions (SubscriptionService): subscribe on configure, release on removal. */
+  subscriptions: TopicSubscriber;
+  /** The delivery worker: wake after a test message, release held deliveries, report status. */
+  delivery: DeliveryControl;
 }
 
 export interface SlackApp {
@@ -41,10 +58,35 @@ export interface SlackApp {
   tokens: WorkspaceTokens;
 }
 
-export function createSlackApp({ config, logger, prisma, secrets, expressApp }: SlackAppDeps): SlackApp {
+export function createSlackApp({
+  config,
+  logger,
+  prisma,
+  secrets,
+  expressApp,
+  subscriptions,
+  delivery,
+}: SlackAppDeps): SlackApp {
   const boltLogger = boltLoggerFrom(logger);
   const clientOptions = { slackApiUrl: config.slack.apiUrl };
-  const workspaceRemoval = new WorkspaceRemoval(prisma, logger.child({ component: "workspace-removal" }));
+  const workspaceRemoval = new WorkspaceRemoval(
+    prisma,
+    logger.child({ component: "workspace-removal" }),
+    subscriptions,
+  );
+  const serviceDeps = {
+    prisma,
+    subscriptions,
+    delivery,
+    // Workspace ExternalIds are derived from ENCRYPTION_KEY (configurations/external-id.ts).
+    externalIds: new ExternalIds(resolveEncryptionKey(config, logger)),
+    logger: logger.child({ component: "configurations" }),
+  };
+  const service = new ConfigurationService(serviceDeps);
+  const editor = new ConfigurationEditor(serviceDeps);
+  const command = config.slack.command;
+  const listenerLogger = logger.child({ component: "slack-listeners" });
+  const home = homePublisher(service, command, listenerLogger);
   let bolt: App;
   let receiver: ExpressReceiver | undefined;
   let installationStore: PrismaInstallationStore | undefined;
@@ -108,8 +150,10 @@ export function createSlackApp({ config, logger, prisma, secrets, expressApp }: 
     });
   }
 
-  registerCommands(bolt, { command: config.slack.command });
-  registerEvents(bolt, { command: config.slack.command, workspaceRemoval });
+  registerCommands(bolt, { command, service, logger: listenerLogger });
+  registerEvents(bolt, { command, service, home, workspaceRemoval, logger: listenerLogger });
+  registerActions(bolt, { service, home, workspaceRemoval, logger: listenerLogger });
+  registerViews(bolt, { command, service, editor, home, logger: listenerLogger });
   bolt.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
   });

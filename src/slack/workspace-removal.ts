@@ -1,7 +1,13 @@
 /**
- * Removing a workspace: its installation (tokens) and every configuration of it. Used on
- * `app_uninstalled` / `tokens_revoked`.
+ * Removing a workspace: its installation (tokens), every configuration of it and its audit log,
+ * then the SNS subscriptions no configuration wants any more. Used on `app_uninstalled` /
+ * `tokens_revoked`, and by App Home's "Remove workspace configuration", which — as in AWS Chatbot —
+ * is refused while any channel configuration exists, and is for workspace admins and owners and the
+ * person who installed the app.
  */
+import { recordAudit } from "../configurations/audit-log";
+import { countWorkspaceConfigurations } from "../configurations/configuration-queries";
+import { releaseTopics, type TopicSubscriber } from "../configurations/topic-changes";
 import type { PrismaClient } from "../db/database";
 import type { Logger } from "../logger";
 import { installKeyOf } from "./installation-store";
@@ -12,21 +18,90 @@ export interface WorkspaceRef {
   isEnterpriseInstall: boolean;
 }
 
+export type RemovalCheck =
+  | { allowed: true }
+  | { allowed: false; reason: "not_permitted"; installerUserId: string | null }
+  | { allowed: false; reason: "configurations_remain"; count: number };
+
 export class WorkspaceRemoval {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
+    private readonly subscriptions: Pick<TopicSubscriber, "release">,
   ) {}
 
-  async removeWorkspace(workspace: WorkspaceRef, reason: string): Promise<void> {
+  /**
+   * Whether `userId` may remove the workspace configuration now: the installer or an admin/owner
+   * (asked only when needed), and no channel configuration left.
+   */
+  async checkRemoval(
+    workspace: WorkspaceRef & { teamId: string },
+    userId: string,
+    isAdminOrOwner: () => Promise<boolean>,
+  ): Promise<RemovalCheck> {
+    const installation = await this.prisma.installation.findUnique({
+      where: { installKey: installKeyOf(workspace) },
+      select: { installerUserId: true },
+    });
+    const installerUserId = installation?.installerUserId ?? null;
+    if (installerUserId !== userId && !(await isAdminOrOwner())) {
+      return { allowed: false, reason: "not_permitted", installerUserId };
+    }
+    const count = await countWorkspaceConfigurations(this.prisma, workspace.teamId);
+    if (count > 0) return { allowed: false, reason: "configurations_remain", count };
+    return { allowed: true };
+  }
+
+  /** Revokes the bot token (a failure stops everything), then deletes what the workspace left. */
+  async removeWorkspaceConfiguration(
+    workspace: WorkspaceRef & { teamId: string },
+    userId: string,
+    revoke: () => Promise<void>,
+  ): Promise<void> {
+    await revoke();
+    await this.removeWorkspace(workspace, "removed from App Home", userId);
+  }
+
+  async removeWorkspace(
+    workspace: WorkspaceRef,
+    reason: string,
+    userId: string | null = null,
+  ): Promise<void> {
     const installKey = installKeyOf(workspace);
     const teamIds = workspace.teamId ? [workspace.teamId] : [];
+    const topics = await this.prisma.configurationTopic.findMany({
+      where: { configuration: { teamId: { in: teamIds } } },
+      select: { topicArn: true },
+      distinct: ["topicArn"],
+    });
     const [installations, configurations] = await this.prisma.$transaction([
       this.prisma.installation.deleteMany({ where: { installKey } }),
       this.prisma.channelConfiguration.deleteMany({ where: { teamId: { in: teamIds } } }),
+      this.prisma.auditEvent.deleteMany({ where: { teamId: { in: teamIds } } }),
     ]);
+    const releaseFailures = await releaseTopics(
+      this.subscriptions,
+      topics.map((topic) => topic.topicArn),
+      this.logger,
+    );
+    // What is left of the workspace: one line saying who removed it, when and why.
+    if (workspace.teamId) {
+      await recordAudit(this.prisma, {
+        teamId: workspace.teamId,
+        userId,
+        action: "workspace.removed",
+        detail: `removed the workspace configuration (${reason})`,
+      });
+    }
     this.logger.info(
-      { installKey, reason, installations: installations.count, configurations: configurations.count },
+      {
+        installKey,
+        reason,
+        userId,
+        installations: installations.count,
+        configurations: configurations.count,
+        topicsReleased: topics.length - releaseFailures.length,
+      },
       "workspace removed",
     );
   }

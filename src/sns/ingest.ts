@@ -39,7 +39,47 @@ export interface NotificationIngestOptions {
   onDeliveriesStored?: (count: number) => void;
 }
 
-const UNIQUE_VIOLATION = "P2002";
+/** A replica stored the same MessageId, or a configuration was deleted, between our read and write. */
+const RACE_CODES = new Set(["P2002", "P2003"]);
+
+/**
+ * The database refused the data of some message, not the request as a whole: PostgreSQL SQLSTATE
+ * class 22 (data exception) or 54 (program limit exceeded), or SQLite's equivalents. Retrying the
+ * same batch cannot help; committing its messages one by one keeps the others from failing with it.
+ */
+function isDataError(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { originalCode?: unknown }).originalCode;
+    if (typeof code === "string") {
+      return /^(22|54)[0-9A-Z]{3}$/.test(code) || /^SQLITE_(TOOBIG|MISMATCH|RANGE)/.test(code);
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Text both databases can store, the same on each: PostgreSQL's text type refuses NUL (SQLSTATE
+ * 22021) and Prisma's query serialisation refuses lone UTF-16 surrogates (a JSON string may carry
+ * either). Each becomes U+FFFD; any other text, which is all that SNS sends, passes unchanged.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must be found.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function storable(text: string): string {
+  UNSTORABLE.lastIndex = 0;
+  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE, "\uFFFD") : text;
+}
+
+function storableNotification(notification: IncomingNotification): IncomingNotification {
+  return {
+    snsMessageId: storable(notification.snsMessageId),
+    topicArn: storable(notification.topicArn),
+    subject: notification.subject === undefined ? undefined : storable(notification.subject),
+    message: storable(notification.message),
+    snsTimestamp: storable(notification.snsTimestamp),
+  };
+}
 
 export class NotificationIngest {
   readonly #queue: Pending[] = [];
@@ -57,7 +97,7 @@ export class NotificationIngest {
   /** Resolves once the notification is committed (or recognised); rejects if storing failed. */
   ingest(notification: IncomingNotification): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
-      this.#queue.push({ notification, resolve, reject });
+      this.#queue.push({ notification: storableNotification(notification), resolve, reject });
       if (!this.#draining) {
         this.#draining = true;
         setImmediate(() => void this.#drain());
@@ -69,11 +109,16 @@ export class NotificationIngest {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
       try {
-        const results = await this.#commitWithRetry(batch.map((pending) => pending.notification));
-        for (const [i, pending] of batch.entries()) pending.resolve(results[i]);
-        const created = results.reduce((sum, result) => sum + result.deliveries, 0);
-        if (created > 0) this.options.onDeliveriesStored?.(created);
+        this.#settle(batch, await this.#commitWithRetry(batch.map((pending) => pending.notification)));
       } catch (error) {
+        if (batch.length > 1 && isDataError(error)) {
+          this.logger.warn(
+            { err: error, batch: batch.length },
+            "a notification's data was refused: storing one by one",
+          );
+          for (const pending of batch) await this.#commitAlone(pending);
+          continue;
+        }
         this.logger.error({ err: error, batch: batch.length }, "storing SNS notifications failed");
         for (const pending of batch) pending.reject(error);
       }
@@ -81,12 +126,30 @@ export class NotificationIngest {
     this.#draining = false;
   }
 
-  /** A replica that stored the same MessageId a moment earlier makes the batch conflict once. */
+  async #commitAlone(pending: Pending): Promise<void> {
+    try {
+      this.#settle([pending], await this.#commitWithRetry([pending.notification]));
+    } catch (error) {
+      this.logger.error(
+        { err: error, messageId: pending.notification.snsMessageId },
+        "storing an SNS notification failed",
+      );
+      pending.reject(error);
+    }
+  }
+
+  #settle(batch: Pending[], results: IngestResult[]): void {
+    for (const [i, pending] of batch.entries()) pending.resolve(results[i]);
+    const created = results.reduce((sum, result) => sum + result.deliveries, 0);
+    if (created > 0) this.options.onDeliveriesStored?.(created);
+  }
+
+  /** A write that raced another replica or a configuration change conflicts once; the retry sees it. */
   async #commitWithRetry(batch: IncomingNotification[]): Promise<IngestResult[]> {
     try {
       return await this.#commit(batch);
     } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      if (!RACE_CODES.has((error as { code?: string }).code ?? "")) throw error;
       return this.#commit(batch);
     }
   }

@@ -10,9 +10,10 @@ import type { PrismaClient } from "../db/database";
 import { ChatbotError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 import type { SnsSubscriptionConfirmation, SnsUnsubscribeConfirmation } from "./envelope";
+import { storable } from "./ingest";
 import type { SnsApi } from "./sns-api";
 import { SnsApiError } from "./sns-api-errors";
-import { parseTopicArn } from "./topic-arn";
+import { FIFO_TOPIC_REASON, isTopicArn, parseTopicArn } from "./topic-arn";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed" | "failed";
 
@@ -42,6 +43,15 @@ export interface SubscriptionServiceOptions {
 
 export const SNS_ENDPOINT_PATH = "/sns/events";
 
+/** The subscription an UnsubscribeConfirmation is about, as SNS names it in the signed Message. */
+const SUBSCRIPTION_ARN_IN_TEXT = /arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+:[A-Za-z0-9-]+/;
+
+/** Text from a message, fit for a reason people read (and for the database: no NUL, no lone surrogate). */
+function printable(text: string): string {
+  const clipped = text.length > 64 ? `${text.slice(0, 64)}…` : text;
+  return storable(clipped).replace(/\p{Cc}/gu, "?");
+}
+
 export class SubscriptionService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -59,6 +69,13 @@ export class SubscriptionService {
       update: {},
     });
     if (row.status === "confirmed") return stateOf(row);
+    if (topic.isFifo) {
+      // SNS would refuse the Subscribe anyway; saying so without the call is faster and clearer.
+      return this.#record(topic.arn, {
+        status: "failed",
+        statusReason: `${topic.arn}: ${FIFO_TOPIC_REASON}`,
+      });
+    }
     if (!this.options.publicUrl) {
       return this.#record(topic.arn, {
         status: "failed",
@@ -119,7 +136,7 @@ export class SubscriptionService {
    */
   async handleConfirmation(envelope: SnsSubscriptionConfirmation): Promise<void> {
     const topicArn = envelope.TopicArn;
-    if ((await countConfigurationsWantingTopic(this.prisma, topicArn)) === 0) {
+    if (!isTopicArn(topicArn) || (await countConfigurationsWantingTopic(this.prisma, topicArn)) === 0) {
       throw new ChatbotError(ErrorCode.SnsTopicNotWanted, `no configuration wants topic ${topicArn}`);
     }
     let subscriptionArn: string;
@@ -132,6 +149,9 @@ export class SubscriptionService {
         "SNS ConfirmSubscription failed",
       );
       if (error.retryable) throw error;
+      // A stale or repeated confirmation must not undo the subscription that already works.
+      const current = await this.prisma.topicSubscription.findUnique({ where: { topicArn } });
+      if (current?.status === "confirmed") return;
       await this.#record(topicArn, { status: "failed", statusReason: error.message });
       return;
     }
@@ -143,15 +163,27 @@ export class SubscriptionService {
 
   /** Recorded; never re-subscribed automatically (someone removed the subscription on purpose). */
   async handleUnsubscribeConfirmation(envelope: SnsUnsubscribeConfirmation): Promise<void> {
-    const row = await this.prisma.topicSubscription.findUnique({ where: { topicArn: envelope.TopicArn } });
+    const row = isTopicArn(envelope.TopicArn)
+      ? await this.prisma.topicSubscription.findUnique({ where: { topicArn: envelope.TopicArn } })
+      : null;
     if (row === null) {
       throw new ChatbotError(ErrorCode.SnsTopicNotWanted, `topic ${envelope.TopicArn} is not one of ours`);
+    }
+    // SNS may deliver (or retry) the confirmation of an earlier subscription after the topic was
+    // subscribed again; that one must not mark the current subscription removed.
+    const removed = SUBSCRIPTION_ARN_IN_TEXT.exec(envelope.Message)?.[0];
+    if (removed !== undefined && row.subscriptionArn !== null && removed !== row.subscriptionArn) {
+      this.logger.info(
+        { topicArn: envelope.TopicArn, removed, current: row.subscriptionArn },
+        "UnsubscribeConfirmation of an earlier subscription ignored",
+      );
+      return;
     }
     const wanted = (await countConfigurationsWantingTopic(this.prisma, envelope.TopicArn)) > 0;
     await this.#record(envelope.TopicArn, {
       status: "unsubscribed",
       statusReason: wanted
-        ? `SNS reported the subscription removed at ${envelope.Timestamp}; subscribe the topic again to resume`
+        ? `SNS reported the subscription removed at ${printable(envelope.Timestamp)}; subscribe the topic again to resume`
         : "no configuration wants this topic",
     });
     this.logger.info({ topicArn: envelope.TopicArn }, "SNS UnsubscribeConfirmation recorded");

@@ -46,7 +46,7 @@ async function install(app: TestServer, fake: FakeSlack): Promise<Response> {
   const authorizeUrl = /href="(https:\/\/slack\.com\/oauth[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
   expect(authorizeUrl).toContain("https://slack.com/oauth/v2/authorize");
   expect(new URL(authorizeUrl ?? "").searchParams.get("scope")).toBe(
-    "chat:write,chat:write.public,commands,channels:read,groups:read,files:write",
+    "chat:write,chat:write.public,commands,channels:read,groups:read,files:write,users:read",
   );
   const callback = fake.completeAuthorization(authorizeUrl ?? "");
   expect(callback.startsWith(`${app.url}/slack/oauth_redirect?`)).toBe(true);

@@ -1,5 +1,34 @@
-/** App Home views, built as pure functions of what they show. */
+/**
+ * App Home views, built as pure functions of what they show. The Home tab is the "configured
+ * clients" page of the AWS Chatbot console: the workspace's channel configurations with their
+ * buttons, and the latest audit entries. Slack allows 100 blocks in a Home view; configurations are
+ * paginated (HOME_PAGE_SIZE per page) so a workspace with very many still fits.
+ */
 import type { HomeView, KnownBlock } from "@slack/types";
+import type { WorkspaceOverview } from "../../configurations/configuration-service";
+import { channelMention, roleText, stateText } from "./configuration-text";
+import {
+  button,
+  capBlocks,
+  context,
+  escapeText,
+  header,
+  linesToSections,
+  section,
+  slackDate,
+  VIEW_BLOCKS_MAX,
+} from "./text";
+
+export const HOME_PAGE_SIZE = 25;
+
+export const HOME_ACTIONS = {
+  configureNew: "home_configure_new",
+  removeWorkspace: "home_remove_workspace",
+  edit: "home_edit_configuration",
+  test: "home_test_configuration",
+  delete: "home_delete_configuration",
+  page: "home_page",
+} as const;
 
 export interface WelcomeHomeOptions {
   command: string;
@@ -7,27 +36,132 @@ export interface WelcomeHomeOptions {
 
 export function welcomeHomeView({ command }: WelcomeHomeOptions): HomeView {
   const blocks: KnownBlock[] = [
-    { type: "header", text: { type: "plain_text", text: "AWS Chatbot is installed", emoji: true } },
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text:
-          "Deliver Amazon SNS notifications from your AWS accounts (CloudWatch alarms, GuardDuty, " +
-          "Security Hub, AWS Health, CodePipeline, Budgets, any EventBridge event) into Slack channels.",
-      },
-    },
+    header("AWS Chatbot is installed"),
+    section(
+      "Deliver Amazon SNS notifications from your AWS accounts (CloudWatch alarms, GuardDuty, " +
+        "Security Hub, AWS Health, CodePipeline, Budgets, any EventBridge event) into Slack channels.",
+    ),
     { type: "divider" },
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text:
-          `*Get started*\n1. In a channel, type \`${command} help\` to see every command.\n` +
-          `2. Type \`${command} subscribe arn:aws:sns:<region>:<account>:<topic>\` to receive a topic there.\n` +
-          `3. For a private channel, first type \`/invite @AWS\` in it.`,
-      },
-    },
+    section(
+      `*Get started*\n1. In a channel, type \`${command} help\` to see every command.\n` +
+        `2. Type \`${command} subscribe arn:aws:sns:<region>:<account>:<topic>\` to receive a topic there.\n` +
+        "3. For a private channel, first type `/invite @AWS` in it.",
+    ),
   ];
   return { type: "home", blocks };
+}
+
+export interface HomeOptions {
+  command: string;
+  /** A line at the top saying what just happened ("Deleted …", "Test sent …"). */
+  notice?: string;
+}
+
+function configurationBlocks(overview: WorkspaceOverview): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  for (const configuration of overview.configurations) {
+    const topics = `${configuration.topicCount} SNS topic${configuration.topicCount === 1 ? "" : "s"}`;
+    blocks.push(
+      section(
+        `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
+          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}`,
+        `configuration_${configuration.id}`,
+      ),
+      {
+        type: "actions",
+        block_id: `configuration_actions_${configuration.id}`,
+        elements: [
+          button("Edit", HOME_ACTIONS.edit, { value: configuration.id }),
+          button("Send test message", HOME_ACTIONS.test, { value: configuration.id }),
+          button("Delete channel", HOME_ACTIONS.delete, {
+            value: configuration.id,
+            style: "danger",
+            confirm: {
+              title: { type: "plain_text", text: "Delete this channel?" },
+              text: {
+                type: "mrkdwn",
+                text: `*${escapeText(configuration.name)}* stops receiving notifications; topics no other channel wants are unsubscribed.`,
+              },
+              confirm: { type: "plain_text", text: "Delete" },
+              deny: { type: "plain_text", text: "Cancel" },
+              style: "danger",
+            },
+          }),
+        ],
+      },
+    );
+  }
+  return blocks;
+}
+
+function paginationBlocks(overview: WorkspaceOverview): KnownBlock[] {
+  if (overview.pageCount <= 1) return [];
+  const elements = [];
+  if (overview.page > 0)
+    elements.push(
+      button("Previous page", `${HOME_ACTIONS.page}_previous`, { value: String(overview.page - 1) }),
+    );
+  if (overview.page < overview.pageCount - 1) {
+    elements.push(button("Next page", `${HOME_ACTIONS.page}_next`, { value: String(overview.page + 1) }));
+  }
+  const first = overview.page * HOME_PAGE_SIZE + 1;
+  const last = first + overview.configurations.length - 1;
+  return [
+    context(
+      `Showing ${first}–${last} of ${overview.total} configurations (page ${overview.page + 1} of ${overview.pageCount}).`,
+    ),
+    { type: "actions", block_id: "home_pagination", elements },
+  ];
+}
+
+function auditBlocks(overview: WorkspaceOverview): KnownBlock[] {
+  if (overview.audit.length === 0) return [context("No changes yet.")];
+  const lines = overview.audit.map(
+    (entry) =>
+      `${slackDate(entry.createdAt)} · ${entry.userId === null ? "AWS Chatbot" : `<@${entry.userId}>`} ${escapeText(entry.detail)}`,
+  );
+  return linesToSections(lines, 2);
+}
+
+export function configuredClientsHomeView(overview: WorkspaceOverview, options: HomeOptions): HomeView {
+  const blocks: KnownBlock[] = [header("AWS Chatbot: configured channels")];
+  if (options.notice !== undefined) blocks.push(section(options.notice, "home_notice"));
+  blocks.push(
+    section(
+      overview.total === 0
+        ? `No channel is configured yet. Configure one here, or type \`${options.command} subscribe ARN\` in a channel.`
+        : `${overview.total} channel configuration${overview.total === 1 ? "" : "s"} in this workspace. ` +
+            `In a channel, \`${options.command} help\` shows the commands.`,
+    ),
+    {
+      type: "actions",
+      block_id: "home_workspace_actions",
+      elements: [
+        button("Configure new channel", HOME_ACTIONS.configureNew, { style: "primary" }),
+        button("Remove workspace configuration", HOME_ACTIONS.removeWorkspace, {
+          style: "danger",
+          confirm: {
+            title: { type: "plain_text", text: "Remove this workspace?" },
+            text: {
+              type: "mrkdwn",
+              text: "AWS Chatbot's token for this workspace is revoked and everything it stored here is deleted. Every channel configuration must be deleted first.",
+            },
+            confirm: { type: "plain_text", text: "Remove" },
+            deny: { type: "plain_text", text: "Cancel" },
+            style: "danger",
+          },
+        }),
+      ],
+    },
+    { type: "divider" },
+    ...configurationBlocks(overview),
+    ...paginationBlocks(overview),
+    { type: "divider" },
+    header("Recent changes"),
+    ...auditBlocks(overview),
+  );
+  return {
+    type: "home",
+    blocks: capBlocks(blocks, VIEW_BLOCKS_MAX, (omitted) => `${omitted} more blocks were left out.`),
+  };
 }

@@ -1,10 +1,15 @@
-/** Ephemeral replies to the slash command. */
+/** Ephemeral replies to the slash command: usage and problems. */
 import type { KnownBlock } from "@slack/types";
+import { context, section } from "./text";
 
 export interface Reply {
   response_type: "ephemeral";
   text: string;
   blocks: KnownBlock[];
+}
+
+export function reply(text: string, blocks: KnownBlock[]): Reply {
+  return { response_type: "ephemeral", text, blocks };
 }
 
 export function helpReply(command: string, problem?: string): Reply {
@@ -18,7 +23,39 @@ export function helpReply(command: string, problem?: string): Reply {
     `\`${command} delete\` — remove this channel's configuration`,
   ].join("\n");
   const blocks: KnownBlock[] = [];
-  if (problem) blocks.push({ type: "section", text: { type: "mrkdwn", text: `:warning: ${problem}` } });
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: `*AWS Chatbot commands*\n${usage}` } });
-  return { response_type: "ephemeral", text: problem ?? `AWS Chatbot commands: ${command} help`, blocks };
+  if (problem) blocks.push(section(`:warning: ${problem}`));
+  blocks.push(section(`*AWS Chatbot commands*\n${usage}`));
+  blocks.push(
+    context(
+      "A topic ARN looks like `arn:aws:sns:us-east-2:123456789012:alarms`. " +
+        "For a private channel, type `/invite @AWS` in it. App Home lists every configured channel.",
+    ),
+  );
+  return reply(problem ?? `AWS Chatbot commands: ${command} help`, blocks);
+}
+
+/** What was wrong, and the line to type instead. */
+export function problemReply(command: string, problem: string, usage?: string): Reply {
+  const blocks: KnownBlock[] = [section(`:warning: ${problem}`)];
+  if (usage !== undefined) blocks.push(section(`Type instead: \`${command} ${usage}\``));
+  return reply(problem.split("\n")[0], blocks);
+}
+
+export function notConfiguredReply(command: string): Reply {
+  const text = "This channel has no AWS Chatbot configuration yet.";
+  return reply(text, [
+    section(
+      `${text}\nType \`${command} subscribe arn:aws:sns:REGION:ACCOUNT-ID:TOPIC\` to receive a topic here.`,
+    ),
+  ]);
+}
+
+/** Something failed on our side (database, Slack, AWS): say so without internals. */
+export function failureReply(command: string, what: string): Reply {
+  const text = `Sorry, ${what} failed on the AWS Chatbot side.`;
+  return reply(text, [
+    section(
+      `:x: ${text} Try again in a moment; if it keeps failing, \`${command} status\` or the server log says more.`,
+    ),
+  ]);
 }

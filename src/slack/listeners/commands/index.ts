@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
-import { awsCommandCallback } from "./aws-command";
+import { type AwsCommandDeps, awsCommandCallback } from "./aws-command";
 
-export function register(app: App, deps: { command: string }): void {
-  app.command(deps.command, awsCommandCallback());
+export function register(app: App, deps: AwsCommandDeps): void {
+  app.command(deps.command, awsCommandCallback(deps));
 }

@@ -1,17 +1,16 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { welcomeHomeView } from "../../blocks/home";
+import type { HomePublisher } from "../home-publisher";
 
-export function appHomeOpenedCallback(command: string) {
+/** App Home opened: the workspace's configured channels, buttons and recent changes. */
+export function appHomeOpenedCallback(home: HomePublisher) {
   return async function appHomeOpened({
     event,
     client,
-    logger,
+    context,
+    body,
   }: AllMiddlewareArgs & SlackEventMiddlewareArgs<"app_home_opened">): Promise<void> {
     if (event.tab !== "home") return;
-    try {
-      await client.views.publish({ user_id: event.user, view: welcomeHomeView({ command }) });
-    } catch (error) {
-      logger.error("views.publish failed for App Home", error);
-    }
+    const teamId = context.teamId ?? body.team_id;
+    await home.publish(client, teamId, event.user);
   };
 }

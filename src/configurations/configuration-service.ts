@@ -1,0 +1,295 @@
+/**
+ * The domain behind `/aws` and App Home: a channel's configuration (name, channel, IAM role, SNS
+ * topics in any regions, state), created on first use, edited, deleted; every change audited. No
+ * Slack knowledge: channels are looked up through a ChannelDirectory the edge provides.
+ */
+import type { DeliveryStatus } from "../delivery/delivery-control";
+import { ChatbotError, ErrorCode } from "../errors";
+import type { TopicArn } from "../sns/topic-arn";
+import { type AuditAction, latestAudit, recordAudit } from "./audit-log";
+import { ChannelConnections } from "./channel-connection";
+import { type ChannelDirectory, stateForChannel, unconfigurableReason } from "./channel-directory";
+import { createChannelConfiguration } from "./configuration-creation";
+import {
+  type ChannelConfigurationView,
+  countSlackConfigurations,
+  deleteConfiguration,
+  findChannelConfiguration,
+  findWorkspaceConfiguration,
+  listWorkspaceConfigurations,
+  updateConfiguration,
+} from "./configuration-queries";
+import {
+  type Actor,
+  type ChannelRef,
+  type ConfigurationServiceDeps,
+  channelLabel,
+  type DeleteResult,
+  describe,
+  type EnsuredConfiguration,
+  type SubscribeResult,
+  type UnsubscribeResult,
+  type WorkspaceOverview,
+} from "./configuration-types";
+import { type RoleTemplate, roleTemplate } from "./role-template";
+import { type QueuedTestNotification, queueTestNotification } from "./test-notification";
+import { addTopics, partitionOfRegion, releaseTopics, removeTopics } from "./topic-changes";
+
+export type * from "./configuration-types";
+export { channelLabel, describe } from "./configuration-types";
+
+export class ConfigurationService {
+  readonly #connections: ChannelConnections;
+
+  constructor(private readonly deps: ConfigurationServiceDeps) {
+    this.#connections = new ChannelConnections(deps);
+  }
+
+  /** The channel's configuration, created (or connected after an invite) as needed. */
+  async ensureChannelConfiguration(
+    actor: Actor,
+    channel: ChannelRef,
+    channels: ChannelDirectory,
+  ): Promise<EnsuredConfiguration> {
+    const { prisma } = this.deps;
+    const lookup = await channels.lookUp(channel.id);
+    const refusal = unconfigurableReason(lookup);
+    if (refusal !== undefined)
+      throw new ChatbotError(ErrorCode.InvalidArgument, `This channel cannot be configured: ${refusal}.`);
+    const existing = await findChannelConfiguration(prisma, actor.teamId, channel.id);
+    if (existing !== null) {
+      const visibleName = lookup.kind === "visible" ? lookup.name : null;
+      if (existing.state === "awaiting_invite" && stateForChannel(lookup) === "active") {
+        const configuration = await this.#connections.connect(existing, visibleName, actor.userId);
+        return { configuration, created: false, activated: true };
+      }
+      if (visibleName !== null && visibleName !== existing.channelName) {
+        await updateConfiguration(prisma, existing.id, { channelName: visibleName });
+        existing.channelName = visibleName;
+      }
+      return { configuration: existing, created: false, activated: false };
+    }
+    const configuration = await createChannelConfiguration(this.deps, actor, {
+      lookup,
+      nameHint: channel.nameHint,
+    });
+    return { configuration, created: true, activated: false };
+  }
+
+  async subscribe(
+    actor: Actor,
+    channel: ChannelRef,
+    channels: ChannelDirectory,
+    topics: readonly TopicArn[],
+  ): Promise<SubscribeResult> {
+    const ensured = await this.ensureChannelConfiguration(actor, channel, channels);
+    const existing = new Set(ensured.configuration.topics.map((t) => t.topicArn));
+    const outcomes = await addTopics(
+      this.deps.prisma,
+      this.deps.subscriptions,
+      ensured.configuration.id,
+      topics,
+      existing,
+    );
+    const added = outcomes.filter((o) => !o.alreadyConfigured).map((o) => o.topicArn);
+    if (added.length > 0) {
+      await this.#audit(
+        actor,
+        "topics.subscribed",
+        `subscribed ${describe(ensured.configuration)} to ${added.join(", ")}`,
+      );
+    }
+    return {
+      ...ensured,
+      configuration: await this.#reload(actor.teamId, ensured.configuration.id),
+      topics: outcomes,
+    };
+  }
+
+  async unsubscribe(
+    actor: Actor,
+    channelId: string,
+    topics: readonly TopicArn[],
+  ): Promise<UnsubscribeResult | null> {
+    const configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
+    if (configuration === null) return null;
+    const have = new Set(configuration.topics.map((t) => t.topicArn));
+    const removed = topics.map((t) => t.arn).filter((arn) => have.has(arn));
+    const notConfigured = topics.map((t) => t.arn).filter((arn) => !have.has(arn));
+    const releaseFailures = await removeTopics(
+      this.deps.prisma,
+      this.deps.subscriptions,
+      configuration.id,
+      removed,
+      this.deps.logger,
+    );
+    if (removed.length > 0) {
+      await this.#audit(
+        actor,
+        "topics.unsubscribed",
+        `unsubscribed ${describe(configuration)} from ${removed.join(", ")}`,
+      );
+    }
+    return {
+      configuration: await this.#reload(actor.teamId, configuration.id),
+      removed,
+      notConfigured,
+      releaseFailures,
+    };
+  }
+
+  /** `list`: the channel's configuration with its topics' subscription states. */
+  describeChannel(actor: Pick<Actor, "teamId">, channelId: string): Promise<ChannelConfigurationView | null> {
+    return findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
+  }
+
+  async channelStatus(
+    actor: Pick<Actor, "teamId">,
+    channelId: string,
+  ): Promise<{ configuration: ChannelConfigurationView; delivery: DeliveryStatus } | null> {
+    const configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
+    if (configuration === null) return null;
+    return { configuration, delivery: await this.deps.delivery.statusOf(configuration.id) };
+  }
+
+  async sendTestToChannel(
+    actor: Actor,
+    channelId: string,
+  ): Promise<{ configuration: ChannelConfigurationView; queued: QueuedTestNotification } | null> {
+    const configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
+    return configuration === null ? null : this.#sendTest(actor, configuration);
+  }
+
+  async sendTest(
+    actor: Actor,
+    configurationId: string,
+  ): Promise<{ configuration: ChannelConfigurationView; queued: QueuedTestNotification }> {
+    return this.#sendTest(actor, await this.#mustFind(actor.teamId, configurationId));
+  }
+
+  /** `role ARN` / `role none`; setting a role creates the channel's configuration if needed. */
+  async setRole(
+    actor: Actor,
+    channel: ChannelRef,
+    channels: ChannelDirectory,
+    roleArn: string | null,
+  ): Promise<{ configuration: ChannelConfigurationView; previous: string | null; created: boolean } | null> {
+    let configuration: ChannelConfigurationView | null;
+    let created = false;
+    if (roleArn === null) {
+      configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channel.id);
+      if (configuration === null) return null;
+    } else {
+      ({ configuration, created } = await this.ensureChannelConfiguration(actor, channel, channels));
+    }
+    const previous = configuration.iamRoleArn;
+    const externalId =
+      configuration.externalId ?? (await this.deps.externalIds.forWorkspace(this.deps.prisma, actor.teamId));
+    await updateConfiguration(this.deps.prisma, configuration.id, { iamRoleArn: roleArn, externalId });
+    await this.#audit(
+      actor,
+      roleArn === null ? "role.cleared" : "role.set",
+      roleArn === null
+        ? `cleared the IAM role of ${describe(configuration)}`
+        : `set the IAM role of ${describe(configuration)} to ${roleArn}`,
+    );
+    return { configuration: await this.#reload(actor.teamId, configuration.id), previous, created };
+  }
+
+  /**
+   * `role template NAME`: the policy, trust policy and CloudFormation for this workspace, and the
+   * AWS account of the channel's first topic (where the role belongs), when there is one.
+   */
+  async roleTemplate(
+    actor: Pick<Actor, "teamId">,
+    channelId: string | undefined,
+    roleName: string,
+  ): Promise<{ template: RoleTemplate; accountId?: string }> {
+    const externalId = await this.deps.externalIds.forWorkspace(this.deps.prisma, actor.teamId);
+    const template = roleTemplate({ roleName, externalId, principalArn: this.deps.principalArn });
+    if (channelId === undefined) return { template };
+    const configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
+    const first = configuration?.topics[0]?.topicArn;
+    return { template, accountId: first === undefined ? undefined : first.split(":")[4] };
+  }
+
+  /** A configuration of the workspace (for the Edit form), or null. */
+  findConfiguration(
+    actor: Pick<Actor, "teamId">,
+    configurationId: string,
+  ): Promise<ChannelConfigurationView | null> {
+    return findWorkspaceConfiguration(this.deps.prisma, actor.teamId, configurationId);
+  }
+
+  async deleteChannel(actor: Actor, channelId: string): Promise<DeleteResult | null> {
+    const configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
+    return configuration === null ? null : this.#delete(actor, configuration);
+  }
+
+  async deleteConfiguration(actor: Actor, configurationId: string): Promise<DeleteResult> {
+    return this.#delete(actor, await this.#mustFind(actor.teamId, configurationId));
+  }
+
+  /** The bot joined a channel: see ChannelConnections.channelJoined. */
+  channelJoined(
+    teamId: string,
+    channelId: string,
+    channels: ChannelDirectory,
+    announce: (configuration: ChannelConfigurationView) => Promise<void>,
+  ): Promise<ChannelConfigurationView[]> {
+    return this.#connections.channelJoined(teamId, channelId, channels, announce);
+  }
+
+  async workspaceOverview(teamId: string, page: number, pageSize: number): Promise<WorkspaceOverview> {
+    const total = await countSlackConfigurations(this.deps.prisma, teamId);
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
+    const current = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
+    const [configurations, audit] = await Promise.all([
+      listWorkspaceConfigurations(this.deps.prisma, teamId, { skip: current * pageSize, take: pageSize }),
+      latestAudit(this.deps.prisma, teamId, 10),
+    ]);
+    return { configurations, total, page: current, pageCount, audit };
+  }
+
+  async #sendTest(actor: Actor, configuration: ChannelConfigurationView) {
+    if (configuration.state === "disabled") {
+      throw new ChatbotError(
+        ErrorCode.InvalidArgument,
+        `Deliveries to ${channelLabel(configuration)} are disabled${configuration.stateReason ? `: ${configuration.stateReason}` : ""}.`,
+      );
+    }
+    const region = configuration.topics[0]?.region ?? "us-east-1";
+    const queued = await queueTestNotification(this.deps.prisma, this.deps.delivery, {
+      configurationId: configuration.id,
+      label: channelLabel(configuration),
+      region,
+      partition: partitionOfRegion(region),
+      held: configuration.state === "awaiting_invite",
+    });
+    await this.#audit(actor, "test.sent", `sent a test notification to ${describe(configuration)}`);
+    return { configuration, queued };
+  }
+
+  async #delete(actor: Actor, configuration: ChannelConfigurationView): Promise<DeleteResult> {
+    const topicArns = await deleteConfiguration(this.deps.prisma, configuration.id);
+    const releaseFailures = await releaseTopics(this.deps.subscriptions, topicArns, this.deps.logger);
+    await this.#audit(actor, "configuration.deleted", `deleted ${describe(configuration)}`);
+    return { configuration, releaseFailures };
+  }
+
+  async #mustFind(teamId: string, id: string): Promise<ChannelConfigurationView> {
+    const configuration = await findWorkspaceConfiguration(this.deps.prisma, teamId, id);
+    if (configuration === null) {
+      throw new ChatbotError(ErrorCode.NotFound, "That configuration no longer exists: someone deleted it.");
+    }
+    return configuration;
+  }
+
+  async #reload(teamId: string, id: string): Promise<ChannelConfigurationView> {
+    return this.#mustFind(teamId, id);
+  }
+
+  #audit(actor: Actor, action: AuditAction, detail: string): Promise<void> {
+    return recordAudit(this.deps.prisma, { teamId: actor.teamId, userId: actor.userId, action, detail });
+  }
+}

@@ -1,0 +1,76 @@
+/** The shapes the configuration service and editor share: dependencies, who acts, results. */
+import type { PrismaClient } from "../db/database";
+import type { DeliveryControl } from "../delivery/delivery-control";
+import type { Logger } from "../logger";
+import type { AuditRecord } from "./audit-log";
+import type { ChannelConfigurationView, ConfigurationSummary } from "./configuration-queries";
+import type { ExternalIds } from "./external-id";
+import type { ReleaseFailure, TopicOutcome, TopicSubscriber } from "./topic-changes";
+
+export interface ConfigurationServiceDeps {
+  prisma: PrismaClient;
+  subscriptions: TopicSubscriber;
+  delivery: DeliveryControl;
+  externalIds: ExternalIds;
+  logger: Logger;
+  /** ARN of the AWS principal this deployment runs as, for trust policies; unknown offline. */
+  principalArn?: string;
+}
+
+/** Who acts, in which workspace. */
+export interface Actor {
+  teamId: string;
+  enterpriseId?: string;
+  userId: string;
+}
+
+/** The channel a slash command was typed in. */
+export interface ChannelRef {
+  id: string;
+  /** The name Slack sent with the command, when it is a real name. */
+  nameHint?: string;
+}
+
+export interface EnsuredConfiguration {
+  configuration: ChannelConfigurationView;
+  created: boolean;
+  /** It waited for an invite and the bot turns out to be in the channel now. */
+  activated: boolean;
+}
+
+export interface SubscribeResult extends EnsuredConfiguration {
+  topics: TopicOutcome[];
+}
+
+export interface UnsubscribeResult {
+  configuration: ChannelConfigurationView;
+  removed: string[];
+  notConfigured: string[];
+  releaseFailures: ReleaseFailure[];
+}
+
+export interface DeleteResult {
+  configuration: ChannelConfigurationView;
+  releaseFailures: ReleaseFailure[];
+}
+
+export interface WorkspaceOverview {
+  configurations: ConfigurationSummary[];
+  total: number;
+  page: number;
+  pageCount: number;
+  audit: AuditRecord[];
+}
+
+export function channelLabel(
+  configuration: Pick<ChannelConfigurationView, "channelId" | "channelName">,
+): string {
+  return `#${configuration.channelName ?? configuration.channelId ?? "?"}`;
+}
+
+/** "alerts (#alerts)" for audit lines. */
+export function describe(
+  configuration: Pick<ChannelConfigurationView, "name" | "channelId" | "channelName">,
+): string {
+  return `${configuration.name} (${channelLabel(configuration)})`;
+}

@@ -1,0 +1,206 @@
+/**
+ * The delivery side as the rest of the app sees it (DeliveryControl), and its composition: the
+ * Slack target with its rate limiter, the processor, the worker, the parent updater, and a sweep
+ * that lets deliveries held for a disabled workspace flow again once it is usable.
+ */
+import type { Database } from "../db/database";
+import type { SecretBox } from "../db/secret-box";
+import type { Metrics } from "../http/metrics";
+import type { Logger } from "../logger";
+import type { WorkspaceTokens } from "../slack/workspace-tokens";
+import { WebhookSender } from "../webhooks";
+import { CompletionWriter } from "./completions";
+import { activateConfiguration, findConfigurationState, reactivatableByInvite } from "./configuration-state";
+import type { DeliveryControl, DeliveryStatus } from "./delivery-control";
+import { DeliveryMetrics } from "./delivery-metrics";
+import { DeliveryProcessor } from "./delivery-processor";
+import { deliveryStatusOf } from "./delivery-status";
+import type { PostedListener } from "./delivery-types";
+import { FailureRecorder } from "./failure-recorder";
+import { activeConfigurationsWithHeld, releaseHeldDeliveries } from "./outbox";
+import { ParentUpdater } from "./parent-updates";
+import { SlackRateLimiter } from "./rate-limiter";
+import type { DeliverySettings } from "./settings";
+import { SlackDelivery } from "./slack-delivery";
+import { SlackTarget } from "./targets/slack";
+import { WebhookDeliveryTarget } from "./targets/webhook";
+import { DeliveryWorker } from "./worker";
+import { type TokenMode, WorkspaceStatus } from "./workspace-status";
+
+export interface DeliveryServiceDeps {
+  db: Database;
+  settings: DeliverySettings;
+  slackApiUrl: string;
+  tokens: WorkspaceTokens;
+  /** "single" with SLACK_BOT_TOKEN, "oauth" with installations. */
+  tokenMode: TokenMode;
+  metrics: Metrics;
+  logger: Logger;
+  /** Decrypts webhook URLs; without it webhook configurations are not delivered by this process. */
+  secrets?: SecretBox;
+  /** Lease owner id (default: host, pid and a random suffix). */
+  owner?: string;
+}
+
+/** How often held deliveries of re-enabled workspaces are looked for (and installations reloaded). */
+const SWEEP_EVERY_POLLS = 10;
+
+export class DeliveryService implements DeliveryControl {
+  readonly worker: DeliveryWorker;
+  readonly limiter: SlackRateLimiter;
+  readonly #workspaces: WorkspaceStatus;
+  readonly #parents: ParentUpdater;
+  readonly #logger: Logger;
+  readonly #postedListeners: PostedListener[] = [];
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<void> | undefined;
+
+  constructor(private readonly deps: DeliveryServiceDeps) {
+    const { settings } = deps;
+    this.#logger = deps.logger;
+    const metrics = new DeliveryMetrics(deps.metrics);
+    metrics.exposeQueueDepth(deps.db);
+    this.limiter = new SlackRateLimiter({
+      post: { channel: settings.channelRate, workspace: settings.workspaceRate },
+      update: { workspace: settings.updateRate },
+    });
+    const target = new SlackTarget({
+      apiUrl: deps.slackApiUrl,
+      tokens: deps.tokens,
+      limiter: this.limiter,
+      timeoutMs: settings.slackTimeoutMs,
+      logger: deps.logger.child({ component: "slack-target" }),
+      metrics,
+    });
+    this.#workspaces = new WorkspaceStatus(deps.db.prisma, deps.tokenMode);
+    this.#parents = new ParentUpdater(target, deps.logger.child({ component: "thread-parents" }), metrics);
+    const prisma = deps.db.prisma;
+    const completions = new CompletionWriter(prisma);
+    const failures = new FailureRecorder({ prisma, workspaces: this.#workspaces, settings, metrics });
+    const slack = new SlackDelivery({
+      prisma,
+      completions,
+      target,
+      parents: this.#parents,
+      failures,
+      settings,
+      metrics,
+      logger: deps.logger,
+      onPosted: async (posted) => {
+        for (const listener of this.#postedListeners) await listener(posted);
+      },
+    });
+    const webhooks =
+      deps.secrets === undefined
+        ? undefined
+        : new WebhookDeliveryTarget({
+            prisma,
+            secrets: deps.secrets,
+            sender: new WebhookSender({ logger: deps.logger }),
+          });
+    const processor = new DeliveryProcessor({
+      prisma,
+      completions,
+      slack,
+      webhooks,
+      failures,
+      workspaces: this.#workspaces,
+      metrics,
+      logger: deps.logger,
+    });
+    this.worker = new DeliveryWorker({
+      db: deps.db,
+      processor,
+      logger: deps.logger,
+      leaseMs: settings.leaseMs,
+      pollMs: settings.pollMs,
+      kinds: processor.kinds,
+      owner: deps.owner,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.#workspaces.refresh();
+    this.worker.start();
+    this.#sweepTimer = setInterval(
+      () => void this.#sweep(),
+      this.deps.settings.pollMs * SWEEP_EVERY_POLLS,
+    ).unref();
+    this.#logger.info({ owner: this.worker.owner }, "delivery worker started");
+  }
+
+  /** Stops claiming, lets in-flight posts finish, hands back the rest. */
+  async stop(): Promise<void> {
+    clearInterval(this.#sweepTimer);
+    await this.#sweeping;
+    await this.worker.stop();
+    await this.#parents.stop();
+  }
+
+  /** Runs `listener` after each notification is posted and recorded (e.g. to attach a chart). */
+  onPosted(listener: PostedListener): void {
+    this.#postedListeners.push(listener);
+  }
+
+  wake(): void {
+    this.worker.wake();
+  }
+
+  async releaseHeld(configurationId: string): Promise<number> {
+    const prisma = this.deps.db.prisma;
+    const result = await prisma.$transaction(async (tx) => {
+      const configuration = await findConfigurationState(tx, configurationId);
+      if (configuration === null) return { released: 0, activated: false, previous: null };
+      let state = configuration.state;
+      const activated = reactivatableByInvite(configuration.state, configuration.stateReason);
+      if (activated) {
+        await activateConfiguration(tx, configurationId);
+        state = "active";
+      }
+      if (state !== "active") return { released: 0, activated, previous: configuration };
+      const { count } = await releaseHeldDeliveries(tx, configurationId);
+      return { released: count, activated, previous: configuration };
+    });
+    if (result.activated) {
+      this.#logger.info(
+        {
+          configurationId,
+          from: result.previous?.state,
+          reason: "the bot joined the channel",
+          released: result.released,
+        },
+        "configuration active again",
+      );
+    }
+    if (result.released > 0) this.wake();
+    return result.released;
+  }
+
+  statusOf(configurationId: string): Promise<DeliveryStatus> {
+    return deliveryStatusOf(this.deps.db.prisma, configurationId);
+  }
+
+  #sweep(): Promise<void> {
+    this.#sweeping ??= this.#releaseUsableWorkspaces()
+      .catch((error: unknown) => this.#logger.warn({ err: error }, "delivery sweep failed"))
+      .finally(() => {
+        this.#sweeping = undefined;
+      });
+    return this.#sweeping;
+  }
+
+  /** Held deliveries of ACTIVE configurations wait only for their workspace; release them once it is usable. */
+  async #releaseUsableWorkspaces(): Promise<void> {
+    await this.#workspaces.refresh();
+    const prisma = this.deps.db.prisma;
+    let released = 0;
+    for (const configuration of await activeConfigurationsWithHeld(prisma)) {
+      if (!this.#workspaces.usable(configuration)) continue;
+      released += (await releaseHeldDeliveries(prisma, configuration.id)).count;
+    }
+    if (released > 0) {
+      this.#logger.info({ released }, "workspace usable again: held deliveries released");
+      this.wake();
+    }
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * A delivery to a Slack channel: its thread (threads.ts), the post through the Slack target, the
+ * record (group-committed), the parent's update and the posted-notification listeners.
+ */
+import type { PrismaClient } from "../db/database";
+import { ErrorCode, isChatbotError } from "../errors";
+import type { Logger } from "../logger";
+import { type Notification, renderSlackMessage, type SlackMessage } from "../notifications";
+import type { CompletionWriter } from "./completions";
+import type { DeliveryMetrics } from "./delivery-metrics";
+import type { Outcome, PostedListener, PostedNotification } from "./delivery-types";
+import type { FailureRecorder } from "./failure-recorder";
+import { LruCache } from "./lru-cache";
+import { slackMessageOf } from "./message-render";
+import { type LoadedDelivery, markPosted } from "./outbox";
+import type { ParentUpdater } from "./parent-updates";
+import type { DeliverySettings } from "./settings";
+import { type DeliveryFailure, SlackDeliveryError } from "./slack-errors";
+import type { SlackTarget } from "./targets/slack";
+import {
+  eventTime,
+  findParentMessage,
+  findThread,
+  nextThreadState,
+  parentWithCurrentState,
+  planThread,
+  saveThread,
+  type ThreadPlan,
+} from "./threads";
+import type { WorkspaceRef } from "./workspace-status";
+
+export interface SlackDeliveryDeps {
+  prisma: PrismaClient;
+  completions: Pick<CompletionWriter, "write">;
+  target: Pick<SlackTarget, "post">;
+  parents: Pick<ParentUpdater, "schedule">;
+  failures: FailureRecorder;
+  settings: Pick<DeliverySettings, "newThreadAfterMs">;
+  metrics: DeliveryMetrics;
+  logger: Logger;
+  onPosted?: PostedListener;
+}
+
+/** Parents rendered when they were posted, so updating one needs no query (bounded: ~3 KB each). */
+const PARENT_CACHE_ENTRIES = 2_000;
+
+export class SlackDelivery {
+  readonly #parents = new LruCache<string, SlackMessage>(PARENT_CACHE_ENTRIES);
+
+  constructor(private readonly deps: SlackDeliveryDeps) {}
+
+  async deliver(
+    delivery: LoadedDelivery,
+    channelId: string,
+    notification: Notification,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<Outcome> {
+    const { prisma } = this.deps;
+    const configurationId = delivery.configurationId;
+    const workspace: WorkspaceRef = {
+      teamId: delivery.configuration.teamId,
+      enterpriseId: delivery.configuration.enterpriseId,
+    };
+    const slack = renderSlackMessage(notification);
+    const at = eventTime(notification, delivery.message.snsTimestamp, new Date());
+    const thread =
+      notification.threadKey === undefined
+        ? null
+        : await findThread(prisma, configurationId, notification.threadKey);
+    const plan = planThread(notification, thread, at, this.deps.settings.newThreadAfterMs);
+    const attempts = delivery.attempts + 1;
+    let ts: string;
+    try {
+      ({ ts } = await this.deps.target.post(
+        { workspace, channelId, message: slack, threadTs: plan.kind === "reply" ? plan.parentTs : undefined },
+        signal,
+      ));
+    } catch (error) {
+      if (isChatbotError(error, ErrorCode.DeliveryAborted)) return "released";
+      const failure: DeliveryFailure =
+        error instanceof SlackDeliveryError
+          ? error.failure
+          : { kind: "transient", error: `unexpected: ${String(error)}` };
+      return this.deps.failures.record(delivery, attempts, failure, "slack", log);
+    }
+
+    const state = nextThreadState(notification, plan.kind === "reply" ? plan.thread : null, at);
+    const threadKey = plan.threadKey;
+    await this.deps.completions.write(() =>
+      threadKey === undefined
+        ? [markPosted(prisma, delivery.id, ts, attempts)]
+        : [
+            markPosted(prisma, delivery.id, ts, attempts),
+            saveThread(
+              prisma,
+              { configurationId, threadKey },
+              { parentTs: plan.kind === "reply" ? plan.parentTs : ts, ...state },
+            ),
+          ],
+    );
+    if (plan.kind === "top-level" && threadKey !== undefined)
+      this.#parents.set(`${configurationId}:${ts}`, slack);
+    this.deps.metrics.posted("slack", plan.kind === "reply" ? "reply" : "message");
+    this.#announce({
+      configurationId,
+      workspace,
+      channelId,
+      notification,
+      ts,
+      threadTs: plan.kind === "reply" ? plan.parentTs : threadKey === undefined ? undefined : ts,
+    });
+    if (
+      plan.kind === "reply" &&
+      notification.state !== undefined &&
+      notification.state !== plan.thread.lastState
+    ) {
+      await this.#updateParent(plan, configurationId, channelId, workspace, notification, state.lastStateAt);
+    }
+    return "posted";
+  }
+
+  #announce(posted: PostedNotification): void {
+    const listener = this.deps.onPosted;
+    if (listener === undefined) return;
+    Promise.resolve()
+      .then(() => listener(posted))
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, ts: posted.ts }, "a posted-notification listener failed"),
+      );
+  }
+
+  async #updateParent(
+    plan: Extract<ThreadPlan, { kind: "reply" }>,
+    configurationId: string,
+    channelId: string,
+    workspace: WorkspaceRef,
+    current: Notification,
+    since: Date,
+  ): Promise<void> {
+    const key = `${configurationId}:${plan.parentTs}`;
+    let parent = this.#parents.get(key);
+    if (parent === undefined) {
+      const row = await findParentMessage(this.deps.prisma, configurationId, plan.parentTs);
+      if (row === null) return;
+      parent = slackMessageOf(row.message);
+      this.#parents.set(key, parent);
+    }
+    this.deps.parents.schedule(`${configurationId}:${plan.threadKey}`, {
+      workspace,
+      channelId,
+      ts: plan.parentTs,
+      message: parentWithCurrentState(parent, current, since),
+    });
+  }
+}

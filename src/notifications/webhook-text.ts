@@ -1,0 +1,169 @@
+import {
+  CONSOLE_BUTTON_LABEL,
+  SEVERITY_LABEL,
+  SEVERITY_UNICODE,
+  titleLine,
+  unmentionedResources,
+} from "./presentation";
+import { oneLine, TRUNCATION_MARKER, truncateBytes, truncateChars, utf8Length } from "./text";
+import { formatUtc } from "./time";
+import type { Notification } from "./types";
+
+/**
+ * The provider-neutral text of a notification that every webhook renderer starts from, and the
+ * fitting of text parts into a byte budget with a visible "… (truncated)".
+ */
+
+/** One piece of the text rendering; `essential` parts are always kept (each is short). */
+export interface TextPart {
+  text: string;
+  essential?: boolean;
+}
+
+/**
+ * The provider-neutral text rendering, in display order: title, status, body, fields, reason,
+ * lists, details, resources, context, link. Values are raw; a provider escapes as its syntax needs.
+ */
+export function textParts(
+  notification: Notification,
+  markdown: { bold: (text: string) => string },
+): TextPart[] {
+  const { bold } = markdown;
+  const parts: TextPart[] = [];
+  parts.push({ text: bold(headline(notification)), essential: true });
+  parts.push({ text: statusLine(notification), essential: true });
+  if (notification.summary !== undefined && notification.summary !== notification.title) {
+    parts.push({ text: `_${oneLine(truncateChars(notification.summary, 500))}_` });
+  }
+  if (notification.description !== undefined) parts.push({ text: notification.description.text });
+  for (const note of notification.notes) parts.push({ text: `⚠️ ${note}` });
+  if (notification.fields.length > 0) {
+    parts.push({
+      text: notification.fields
+        .map((field) => `${bold(`${oneLine(field.label)}:`)} ${truncateChars(field.value, 600)}`)
+        .join("\n"),
+    });
+  }
+  if (notification.reason !== undefined) parts.push({ text: `${bold("Reason:")} ${notification.reason}` });
+  for (const list of notification.lists) {
+    if (list.items.length === 0) continue;
+    parts.push({ text: `${bold(`${list.title}:`)}\n${listItems(list.items, list.more).join("\n")}` });
+  }
+  if (notification.details !== undefined && notification.details !== "") {
+    parts.push({ text: `\`\`\`\n${notification.details}\n\`\`\`` });
+  }
+  const resources = resourceLines(notification);
+  if (resources !== undefined) parts.push({ text: `${bold("Resources:")}\n${resources}` });
+  if (notification.keywords.length > 0) parts.push({ text: keywordLine(notification) });
+  const context = contextLine(notification);
+  if (context !== undefined) parts.push({ text: context, essential: true });
+  const link = consoleLink(notification);
+  if (link !== undefined) parts.push({ text: `${CONSOLE_BUTTON_LABEL}: ${link}`, essential: true });
+  return parts;
+}
+
+/** Severity emoji and `STATE: title`, on one line. */
+export function headline(notification: Notification): string {
+  return `${SEVERITY_UNICODE[notification.severity]} ${truncateChars(oneLine(titleLine(notification)), 200)}`;
+}
+
+/** `ALARM (was OK) · High severity · CloudWatch alarm`. */
+export function statusLine(notification: Notification): string {
+  const status = [
+    notification.state === undefined
+      ? undefined
+      : `${truncateChars(oneLine(notification.state), 100)}${
+          notification.previousState !== undefined && notification.previousState !== notification.state
+            ? ` (was ${truncateChars(oneLine(notification.previousState), 60)})`
+            : ""
+        }`,
+    `${SEVERITY_LABEL[notification.severity]} severity`,
+    truncateChars(notification.sourceLabel, 100),
+  ].filter((p) => p !== undefined);
+  return status.join(" · ");
+}
+
+/** `- item` lines, each capped, with `- +N more` when the list was cut. */
+export function listItems(items: string[], more: number | undefined): string[] {
+  const lines = items.map((item) => `- ${truncateChars(item, 400)}`);
+  if (more !== undefined && more > 0) lines.push(`- +${more} more`);
+  return lines;
+}
+
+/** Resources not mentioned elsewhere, as `- arn` lines; undefined when there are none. */
+export function resourceLines(notification: Notification): string | undefined {
+  const resources = unmentionedResources(notification, 5);
+  if (resources.items.length === 0) return undefined;
+  const more = resources.more > 0 ? `\n- +${resources.more} more` : "";
+  return `${resources.items.map((r) => `- ${r}`).join("\n")}${more}`;
+}
+
+export function keywordLine(notification: Notification): string {
+  return `Keywords: ${notification.keywords.slice(0, 20).join(", ")}`;
+}
+
+/** `Account 123456789012 · us-east-1 · 2026-03-04 17:43 UTC`; undefined when nothing is known. */
+export function contextLine(notification: Notification): string | undefined {
+  const context = [
+    notification.account === undefined ? undefined : `Account ${truncateChars(notification.account, 64)}`,
+    notification.region === undefined ? undefined : truncateChars(notification.region, 32),
+    notification.timestamp === undefined ? undefined : formatUtc(notification.timestamp),
+  ].filter((p) => p !== undefined);
+  return context.length > 0 ? context.join(" · ") : undefined;
+}
+
+/** The console link, unless it is so long that it would have to be cut (a cut URL is a broken link). */
+export function consoleLink(notification: Notification): string | undefined {
+  return notification.consoleUrl !== undefined && notification.consoleUrl.length <= 1500
+    ? notification.consoleUrl
+    : undefined;
+}
+
+/** Nothing past the budget can be shown; cutting first keeps a 256 KB message cheap. */
+export function preCut(parts: TextPart[], maxBytes: number): TextPart[] {
+  return parts.map((part) =>
+    part.text.length > maxBytes ? { ...part, text: part.text.slice(0, maxBytes) } : part,
+  );
+}
+
+const SEPARATOR = "\n\n";
+const ESSENTIAL_PART_BYTES = 600;
+
+/**
+ * Joins parts within `maxBytes`: essential parts first (each capped), the rest in order while they
+ * fit; the first that does not fit is cut with the marker and later ones are left out.
+ */
+export function fitParts(parts: TextPart[], maxBytes: number): string {
+  const essentialCap = Math.min(ESSENTIAL_PART_BYTES, Math.floor(maxBytes / 6));
+  const sized = parts.map((part) => {
+    const text = part.essential === true ? truncateBytes(part.text, essentialCap) : part.text;
+    return { ...part, text, bytes: utf8Length(text) };
+  });
+  const separatorBytes = utf8Length(SEPARATOR);
+  let budget = maxBytes;
+  for (const part of sized) if (part.essential === true) budget -= part.bytes + separatorBytes;
+  const kept: string[] = [];
+  let cut = false;
+  for (const part of sized) {
+    if (part.essential === true) {
+      kept.push(part.text);
+      continue;
+    }
+    if (cut) continue;
+    if (part.bytes + separatorBytes <= budget) {
+      kept.push(part.text);
+      budget -= part.bytes + separatorBytes;
+      continue;
+    }
+    cut = true;
+    const room = budget - separatorBytes;
+    if (room > 100) kept.push(closeFence(truncateBytes(part.text, room - 4)));
+    else if (budget >= utf8Length(TRUNCATION_MARKER) + separatorBytes) kept.push(TRUNCATION_MARKER);
+  }
+  return kept.join(SEPARATOR);
+}
+
+/** A code block cut in the middle must still be closed, or the rest of the message turns to code. */
+function closeFence(text: string): string {
+  return (text.split("```").length - 1) % 2 === 1 ? `${text}\n\`\`\`` : text;
+}

@@ -1,0 +1,213 @@
+/** Ephemeral replies to `/aws subscribe|unsubscribe|list|status|test|role|delete`. */
+import type { KnownBlock } from "@slack/types";
+import type { ChannelConfigurationView } from "../../configurations/configuration-queries";
+import type {
+  DeleteResult,
+  EnsuredConfiguration,
+  SubscribeResult,
+  UnsubscribeResult,
+} from "../../configurations/configuration-service";
+import type { QueuedTestNotification } from "../../configurations/test-notification";
+import type { ReleaseFailure } from "../../configurations/topic-changes";
+import type { DeliveryStatus } from "../../delivery/delivery-control";
+import {
+  channelMention,
+  filtersText,
+  inviteInstructions,
+  roleText,
+  stateText,
+  topicLine,
+} from "./configuration-text";
+import { type Reply, reply } from "./replies";
+import { context, escapeText, linesToSections, MESSAGE_BLOCKS_MAX, section, slackDate } from "./text";
+
+function title(configuration: ChannelConfigurationView): string {
+  return `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}`;
+}
+
+function connectionBlocks(ensured: EnsuredConfiguration): KnownBlock[] {
+  const { configuration } = ensured;
+  const blocks: KnownBlock[] = [];
+  if (ensured.created) {
+    blocks.push(context(`Created the configuration *${escapeText(configuration.name)}* for this channel.`));
+  }
+  if (ensured.activated)
+    blocks.push(context(":link: I am in the channel now: held notifications are on their way."));
+  if (configuration.state === "awaiting_invite")
+    blocks.push(section(inviteInstructions(configuration.channelId)));
+  return blocks;
+}
+
+function releaseFailureLines(failures: readonly ReleaseFailure[]): string[] {
+  return failures.map(
+    (f) =>
+      `:warning: \`${escapeText(f.topicArn)}\`: the SNS subscription could not be removed (${escapeText(f.reason)}); it is no longer delivered here.`,
+  );
+}
+
+function limit(blocks: KnownBlock[]): KnownBlock[] {
+  return blocks.slice(0, MESSAGE_BLOCKS_MAX);
+}
+
+export function subscribeReply(command: string, result: SubscribeResult): Reply {
+  const pending = result.topics.some((t) => t.status === "pending");
+  const failed = result.topics.filter((t) => t.status === "failed").length;
+  const text =
+    failed > 0
+      ? `${failed} of ${result.topics.length} topic(s) could not be subscribed.`
+      : `Subscribed this channel to ${result.topics.length} topic(s).`;
+  const lines = result.topics.map((t) => `${topicLine(t)}${t.alreadyConfigured ? " _(already here)_" : ""}`);
+  const blocks: KnownBlock[] = [
+    section(`${title(result.configuration)}\n${escapeText(text)}`),
+    ...linesToSections(lines, 10),
+    ...connectionBlocks(result),
+  ];
+  if (pending) {
+    blocks.push(
+      context(`SNS confirms new subscriptions within a minute; \`${command} list\` shows their state.`),
+    );
+  }
+  if (failed > 0) {
+    blocks.push(context(`Fix the cause, then type \`${command} subscribe\` with the same ARN to try again.`));
+  }
+  return reply(text, limit(blocks));
+}
+
+export function unsubscribeReply(command: string, result: UnsubscribeResult): Reply {
+  const text =
+    result.removed.length > 0
+      ? `Unsubscribed this channel from ${result.removed.length} topic(s).`
+      : "This channel was not subscribed to any of those topics.";
+  const lines = [
+    ...result.removed.map((arn) => `• \`${escapeText(arn)}\` — removed`),
+    ...result.notConfigured.map((arn) => `• \`${escapeText(arn)}\` — was not subscribed here`),
+    ...releaseFailureLines(result.releaseFailures),
+  ];
+  const blocks: KnownBlock[] = [
+    section(`${title(result.configuration)}\n${escapeText(text)}`),
+    ...linesToSections(lines, 10),
+  ];
+  if (result.notConfigured.length > 0)
+    blocks.push(context(`\`${command} list\` shows this channel's topics.`));
+  return reply(text, limit(blocks));
+}
+
+export function listReply(command: string, configuration: ChannelConfigurationView): Reply {
+  const blocks: KnownBlock[] = [
+    section(`${title(configuration)}\n${stateText(configuration.state, configuration.stateReason)}`),
+  ];
+  if (configuration.state === "awaiting_invite")
+    blocks.push(section(inviteInstructions(configuration.channelId)));
+  blocks.push({
+    type: "section",
+    fields: [
+      { type: "mrkdwn", text: `*IAM role*\n${roleText(configuration.iamRoleArn)}` },
+      { type: "mrkdwn", text: `*Filters*\n${filtersText(configuration.filters)}` },
+    ],
+  });
+  if (configuration.topics.length === 0) {
+    blocks.push(section(`No SNS topics yet: \`${command} subscribe ARN\` adds one.`));
+  } else {
+    blocks.push(section(`*SNS topics (${configuration.topics.length})*`));
+    blocks.push(...linesToSections(configuration.topics.map(topicLine), 20));
+  }
+  return reply(`${configuration.name}: ${configuration.topics.length} topic(s)`, limit(blocks));
+}
+
+function countText(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+export function statusReply(
+  command: string,
+  configuration: ChannelConfigurationView,
+  delivery: DeliveryStatus,
+): Reply {
+  const healthy =
+    delivery.deadLetters === 0 && delivery.recentFailures === 0 && configuration.state === "active";
+  const blocks: KnownBlock[] = [
+    section(`${title(configuration)}\n${stateText(configuration.state, configuration.stateReason)}`),
+    {
+      type: "section",
+      fields: [
+        {
+          type: "mrkdwn",
+          text: `*Last delivery*\n${delivery.lastPostedAt === null ? "never" : slackDate(delivery.lastPostedAt)}`,
+        },
+        { type: "mrkdwn", text: `*Waiting*\n${countText(delivery.pending, "notification")}` },
+        { type: "mrkdwn", text: `*Held for the invite*\n${countText(delivery.held, "notification")}` },
+        { type: "mrkdwn", text: `*Dead letters*\n${delivery.deadLetters}` },
+        { type: "mrkdwn", text: `*Failed attempts (24 h)*\n${delivery.recentFailures}` },
+      ],
+    },
+  ];
+  if (delivery.lastError !== null)
+    blocks.push(section(`*Last error*\n\`${escapeText(delivery.lastError.slice(0, 500))}\``));
+  if (configuration.state === "awaiting_invite")
+    blocks.push(section(inviteInstructions(configuration.channelId)));
+  const troubled = configuration.topics.filter((t) => t.status !== "confirmed");
+  if (troubled.length > 0) {
+    blocks.push(section("*Topics not confirmed*"), ...linesToSections(troubled.map(topicLine), 10));
+  }
+  if (delivery.deadLetters > 0) {
+    blocks.push(context("An operator can replay dead letters with `npx chatbot dead-letters replay`."));
+  }
+  blocks.push(context(`\`${command} test\` sends a test notification through the whole pipeline.`));
+  return reply(
+    healthy ? "Deliveries to this channel are healthy." : "Deliveries to this channel need attention.",
+    limit(blocks),
+  );
+}
+
+export function testQueuedReply(
+  configuration: ChannelConfigurationView,
+  queued: QueuedTestNotification,
+): Reply {
+  const where = channelMention(configuration.channelId, configuration.channelName);
+  const text = queued.held
+    ? `The test notification waits until I am invited to ${where}.`
+    : `A test notification is on its way to ${where}.`;
+  const blocks: KnownBlock[] = [section(`:test_tube: ${text}`)];
+  if (queued.held) blocks.push(section(inviteInstructions(configuration.channelId)));
+  else blocks.push(context("It goes through the same queue, renderer and rate limits as SNS notifications."));
+  return reply(text, blocks);
+}
+
+export function roleSetReply(
+  command: string,
+  configuration: ChannelConfigurationView,
+  previous: string | null,
+  created: boolean,
+): Reply {
+  const role = configuration.iamRoleArn;
+  const text = role === null ? "This channel no longer uses an IAM role." : "This channel's IAM role is set.";
+  const blocks: KnownBlock[] = [
+    section(
+      `${title(configuration)}\n*IAM role:* ${roleText(role)}${previous !== null && previous !== role ? ` (was ${roleText(previous)})` : ""}`,
+    ),
+  ];
+  if (created)
+    blocks.push(context(`Created the configuration *${escapeText(configuration.name)}* for this channel.`));
+  if (role !== null && configuration.externalId !== null) {
+    blocks.push(
+      context(
+        `The role must trust this deployment with ExternalId \`${escapeText(configuration.externalId)}\`. ` +
+          `\`${command} role template NAME\` shows the policies.`,
+      ),
+    );
+  }
+  if (configuration.state === "awaiting_invite")
+    blocks.push(section(inviteInstructions(configuration.channelId)));
+  return reply(text, blocks);
+}
+
+export function deleteReply(result: DeleteResult): Reply {
+  const { configuration } = result;
+  const text = `Deleted the configuration ${configuration.name}: this channel receives no more notifications.`;
+  const lines = [
+    `:wastebasket: Deleted *${escapeText(configuration.name)}* (${configuration.topics.length} topic(s)): ` +
+      `${channelMention(configuration.channelId, configuration.channelName)} receives no more notifications.`,
+    ...releaseFailureLines(result.releaseFailures),
+  ];
+  return reply(text, linesToSections(lines, 10));
+}

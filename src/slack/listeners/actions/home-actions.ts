@@ -1,0 +1,120 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { ConfigurationService } from "../../../configurations/configuration-service";
+import { isChatbotError } from "../../../errors";
+import type { Logger } from "../../../logger";
+import { channelMention } from "../../blocks/configuration-text";
+import { configureChannelModal, modalValuesFromConfiguration } from "../../blocks/configure-modal";
+import { escapeText } from "../../blocks/text";
+import type { HomePublisher } from "../home-publisher";
+
+export interface HomeActionDeps {
+  service: ConfigurationService;
+  home: HomePublisher;
+  logger: Logger;
+}
+
+type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+
+function actorOf(body: BlockAction, context: AllMiddlewareArgs["context"]) {
+  const teamId = body.team?.id ?? context.teamId ?? body.user.team_id ?? "";
+  return { teamId, enterpriseId: body.enterprise?.id ?? context.enterpriseId, userId: body.user.id };
+}
+
+/** "Configure new channel": opens the form. */
+export function configureNewCallback(deps: HomeActionDeps) {
+  return async function configureNew({ ack, body, client }: ButtonArgs): Promise<void> {
+    await ack();
+    try {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: configureChannelModal({ roleMode: "none", regions: [{}] }),
+      });
+    } catch (error) {
+      deps.logger.warn({ err: error }, "views.open of the configure modal failed");
+    }
+  };
+}
+
+/** "Edit": the same form, filled with the configuration. */
+export function editConfigurationCallback(deps: HomeActionDeps) {
+  return async function editConfiguration({ ack, body, action, client, context }: ButtonArgs): Promise<void> {
+    await ack();
+    const actor = actorOf(body, context);
+    const configuration = await deps.service.findConfiguration(actor, action.value ?? "");
+    if (configuration === null) {
+      await deps.home.publish(client, actor.teamId, actor.userId, {
+        notice: ":warning: That configuration no longer exists.",
+      });
+      return;
+    }
+    try {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: configureChannelModal(modalValuesFromConfiguration(configuration)),
+      });
+    } catch (error) {
+      deps.logger.warn({ err: error }, "views.open of the edit modal failed");
+    }
+  };
+}
+
+/** "Send test message": a test notification through the pipeline to that channel only. */
+export function testConfigurationCallback(deps: HomeActionDeps) {
+  return async function testConfiguration({ ack, body, action, client, context }: ButtonArgs): Promise<void> {
+    await ack();
+    const actor = actorOf(body, context);
+    let notice: string;
+    try {
+      const { configuration, queued } = await deps.service.sendTest(actor, action.value ?? "");
+      const where = channelMention(configuration.channelId, configuration.channelName);
+      notice = queued.held
+        ? `:test_tube: The test notification for ${where} waits until someone types \`/invite @AWS\` there.`
+        : `:test_tube: A test notification is on its way to ${where}.`;
+    } catch (error) {
+      if (!isChatbotError(error)) throw error;
+      notice = `:warning: ${escapeText(error.message)}`;
+    }
+    await deps.home.publish(client, actor.teamId, actor.userId, { notice });
+  };
+}
+
+/** "Delete channel" (the button carries a confirmation dialog). */
+export function deleteConfigurationCallback(deps: HomeActionDeps) {
+  return async function deleteConfiguration({
+    ack,
+    body,
+    action,
+    client,
+    context,
+  }: ButtonArgs): Promise<void> {
+    await ack();
+    const actor = actorOf(body, context);
+    let notice: string;
+    try {
+      const { configuration, releaseFailures } = await deps.service.deleteConfiguration(
+        actor,
+        action.value ?? "",
+      );
+      notice =
+        `:wastebasket: Deleted *${escapeText(configuration.name)}*: ` +
+        `${channelMention(configuration.channelId, configuration.channelName)} receives no more notifications.` +
+        (releaseFailures.length > 0
+          ? ` (${releaseFailures.length} SNS subscription(s) could not be removed; see the log.)`
+          : "");
+    } catch (error) {
+      if (!isChatbotError(error)) throw error;
+      notice = `:warning: ${escapeText(error.message)}`;
+    }
+    await deps.home.publish(client, actor.teamId, actor.userId, { notice });
+  };
+}
+
+/** "Previous page" / "Next page" of the configurations. */
+export function homePageCallback(deps: HomeActionDeps) {
+  return async function homePage({ ack, body, action, client, context }: ButtonArgs): Promise<void> {
+    await ack();
+    const actor = actorOf(body, context);
+    const page = Number.parseInt(action.value ?? "0", 10);
+    await deps.home.publish(client, actor.teamId, actor.userId, { page: Number.isFinite(page) ? page : 0 });
+  };
+}

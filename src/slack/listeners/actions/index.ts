@@ -1,0 +1,30 @@
+import type { App, BlockAction, ButtonAction, RadioButtonsAction } from "@slack/bolt";
+import { CONSOLE_ACTION_ID } from "../../../notifications/render-slack";
+import { MODAL_ACTIONS } from "../../blocks/configure-modal";
+import { HOME_ACTIONS } from "../../blocks/home";
+import { openAwsConsoleCallback } from "./console-link";
+import {
+  configureNewCallback,
+  deleteConfigurationCallback,
+  editConfigurationCallback,
+  type HomeActionDeps,
+  homePageCallback,
+  testConfigurationCallback,
+} from "./home-actions";
+import { addRegionCallback, roleModeCallback } from "./modal-actions";
+import { type RemoveWorkspaceDeps, removeWorkspaceCallback } from "./remove-workspace";
+
+export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps;
+
+export function register(app: App, deps: ActionListenerDeps): void {
+  const button = (actionId: string | RegExp) => ({ type: "block_actions" as const, action_id: actionId });
+  app.action<BlockAction<ButtonAction>>(button(HOME_ACTIONS.configureNew), configureNewCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(HOME_ACTIONS.edit), editConfigurationCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(HOME_ACTIONS.test), testConfigurationCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(HOME_ACTIONS.delete), deleteConfigurationCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(new RegExp(`^${HOME_ACTIONS.page}_`)), homePageCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(HOME_ACTIONS.removeWorkspace), removeWorkspaceCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(MODAL_ACTIONS.addRegion), addRegionCallback(deps));
+  app.action<BlockAction<RadioButtonsAction>>(button(MODAL_ACTIONS.roleMode), roleModeCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
+}

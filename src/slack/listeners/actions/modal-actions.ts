@@ -1,0 +1,74 @@
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  RadioButtonsAction,
+  SlackActionMiddlewareArgs,
+} from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { MAX_REGIONS } from "../../../configurations/configuration-draft";
+import type { ConfigurationService } from "../../../configurations/configuration-service";
+import type { Logger } from "../../../logger";
+import { configureChannelModal, type ModalValues, type RoleMode } from "../../blocks/configure-modal";
+import { readModalValues } from "../views/configure-modal-state";
+
+export interface ModalActionDeps {
+  service: ConfigurationService;
+  logger: Logger;
+}
+
+/** Rebuilds the modal from what the user typed, plus one change; the hash guards against racing updates. */
+async function redraw(
+  deps: ModalActionDeps,
+  client: WebClient,
+  view: { id: string; hash: string },
+  teamId: string,
+  values: ModalValues,
+): Promise<void> {
+  const template =
+    values.roleMode === "template"
+      ? (await deps.service.roleTemplate({ teamId }, undefined, values.roleName ?? "ROLE-NAME")).template
+      : undefined;
+  try {
+    await client.views.update({
+      view_id: view.id,
+      hash: view.hash,
+      view: configureChannelModal({ ...values, template }),
+    });
+  } catch (error) {
+    deps.logger.warn({ err: error }, "views.update of the configure modal failed");
+  }
+}
+
+/** "Add another Region": one more Region + topics pair, keeping everything typed so far. */
+export function addRegionCallback(deps: ModalActionDeps) {
+  return async function addRegion({
+    ack,
+    body,
+    client,
+  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> {
+    await ack();
+    if (body.view === undefined) return;
+    const values = readModalValues(body.view);
+    if (values.regions.length < MAX_REGIONS) values.regions.push({});
+    await redraw(deps, client, body.view, body.view.team_id, values);
+  };
+}
+
+/** The IAM role choice changed: show the ARN field, or the template's policy and a role name field. */
+export function roleModeCallback(deps: ModalActionDeps) {
+  return async function roleMode({
+    ack,
+    body,
+    action,
+    client,
+  }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<RadioButtonsAction>>): Promise<void> {
+    await ack();
+    if (body.view === undefined) return;
+    const values = readModalValues(body.view);
+    const chosen = action.selected_option?.value;
+    if (chosen === "none" || chosen === "existing" || chosen === "template")
+      values.roleMode = chosen satisfies RoleMode;
+    await redraw(deps, client, body.view, body.view.team_id, values);
+  };
+}

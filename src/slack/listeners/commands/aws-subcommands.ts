@@ -1,0 +1,75 @@
+/**
+ * One `/aws` subcommand → one configuration-service call → one reply builder. Problems the service
+ * raises on purpose (ChatbotError) become replies that say what to do; anything else is logged and
+ * answered with an apology.
+ */
+
+import type { ChannelDirectory } from "../../../configurations/channel-directory";
+import type { AwsCommand } from "../../../configurations/command-grammar";
+import type { Actor, ChannelRef, ConfigurationService } from "../../../configurations/configuration-service";
+import {
+  deleteReply,
+  listReply,
+  roleSetReply,
+  statusReply,
+  subscribeReply,
+  testQueuedReply,
+  unsubscribeReply,
+} from "../../blocks/command-replies";
+import { helpReply, notConfiguredReply, type Reply } from "../../blocks/replies";
+import { roleTemplateReply } from "../../blocks/role-template-reply";
+
+export interface SubcommandContext {
+  /** The slash command's name, e.g. "/aws". */
+  command: string;
+  actor: Actor;
+  channel: ChannelRef;
+  channels: ChannelDirectory;
+  service: ConfigurationService;
+}
+
+export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext): Promise<Reply> {
+  const { command, actor, channel, channels, service } = ctx;
+  switch (parsed.kind) {
+    case "help":
+      return helpReply(command);
+    case "subscribe":
+      return subscribeReply(command, await service.subscribe(actor, channel, channels, parsed.topics));
+    case "unsubscribe": {
+      const result = await service.unsubscribe(actor, channel.id, parsed.topics);
+      return result === null ? notConfiguredReply(command) : unsubscribeReply(command, result);
+    }
+    case "list": {
+      const configuration = await service.describeChannel(actor, channel.id);
+      return configuration === null ? notConfiguredReply(command) : listReply(command, configuration);
+    }
+    case "status": {
+      const status = await service.channelStatus(actor, channel.id);
+      return status === null
+        ? notConfiguredReply(command)
+        : statusReply(command, status.configuration, status.delivery);
+    }
+    case "test": {
+      const result = await service.sendTestToChannel(actor, channel.id);
+      return result === null
+        ? notConfiguredReply(command)
+        : testQueuedReply(result.configuration, result.queued);
+    }
+    case "role-set":
+    case "role-none": {
+      const roleArn = parsed.kind === "role-set" ? parsed.roleArn : null;
+      const result = await service.setRole(actor, channel, channels, roleArn);
+      return result === null
+        ? notConfiguredReply(command)
+        : roleSetReply(command, result.configuration, result.previous, result.created);
+    }
+    case "role-template": {
+      const { template, accountId } = await service.roleTemplate(actor, channel.id, parsed.roleName);
+      return roleTemplateReply(command, template, accountId);
+    }
+    case "delete": {
+      const result = await service.deleteChannel(actor, channel.id);
+      return result === null ? notConfiguredReply(command) : deleteReply(result);
+    }
+  }
+}

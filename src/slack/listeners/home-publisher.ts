@@ -1,0 +1,30 @@
+/** Publishes a user's App Home: the workspace's configured channels, a page at a time. */
+import type { WebClient } from "@slack/web-api";
+import type { ConfigurationService } from "../../configurations/configuration-service";
+import type { Logger } from "../../logger";
+import { configuredClientsHomeView, HOME_PAGE_SIZE } from "../blocks/home";
+
+export interface HomePublisher {
+  publish(
+    client: WebClient,
+    teamId: string,
+    userId: string,
+    options?: { page?: number; notice?: string },
+  ): Promise<void>;
+}
+
+export function homePublisher(service: ConfigurationService, command: string, logger: Logger): HomePublisher {
+  return {
+    async publish(client, teamId, userId, options = {}) {
+      const overview = await service.workspaceOverview(teamId, options.page ?? 0, HOME_PAGE_SIZE);
+      try {
+        await client.views.publish({
+          user_id: userId,
+          view: configuredClientsHomeView(overview, { command, notice: options.notice }),
+        });
+      } catch (error) {
+        logger.warn({ err: error, teamId, userId }, "views.publish of App Home failed");
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { ConfigurationEditor } from "../../../configurations/configuration-editor";
+import type { ConfigurationService } from "../../../configurations/configuration-service";
+import { isChatbotError } from "../../../errors";
+import type { Logger } from "../../../logger";
+import { configurationSavedView, saveFailedView, savingView } from "../../blocks/result-views";
+import type { HomePublisher } from "../home-publisher";
+import { SlackChannelDirectory } from "../slack-lookups";
+import { errorsForView, readModalValues, toDraft } from "./configure-modal-state";
+
+export interface ConfigureChannelDeps {
+  command: string;
+  service: ConfigurationService;
+  editor: ConfigurationEditor;
+  home: HomePublisher;
+  logger: Logger;
+}
+
+/**
+ * The "Configure new channel" / "Edit" form submitted. Validation answers within Slack's 3 s, with
+ * `response_action: "errors"` per field; a valid form is answered with a "Saving" view, then saved
+ * (SNS Subscribe calls may take longer) and the view updated with each topic's state, and App Home
+ * republished.
+ */
+export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
+  return async function configureChannelSubmitted({
+    ack,
+    body,
+    view,
+    client,
+    context,
+  }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> {
+    const values = readModalValues(view);
+    const actor = {
+      teamId: body.team?.id ?? context.teamId ?? view.team_id,
+      enterpriseId: body.enterprise?.id ?? context.enterpriseId,
+      userId: body.user.id,
+    };
+    const prepared = await deps.editor.prepare(actor, toDraft(values), new SlackChannelDirectory(client));
+    if (!prepared.ok) {
+      await ack({ response_action: "errors", errors: errorsForView(prepared.errors, view) });
+      return;
+    }
+    await ack({ response_action: "update", view: savingView() });
+    let result: ReturnType<typeof configurationSavedView>;
+    try {
+      const saved = await deps.editor.apply(prepared.plan);
+      const template =
+        values.roleMode === "template" && values.roleName !== undefined
+          ? (await deps.service.roleTemplate(actor, undefined, values.roleName)).template
+          : undefined;
+      result = configurationSavedView(saved, deps.command, template);
+    } catch (error) {
+      if (!isChatbotError(error)) deps.logger.error({ err: error }, "saving a channel configuration failed");
+      result = saveFailedView(
+        isChatbotError(error) ? error.message : "Saving failed on the AWS Chatbot side; try again.",
+      );
+    }
+    try {
+      await client.views.update({ view_id: view.id, view: result });
+    } catch (error) {
+      deps.logger.warn({ err: error }, "views.update with the saved configuration failed");
+    }
+    await deps.home.publish(client, actor.teamId, actor.userId);
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The real server in-process (startTestServer) with the fake Slack and signed SNS posts, as the
+ * delivery end-to-end tests need it. Delivery timings default to test scale (100 ms poll, 3 s lease,
+ * 100 ms–1 s backoff); a test overrides them through `env`.
+ */
+import { randomBytes } from "node:crypto";
+import type { Environment } from "../../src/config";
+import type { PrismaClient } from "../../src/db/database";
+import type { TestDatabaseKind } from "../support/databases";
+import {
+  type FakeSlack,
+  type FakeSlackOptions,
+  type FakeWorkspace,
+  startFakeSlack,
+} from "../support/fake-slack";
+import { startTestServer, type TestServer } from "../support/server";
+import { SLACK_IDS } from "../support/slack-payloads";
+import { addChannel, type ChannelSetup, installWorkspace, SnsPublisher, type WorldChannel } from "./world";
+
+export const FAST_DELIVERY_ENV: Environment = {
+  DELIVERY_POLL_MS: "100",
+  DELIVERY_LEASE_MS: "3000",
+  DELIVERY_BACKOFF_BASE_MS: "100",
+  DELIVERY_BACKOFF_MAX_MS: "1000",
+};
+
+export interface HarnessOptions {
+  /** "single": SLACK_BOT_TOKEN of the default workspace; "oauth": installations per workspace. */
+  mode?: "single" | "oauth";
+  env?: Environment;
+  fakeSlack?: FakeSlackOptions;
+}
+
+export interface Harness {
+  app: TestServer;
+  slack: FakeSlack;
+  sns: SnsPublisher;
+  prisma: PrismaClient;
+  /** DATABASE_URL and ENCRYPTION_KEY of the server: what a CLI command run beside it reads. */
+  databaseEnv: Environment;
+  /** The default workspace (SLACK_IDS.teamId), installed. */
+  workspace: FakeWorkspace;
+  channel(setup: ChannelSetup): Promise<WorldChannel>;
+  /** A further workspace on the fake Slack, installed (OAuth mode only). */
+  addWorkspace(teamId: string): Promise<FakeWorkspace>;
+  publish(topic: string, message: string, fields?: { subject?: string }): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(kind: TestDatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
+  const mode = options.mode ?? "single";
+  const slack = await startFakeSlack(options.fakeSlack);
+  const sns = await SnsPublisher.start();
+  const workspace = slack.addWorkspace();
+  const encryptionKey = randomBytes(32);
+  const credentials: Environment =
+    mode === "single"
+      ? { SLACK_BOT_TOKEN: workspace.botToken }
+      : {
+          SLACK_CLIENT_ID: SLACK_IDS.clientId,
+          SLACK_CLIENT_SECRET: SLACK_IDS.clientSecret,
+          SLACK_STATE_SECRET: SLACK_IDS.stateSecret,
+        };
+  const app = await startTestServer({
+    kind,
+    env: {
+      ...FAST_DELIVERY_ENV,
+      ...credentials,
+      ENCRYPTION_KEY: encryptionKey.toString("base64"),
+      SLACK_API_URL: slack.url,
+      SNS_CERT_URL_PATTERN: sns.certUrlPattern,
+      ...options.env,
+    },
+  });
+  const prisma = app.server.db.prisma;
+  if (mode === "oauth") await installWorkspace(prisma, encryptionKey, workspace);
+  return {
+    app,
+    slack,
+    sns,
+    prisma,
+    databaseEnv: { DATABASE_URL: app.testDb.url, ENCRYPTION_KEY: encryptionKey.toString("base64") },
+    workspace,
+    channel: (setup) => addChannel(prisma, slack, setup),
+    async addWorkspace(teamId) {
+      if (mode !== "oauth") throw new Error("addWorkspace needs the harness in OAuth mode");
+      const added = slack.addWorkspace({ teamId, channels: [], users: [] });
+      await installWorkspace(prisma, encryptionKey, added);
+      return added;
+    },
+    publish: (topic, message, fields) => sns.publish(app.url, topic, message, fields),
+    async stop() {
+      await app.stop();
+      await sns.close();
+      await slack.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Two replicas (two real servers) on one PostgreSQL database, both claiming: no delivery is posted
+ * twice, and each channel still gets its notifications one at a time and in order, whichever
+ * replica SNS happened to reach.
+ */
+import { postgresAvailable } from "../support/databases";
+import { type FakeSlack, type FakeWorkspace, startFakeSlack } from "../support/fake-slack";
+import { startTestServer, type TestServer } from "../support/server";
+import { FAST_DELIVERY_ENV } from "./harness";
+import { addChannel, eventually, SnsPublisher, topicArn } from "./world";
+
+const CHANNELS = 12;
+const PER_CHANNEL = 8;
+
+const describePostgres = postgresAvailable() ? describe : describe.skip;
+
+describePostgres("two replicas on one database [postgres]", () => {
+  let slack: FakeSlack;
+  let workspace: FakeWorkspace;
+  let sns: SnsPublisher;
+  let first: TestServer;
+  let second: TestServer;
+
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    workspace = slack.addWorkspace();
+    sns = await SnsPublisher.start();
+    const env = {
+      ...FAST_DELIVERY_ENV,
+      SLACK_BOT_TOKEN: workspace.botToken,
+      SLACK_API_URL: slack.url,
+      SNS_CERT_URL_PATTERN: sns.certUrlPattern,
+      DELIVERY_CHANNEL_PER_SECOND: "50",
+      DELIVERY_CHANNEL_BURST: "5",
+      DELIVERY_WORKSPACE_PER_SECOND: "1000",
+      DELIVERY_WORKSPACE_BURST: "1000",
+    };
+    first = await startTestServer({ kind: "postgres", env });
+    second = await startTestServer({ kind: "postgres", env: { ...env, DATABASE_URL: first.testDb.url } });
+    slack.setBehavior("chat.postMessage", { delayMs: 100 });
+  });
+  afterEach(async () => {
+    await second.stop();
+    await first.stop();
+    await sns.close();
+    await slack.close();
+  });
+
+  it("never posts a delivery twice and keeps every channel in order", async () => {
+    const prisma = first.server.db.prisma;
+    const channels = [];
+    for (let c = 0; c < CHANNELS; c++) {
+      const topic = topicArn(`replica-${c}`);
+      channels.push({ topic, ...(await addChannel(prisma, slack, { topicArns: [topic] })) });
+    }
+    for (let i = 0; i < PER_CHANNEL; i++) {
+      await Promise.all(
+        channels.map(async ({ topic }, c) => {
+          // Alternate replicas, as a load balancer would.
+          const server = (c + i) % 2 === 0 ? first : second;
+          expect(await sns.publish(server.url, topic, `replica ${c}.${String(i).padStart(2, "0")}`)).toBe(
+            200,
+          );
+        }),
+      );
+    }
+    const total = CHANNELS * PER_CHANNEL;
+    await eventually("all posted", () => slack.messages().length >= total, 30_000);
+    await eventually(
+      "all recorded",
+      async () => (await prisma.delivery.count({ where: { status: "posted" } })) === total,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    expect(slack.messages()).toHaveLength(total);
+    for (const [c, channel] of channels.entries()) {
+      const texts = slack.messages(channel.channelId).map((m) => m.text);
+      expect(texts).toEqual(
+        Array.from({ length: PER_CHANNEL }, (_, i) => `replica ${c}.${String(i).padStart(2, "0")}`),
+      );
+    }
+    const posted = async (server: TestServer) => {
+      const match = /chatbot_delivery_posts_total\{[^}]*\} (\d+)/.exec(await server.server.metrics.render());
+      return Number(match?.[1] ?? 0);
+    };
+    // Every post is counted by exactly one of the two (which one depends on who woke first: a channel
+    // stays with the replica that holds a lease in it).
+    expect((await posted(first)) + (await posted(second))).toBe(total);
+  });
+});

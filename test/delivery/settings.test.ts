@@ -1,0 +1,57 @@
+import { loadConfig } from "../../src/config";
+import { DEFAULT_DELIVERY_SETTINGS, parseDeliverySettings } from "../../src/delivery/settings";
+import { ChatbotError } from "../../src/errors";
+
+describe("delivery settings", () => {
+  it("defaults to production values, through loadConfig", () => {
+    expect(loadConfig({}).delivery).toEqual(DEFAULT_DELIVERY_SETTINGS);
+    expect(DEFAULT_DELIVERY_SETTINGS).toMatchObject({
+      leaseMs: 30_000,
+      pollMs: 1_000,
+      maxAttempts: 8,
+      channelRate: { perSecond: 1, burst: 3 },
+      newThreadAfterMs: 86_400_000,
+    });
+  });
+
+  it("reads every DELIVERY_* variable", () => {
+    const settings = parseDeliverySettings({
+      DELIVERY_LEASE_MS: "2000",
+      DELIVERY_POLL_MS: "50",
+      DELIVERY_MAX_ATTEMPTS: "3",
+      DELIVERY_BACKOFF_BASE_MS: "10",
+      DELIVERY_BACKOFF_MAX_MS: "40",
+      DELIVERY_SLACK_TIMEOUT_MS: "500",
+      DELIVERY_CHANNEL_PER_SECOND: "0.5",
+      DELIVERY_CHANNEL_BURST: "2",
+      DELIVERY_WORKSPACE_PER_SECOND: "50",
+      DELIVERY_WORKSPACE_BURST: "100",
+      DELIVERY_NEW_THREAD_AFTER_MS: "0",
+    });
+    expect(settings).toEqual({
+      leaseMs: 2000,
+      pollMs: 50,
+      maxAttempts: 3,
+      backoffBaseMs: 10,
+      backoffMaxMs: 40,
+      slackTimeoutMs: 500,
+      channelRate: { perSecond: 0.5, burst: 2 },
+      workspaceRate: { perSecond: 50, burst: 100 },
+      updateRate: DEFAULT_DELIVERY_SETTINGS.updateRate,
+      newThreadAfterMs: 0,
+    });
+  });
+
+  it.each([
+    [{ DELIVERY_LEASE_MS: "soon" }, /^DELIVERY_LEASE_MS must be an integer ≥ 100 \(got "soon"\)$/],
+    [{ DELIVERY_MAX_ATTEMPTS: "0" }, /^DELIVERY_MAX_ATTEMPTS must be an integer ≥ 1/],
+    [{ DELIVERY_CHANNEL_PER_SECOND: "-1" }, /^DELIVERY_CHANNEL_PER_SECOND must be a number/],
+    [
+      { DELIVERY_BACKOFF_BASE_MS: "5000", DELIVERY_BACKOFF_MAX_MS: "100" },
+      /^DELIVERY_BACKOFF_MAX_MS must be ≥/,
+    ],
+  ])("fails fast naming the variable: %j", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ChatbotError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

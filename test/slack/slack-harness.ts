@@ -1,0 +1,134 @@
+/**
+ * The real server with the fake Slack and the fake SNS, driven the way Slack drives it: signed
+ * slash commands (replies read from response_url), signed events and signed interactions.
+ * Single-workspace mode (SLACK_BOT_TOKEN) by default; "oauth" stores an installation whose
+ * installer is SLACK_IDS.userId.
+ */
+import type { SlashCommand, ViewOutput } from "@slack/bolt";
+import type { TestDatabaseKind } from "../support/databases";
+import { type FakeSlack, type JsonObject, type StoredView, startFakeSlack } from "../support/fake-slack";
+import { type FakeSns, startFakeSns } from "../support/fake-sns";
+import { freePort } from "../support/ports";
+import { startTestServer, TEST_SIGNING_SECRET, type TestServer } from "../support/server";
+import { SLACK_IDS, viewOutput } from "../support/slack-payloads";
+import { postEvent, postInteraction, postSlashCommand, type SlackPostResult } from "../support/slack-signing";
+
+export interface SlackHarness {
+  app: TestServer;
+  slack: FakeSlack;
+  sns: FakeSns;
+  botToken: string;
+  /** Types `/aws <text>` (in SLACK_IDS' public channel unless `fields` say otherwise); resolves with the reply. */
+  command(text: string, fields?: Partial<SlashCommand>): Promise<JsonObject>;
+  event(event: { type: string }): Promise<SlackPostResult>;
+  interaction(payload: { type: string }): Promise<SlackPostResult>;
+  /** A stored view as Slack would echo it back in an interaction, with `values` as its state. */
+  echo(view: StoredView, values?: ViewOutput["state"]["values"]): ViewOutput;
+  stop(): Promise<void>;
+}
+
+export interface SlackHarnessOptions {
+  mode?: "single" | "oauth";
+}
+
+export async function startSlackHarness(
+  kind: TestDatabaseKind,
+  options: SlackHarnessOptions = {},
+): Promise<SlackHarness> {
+  const sns = await startFakeSns();
+  const slack = await startFakeSlack();
+  const { botToken } = slack.addWorkspace();
+  const port = await freePort();
+  const oauth = options.mode === "oauth";
+  const app = await startTestServer({
+    kind,
+    env: {
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      AWS_ENDPOINT_URL_SNS: sns.url,
+      SNS_CERT_URL_PATTERN: sns.certUrlPattern.source,
+      SLACK_API_URL: slack.url,
+      ...(oauth
+        ? {
+            SLACK_CLIENT_ID: SLACK_IDS.clientId,
+            SLACK_CLIENT_SECRET: SLACK_IDS.clientSecret,
+            SLACK_STATE_SECRET: SLACK_IDS.stateSecret,
+          }
+        : { SLACK_BOT_TOKEN: botToken }),
+    },
+  });
+  if (oauth) {
+    await app.server.slack.installationStore?.storeInstallation({
+      team: { id: SLACK_IDS.teamId, name: SLACK_IDS.teamName },
+      enterprise: undefined,
+      isEnterpriseInstall: false,
+      appId: SLACK_IDS.appId,
+      tokenType: "bot",
+      bot: {
+        token: botToken,
+        userId: SLACK_IDS.botUserId,
+        id: SLACK_IDS.botId,
+        scopes: ["chat:write", "commands", "users:read"],
+      },
+      user: { id: SLACK_IDS.userId, token: undefined, scopes: undefined },
+    });
+  }
+  return {
+    app,
+    slack,
+    sns,
+    botToken,
+    async command(text, fields = {}) {
+      const responseUrl = slack.responseUrl();
+      const answer = await postSlashCommand(app.url, TEST_SIGNING_SECRET, {
+        text,
+        response_url: responseUrl,
+        ...fields,
+      });
+      if (answer.status !== 200) throw new Error(`slash command answered ${answer.status}: ${answer.body}`);
+      const [reply] = await slack.waitForResponses(1, { url: responseUrl, timeoutMs: 15_000 });
+      if (typeof reply.body === "string") throw new Error(`reply is not JSON: ${reply.body}`);
+      if (reply.status !== 200)
+        throw new Error(`Slack refused the reply (${reply.status}): ${JSON.stringify(reply.body)}`);
+      return reply.body;
+    },
+    event(event) {
+      return postEvent(app.url, TEST_SIGNING_SECRET, event);
+    },
+    interaction(payload) {
+      return postInteraction(app.url, TEST_SIGNING_SECRET, payload);
+    },
+    echo(view, values = {}) {
+      const sent = view.view as unknown as Partial<ViewOutput>;
+      return viewOutput({
+        id: view.id,
+        hash: view.hash,
+        callback_id: String(view.view.callback_id ?? ""),
+        private_metadata: String(view.view.private_metadata ?? ""),
+        blocks: sent.blocks ?? [],
+        state: { values },
+      });
+    },
+    async stop() {
+      await sns.close();
+      await app.stop();
+      await slack.close();
+    },
+  };
+}
+
+/** The mrkdwn and plain text of a reply or view, as one string to search. */
+export function textOf(value: unknown): string {
+  return JSON.stringify(value) ?? "";
+}
+
+export async function waitUntil(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
