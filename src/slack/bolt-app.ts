@@ -14,6 +14,7 @@ import { resolveEncryptionKey } from "../db/encryption-key";
 import type { SecretBox } from "../db/secret-box";
 import type { DeliveryControl } from "../delivery/delivery-control";
 import { boltLoggerFrom, type Logger } from "../logger";
+import { listWebhookConfigurations, type WebhookConfigurationDeps } from "../webhooks";
 import { welcomeHomeView } from "./blocks/home";
 import { PrismaInstallationStore } from "./installation-store";
 import { register as registerActions } from "./listeners/actions";
@@ -45,7 +46,7 @@ export interface SlackAppDeps {
   secrets: SecretBox;
   expressApp: Express;
   /** The deployment's SNS subscriptions (SubscriptionService): subscribe on configure, release on removal. */
-  subscriptions: TopicSubscriber;
+  subscriptions: TopicSubscriber & WebhookConfigurationDeps["subscriptions"];
   /** The delivery worker: wake after a test message, release held deliveries, report status. */
   delivery: DeliveryControl;
 }
@@ -86,7 +87,17 @@ export function createSlackApp({
   const editor = new ConfigurationEditor(serviceDeps);
   const command = config.slack.command;
   const listenerLogger = logger.child({ component: "slack-listeners" });
-  const home = homePublisher(service, command, listenerLogger);
+  // App Home's "Webhook rooms" (webhooks/): same subscriptions and ExternalIds as the channels.
+  const webhooks: WebhookConfigurationDeps = {
+    prisma,
+    secrets,
+    externalIds: serviceDeps.externalIds,
+    subscriptions,
+    webhookUrlPattern: config.webhookUrlPattern,
+  };
+  const home = homePublisher(service, command, listenerLogger, (teamId) =>
+    listWebhookConfigurations(prisma, secrets, { teamId }),
+  );
   let bolt: App;
   let receiver: ExpressReceiver | undefined;
   let installationStore: PrismaInstallationStore | undefined;
@@ -152,8 +163,8 @@ export function createSlackApp({
 
   registerCommands(bolt, { command, service, logger: listenerLogger });
   registerEvents(bolt, { command, service, home, workspaceRemoval, logger: listenerLogger });
-  registerActions(bolt, { service, home, workspaceRemoval, logger: listenerLogger });
-  registerViews(bolt, { command, service, editor, home, logger: listenerLogger });
+  registerActions(bolt, { service, home, workspaceRemoval, webhooks, logger: listenerLogger });
+  registerViews(bolt, { command, service, editor, home, webhooks, logger: listenerLogger });
   bolt.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
   });

@@ -6,6 +6,7 @@
  */
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { WorkspaceOverview } from "../../configurations/configuration-service";
+import type { WebhookConfigurationView } from "../../webhooks";
 import { channelMention, roleText, stateText } from "./configuration-text";
 import {
   button,
@@ -18,6 +19,7 @@ import {
   slackDate,
   VIEW_BLOCKS_MAX,
 } from "./text";
+import { webhookRoomsBlocks } from "./webhook-rooms";
 
 export const HOME_PAGE_SIZE = 25;
 
@@ -55,6 +57,8 @@ export interface HomeOptions {
   command: string;
   /** A line at the top saying what just happened ("Deleted …", "Test sent …"). */
   notice?: string;
+  /** The workspace's webhook rooms; the section is left out when undefined. */
+  webhooks?: readonly WebhookConfigurationView[];
 }
 
 function configurationBlocks(overview: WorkspaceOverview): KnownBlock[] {
@@ -156,10 +160,14 @@ export function configuredClientsHomeView(overview: WorkspaceOverview, options: 
     { type: "divider" },
     ...configurationBlocks(overview),
     ...paginationBlocks(overview),
-    { type: "divider" },
-    header("Recent changes"),
-    ...auditBlocks(overview),
   );
+  const recent: KnownBlock[] = [{ type: "divider" }, header("Recent changes"), ...auditBlocks(overview)];
+  if (options.webhooks !== undefined) {
+    // The webhook list gets whatever the channels and recent changes leave of Slack's 100 blocks.
+    if (blocks.at(-1)?.type !== "divider") blocks.push({ type: "divider" });
+    blocks.push(...webhookRoomsBlocks(options.webhooks, VIEW_BLOCKS_MAX - blocks.length - recent.length));
+  }
+  blocks.push(...recent);
   return {
     type: "home",
     blocks: capBlocks(blocks, VIEW_BLOCKS_MAX, (omitted) => `${omitted} more blocks were left out.`),

@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction, RadioButtonsAction } from "@slack/
 import { CONSOLE_ACTION_ID } from "../../../notifications/render-slack";
 import { MODAL_ACTIONS } from "../../blocks/configure-modal";
 import { HOME_ACTIONS } from "../../blocks/home";
+import { WEBHOOK_ACTIONS } from "../../blocks/webhook-rooms";
 import { openAwsConsoleCallback } from "./console-link";
 import {
   configureNewCallback,
@@ -13,8 +14,9 @@ import {
 } from "./home-actions";
 import { addRegionCallback, roleModeCallback } from "./modal-actions";
 import { type RemoveWorkspaceDeps, removeWorkspaceCallback } from "./remove-workspace";
+import { addWebhookCallback, removeWebhookCallback, type WebhookRoomDeps } from "./webhook-rooms";
 
-export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps;
+export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps & WebhookRoomDeps;
 
 export function register(app: App, deps: ActionListenerDeps): void {
   const button = (actionId: string | RegExp) => ({ type: "block_actions" as const, action_id: actionId });
@@ -26,5 +28,7 @@ export function register(app: App, deps: ActionListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(button(HOME_ACTIONS.removeWorkspace), removeWorkspaceCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(MODAL_ACTIONS.addRegion), addRegionCallback(deps));
   app.action<BlockAction<RadioButtonsAction>>(button(MODAL_ACTIONS.roleMode), roleModeCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.add), addWebhookCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.remove), removeWebhookCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
 }

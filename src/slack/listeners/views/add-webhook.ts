@@ -1,0 +1,54 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { isChatbotError } from "../../../errors";
+import type { Logger } from "../../../logger";
+import { createWebhookConfiguration, type WebhookConfigurationDeps } from "../../../webhooks";
+import { saveFailedView, savingView } from "../../blocks/result-views";
+import { webhookAddedView } from "../../blocks/webhook-rooms";
+import type { HomePublisher } from "../home-publisher";
+import { readWebhookForm } from "./add-webhook-form";
+
+export interface AddWebhookDeps {
+  webhooks: WebhookConfigurationDeps;
+  home: HomePublisher;
+  logger: Logger;
+}
+
+/**
+ * The "Add webhook" form submitted. Like the channel form: validation answers within Slack's 3 s
+ * with `response_action: "errors"` per field; a valid form is answered with a "Saving" view, then
+ * created (the SNS Subscribe calls may take longer; the domain service writes the audit entry), the
+ * view updated with each topic's subscription state, and App Home republished. The URL is logged
+ * nowhere: errors are logged without the input, and views show only its redacted form.
+ */
+export function addWebhookSubmittedCallback(deps: AddWebhookDeps) {
+  return async function addWebhookSubmitted({
+    ack,
+    body,
+    view,
+    client,
+    context,
+  }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> {
+    const form = readWebhookForm(view.state.values, { webhookUrlPattern: deps.webhooks.webhookUrlPattern });
+    if (!form.ok) {
+      await ack({ response_action: "errors", errors: form.errors });
+      return;
+    }
+    await ack({ response_action: "update", view: savingView() });
+    const owner = { teamId: body.team?.id ?? context.teamId ?? view.team_id, userId: body.user.id };
+    let result: ReturnType<typeof webhookAddedView>;
+    try {
+      result = webhookAddedView(await createWebhookConfiguration(deps.webhooks, { ...form.input, owner }));
+    } catch (error) {
+      if (!isChatbotError(error)) deps.logger.error({ err: error }, "adding a webhook configuration failed");
+      result = saveFailedView(
+        isChatbotError(error) ? error.message : "Saving failed on the AWS Chatbot side; try again.",
+      );
+    }
+    try {
+      await client.views.update({ view_id: view.id, view: result });
+    } catch (error) {
+      deps.logger.warn({ err: error }, "views.update with the added webhook failed");
+    }
+    await deps.home.publish(client, owner.teamId, owner.userId);
+  };
+}
