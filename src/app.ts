@@ -4,6 +4,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
+import { AlarmChartPoster } from "./charts/alarm-chart-poster";
+import { ChartService } from "./charts/chart-service";
 import type { Config } from "./config";
 import { type Database, openDatabase } from "./db/database";
 import { resolveEncryptionKey } from "./db/encryption-key";
@@ -72,6 +74,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     logger: logger.child({ component: "delivery" }),
     secrets,
   });
+  const charts = new ChartService({
+    endpoints: { sts: config.awsEndpoints.sts, cloudwatch: config.awsEndpoints.cloudwatch },
+  });
+  const alarmCharts = new AlarmChartPoster({
+    prisma: db.prisma,
+    charts,
+    tokens: { botTokenFor: (workspace) => slack.tokens.botTokenFor(workspace) },
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+  });
+  delivery.onPosted(alarmCharts.onPosted);
   const ingest = new NotificationIngest(db.prisma, logger.child({ component: "ingest" }), {
     onDeliveriesStored: () => delivery.wake(),
   });
@@ -122,6 +135,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
         }),
         delivery.stop(),
       ]);
+      await alarmCharts.drain();
+      charts.destroy();
       if (config.slack.appToken) await slack.bolt.stop();
       await db.close();
     },
