@@ -15,6 +15,7 @@ import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
 import { createSlackApp, type SlackApp } from "./slack/bolt-app";
+import { TopicNotices } from "./slack/topic-notices";
 import { registerSnsEndpoint } from "./sns/endpoint";
 import { NotificationIngest } from "./sns/ingest";
 import { SnsApi } from "./sns/sns-api";
@@ -61,6 +62,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     logger.child({ component: "subscriptions" }),
     {
       publicUrl: config.publicUrl,
+      // Read lazily: the Slack app (and its tokens) is built below.
+      listener: new TopicNotices({
+        prisma: db.prisma,
+        tokens: { botTokenFor: (workspace) => slack.tokens.botTokenFor(workspace) },
+        slackApiUrl: config.slack.apiUrl,
+        logger,
+      }),
     },
   );
   // Built before the Slack app, which needs it; it reads the Slack app's bot tokens lazily.

@@ -3,10 +3,12 @@
  * loopback fake SNS: Subscribe → signed SubscriptionConfirmation → ConfirmSubscription → confirmed;
  * raw delivery turned off; UnsubscribeConfirmation; release; AWS failures stored as readable reasons.
  */
+
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
 import { removeTopicFromConfiguration } from "../../src/configurations/configuration-store";
 import { describeEachDatabase } from "../support/databases";
 import type { FakeSnsCall } from "../support/fake-sns";
+import { SLACK_IDS } from "../support/slack-payloads";
 import { makeSubscriptionConfirmation } from "../support/sns-signing";
 import { type SnsHarness, startSnsHarness } from "./e2e-harness";
 
@@ -131,6 +133,12 @@ describeEachDatabase("SNS subscription lifecycle (end to end)", (kind) => {
     });
     expect(await topicRow(harness, topicArn)).toMatchObject({ status: "confirmed", rawDelivery: false });
     expect(harness.app.logs()).toContain("raw message delivery was on for the subscription: turned it off");
+    // The channel that wants the topic is told.
+    const [notice] = await harness.slack.waitForCalls("chat.postMessage", 1, {
+      filter: (call) => String(call.args.text).includes("raw message delivery"),
+    });
+    expect(notice.args.channel).toBe(SLACK_IDS.channelId);
+    expect(String(notice.args.text)).toContain(topicArn);
 
     // The next notification arrives as a signed envelope, not a raw body.
     const [delivery] = await harness.sns.publish(topicArn, "after the fix");
