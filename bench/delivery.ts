@@ -13,206 +13,23 @@
  *   npx tsx bench/delivery.ts [a|b|c]     (all three without an argument; c takes ten minutes)
  * Each writes bench/results/delivery-<name>.json and returns the same object.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { performance } from "node:perf_hooks";
 import type { Environment } from "../src/config";
-import { type Database, openDatabase } from "../src/db/database";
-import { migrateDatabase } from "../src/db/migrate";
-import { createLogger } from "../src/logger";
+import { topicArn } from "../test/delivery/world";
 import {
-  addChannel,
-  alarmMessage,
-  installWorkspace,
-  SnsPublisher,
-  topicArn,
-  type WorldChannel,
-} from "../test/delivery/world";
-import { createTestDatabase, type TestDatabase } from "../test/support/databases";
-import {
-  type FakeSlack,
-  type FakeSlackOptions,
-  type RecordedCall,
-  startFakeSlack,
-} from "../test/support/fake-slack";
-import { type ServerProcess, startServerProcess } from "../test/support/server-process";
-import { SLACK_IDS } from "../test/support/slack-payloads";
-
-const RESULTS_DIR = path.resolve(__dirname, "results");
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface BenchWorld {
-  slack: FakeSlack;
-  sns: SnsPublisher;
-  db: Database;
-  server: ServerProcess;
-  channels: (WorldChannel & { topic: string })[];
-  stop(): Promise<void>;
-}
-
-interface WorldOptions {
-  workspaces: number;
-  channelsPerWorkspace: number;
-  /** Every channel wants this one topic instead of a topic of its own. */
-  sharedTopic?: string;
-  fakeSlack?: FakeSlackOptions;
-  env?: Environment;
-}
-
-/** Workspaces, channels and configurations first, then the server (so it starts with them). */
-async function startWorld(options: WorldOptions): Promise<BenchWorld> {
-  const testDb: TestDatabase = await createTestDatabase("sqlite");
-  await migrateDatabase(testDb.database, createLogger({ level: "silent" }));
-  const db = await openDatabase(testDb.database);
-  const slack = await startFakeSlack({ now, ...options.fakeSlack });
-  const sns = await SnsPublisher.start();
-  const key = randomBytes(32);
-  const channels: BenchWorld["channels"] = [];
-  for (let w = 0; w < options.workspaces; w++) {
-    const teamId = w === 0 ? SLACK_IDS.teamId : `T0BENCH${String(w).padStart(4, "0")}`;
-    const workspace = slack.addWorkspace({ teamId, channels: [], users: [] });
-    if (options.workspaces > 1) await installWorkspace(db.prisma, key, workspace);
-    for (let c = 0; c < options.channelsPerWorkspace; c++) {
-      const topic = options.sharedTopic ?? topicArn(`bench-${w}-${c}`);
-      channels.push({ topic, ...(await addChannel(db.prisma, slack, { topicArns: [topic], teamId })) });
-    }
-  }
-  const credentials: Environment =
-    options.workspaces > 1
-      ? {
-          SLACK_CLIENT_ID: SLACK_IDS.clientId,
-          SLACK_CLIENT_SECRET: SLACK_IDS.clientSecret,
-          SLACK_STATE_SECRET: SLACK_IDS.stateSecret,
-        }
-      : { SLACK_BOT_TOKEN: slack.workspace(SLACK_IDS.teamId)?.botToken };
-  const server = await startServerProcess({
-    env: {
-      DATABASE_URL: testDb.url,
-      ENCRYPTION_KEY: key.toString("base64"),
-      SLACK_API_URL: slack.url,
-      SNS_CERT_URL_PATTERN: sns.certUrlPattern,
-      LOG_LEVEL: "warn",
-      ...credentials,
-      ...options.env,
-    },
-  });
-  return {
-    slack,
-    sns,
-    db,
-    server,
-    channels,
-    async stop() {
-      await server.kill("SIGTERM");
-      await db.close();
-      await sns.close();
-      await slack.close();
-      await testDb.drop();
-    },
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-
-/**
- * Sends `rate` notifications per second for `durationMs`, on an absolute schedule (no drift), not
- * waiting for answers before sending the next; `answered[i]` is when the server answered number i.
- */
-async function steadyLoad(
-  world: BenchWorld,
-  rate: number,
-  durationMs: number,
-  message: (i: number) => { topic: string; text: string },
-  answered: Map<number, number>,
-  onTick?: () => void,
-): Promise<{ sent: number; failed: Record<string, number> }> {
-  const total = Math.floor((durationMs * rate) / 1000);
-  const start = now();
-  let next = 0;
-  const failed: Record<string, number> = {};
-  const fail = (why: string) => {
-    failed[why] = (failed[why] ?? 0) + 1;
-  };
-  const inFlight = new Set<Promise<void>>();
-  while (next < total) {
-    const due = Math.min(total, Math.floor(((now() - start) * rate) / 1000) + 1);
-    while (next < due) {
-      const i = next++;
-      const { topic, text } = message(i);
-      const body = world.sns.body(topic, text);
-      const sent = world.sns.post(world.server.url, body).then(
-        (status) => {
-          if (status === 200) answered.set(i, now());
-          else fail(`http_${status}`);
-        },
-        (error: unknown) =>
-          fail(
-            error instanceof Error
-              ? `${error.message}: ${String((error.cause as Error | undefined)?.message ?? "")}`
-              : String(error),
-          ),
-      );
-      inFlight.add(sent);
-      void sent.finally(() => inFlight.delete(sent));
-    }
-    onTick?.();
-    await sleep(Math.max(1, start + (next * 1000) / rate - now()));
-  }
-  await Promise.all(inFlight);
-  return { sent: total, failed };
-}
-
-const ID_PATTERN = /bench-id-(\d+)\b/;
-
-/** First arrival at the fake Slack of every benchmark notification, by id. */
-function arrivals(calls: RecordedCall[], into: Map<number, number>): void {
-  for (const call of calls) {
-    if (call.method !== "chat.postMessage") continue;
-    const match = ID_PATTERN.exec(JSON.stringify(call.args.blocks ?? call.args.text));
-    if (match === null) continue;
-    const id = Number(match[1]);
-    if (!into.has(id)) into.set(id, call.at);
-  }
-}
-
-function latencies(answered: Map<number, number>, arrived: Map<number, number>, fromId = 0) {
-  const values: number[] = [];
-  for (const [id, at] of arrived) {
-    const answer = answered.get(id);
-    if (id >= fromId && answer !== undefined) values.push(Math.max(0, at - answer));
-  }
-  values.sort((a, b) => a - b);
-  return {
-    samples: values.length,
-    p50Ms: round(percentile(values, 50), 2),
-    p90Ms: round(percentile(values, 90), 2),
-    p99Ms: round(percentile(values, 99), 2),
-    maxMs: round(values[values.length - 1] ?? Number.NaN, 2),
-  };
-}
-
-/** One alarm per channel, flipping ALARM / OK: a parent, then thread replies and parent updates. */
-function alarmFor(world: BenchWorld, i: number): { topic: string; text: string } {
-  const channel = world.channels[i % world.channels.length];
-  const flip = Math.floor(i / world.channels.length) % 2 === 0;
-  const text = alarmMessage({ name: `bench-${channel.channelId}`, state: flip ? "ALARM" : "OK" }).replace(
-    /"NewStateReason":"[^"]*"/,
-    `"NewStateReason":"bench-id-${i} threshold crossed"`,
-  );
-  return { topic: channel.topic, text };
-}
-
-function write(name: string, result: object): void {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(path.join(RESULTS_DIR, `delivery-${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
-}
+  alarmFor,
+  arrivals,
+  cpuSeconds,
+  latencies,
+  logLinesOf,
+  now,
+  round,
+  rssMb,
+  sleep,
+  slope,
+  startWorld,
+  steadyLoad,
+  write,
+} from "./delivery-world";
 
 // ── (a) latency ──────────────────────────────────────────────────────────────────────────────────
 
@@ -224,9 +41,13 @@ export interface LatencyResult {
   workspaces: number;
   measuredSeconds: number;
   sent: number;
+  /** How long sending took (the generator falls behind when this machine is short of CPU). */
+  loadSeconds: number;
   failedSnsPosts: Record<string, number>;
   delivered: number;
   samples: number;
+  /** The server process's CPU over the load, in % of one core. */
+  serverCpuPercent: number;
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
@@ -250,7 +71,9 @@ export async function benchDeliveryLatency(
   });
   try {
     const answered = new Map<number, number>();
+    const cpuBefore = cpuSeconds(world.server.pid);
     const load = await steadyLoad(world, rate, warmupMs + durationMs, (i) => alarmFor(world, i), answered);
+    const serverCpuPercent = round(((cpuSeconds(world.server.pid) - cpuBefore) / load.seconds) * 100);
     await sleep(3_000);
     const arrived = new Map<number, number>();
     arrivals(world.slack.calls("chat.postMessage"), arrived);
@@ -263,9 +86,11 @@ export async function benchDeliveryLatency(
       workspaces: 20,
       measuredSeconds: durationMs / 1000,
       sent: load.sent,
+      loadSeconds: load.seconds,
       failedSnsPosts: load.failed,
       delivered: arrived.size,
       ...latencies(answered, arrived, firstMeasured),
+      serverCpuPercent,
       targetP99Ms: 50,
       rateLimited: world.slack.calls("chat.postMessage").filter((call) => call.status === 429).length,
     };
@@ -359,46 +184,20 @@ export interface SoakResult {
   channels: number;
   workspaces: number;
   sent: number;
+  loadSeconds: number;
+  achievedRatePerSecond: number;
   failedSnsPosts: Record<string, number>;
   delivered: number;
   pendingAtEnd: number;
+  deliveriesByStatus: Record<string, number>;
+  serverCpuPercent: number;
   latency: { p50Ms: number; p99Ms: number; maxMs: number };
   rssMb: { start: number; end: number; max: number };
   secondHalfSlopeMbPerMinute: number;
   upwardTrend: boolean;
-  /** What the server logged at warn and above, by message. */
-  serverWarnings: Record<string, number>;
+  /** What the server logged (info and above), by message. */
+  serverLog: Record<string, number>;
   rssSamples: { second: number; rssMb: number }[];
-}
-
-function warningsOf(output: string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const line of output.split("\n")) {
-    if (line.trim() === "") continue;
-    let message = line.slice(0, 120);
-    try {
-      message = String((JSON.parse(line) as { msg?: unknown }).msg ?? message);
-    } catch {
-      // not a pino line (a Node warning): counted as is
-    }
-    counts[message] = (counts[message] ?? 0) + 1;
-  }
-  return counts;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return round(kb / 1024);
-}
-
-function slope(points: { x: number; y: number }[]): number {
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p.x, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
-  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
-  return sxx === 0 ? 0 : sxy / sxx;
 }
 
 export async function benchDeliverySoak(
@@ -427,14 +226,16 @@ export async function benchDeliverySoak(
       arrivals(world.slack.calls("chat.postMessage"), arrived);
       world.slack.reset();
     };
+    const cpuBefore = cpuSeconds(world.server.pid);
     const load = await steadyLoad(world, rate, durationMs, (i) => alarmFor(world, i), answered, harvest);
+    const serverCpuPercent = round(((cpuSeconds(world.server.pid) - cpuBefore) / load.seconds) * 100);
     await sleep(5_000);
     clearInterval(sampler);
     arrivals(world.slack.calls("chat.postMessage"), arrived);
-    const pendingAtEnd = await world.db.prisma.delivery.count({
-      where: { status: { in: ["pending", "held"] } },
-    });
-    const half = samples.filter((s) => s.second >= durationMs / 2000 && s.second <= durationMs / 1000);
+    const byStatus = await world.db.prisma.delivery.groupBy({ by: ["status"], _count: { _all: true } });
+    const deliveriesByStatus = Object.fromEntries(byStatus.map((group) => [group.status, group._count._all]));
+    const pendingAtEnd = (deliveriesByStatus.pending ?? 0) + (deliveriesByStatus.held ?? 0);
+    const half = samples.filter((s) => s.second >= load.seconds / 2 && s.second <= load.seconds);
     const perSecond = slope(half.map((s) => ({ x: s.second, y: s.rssMb })));
     const { p50Ms, p99Ms, maxMs } = latencies(answered, arrived, Math.floor(rate * 5));
     const result: SoakResult = {
@@ -445,9 +246,13 @@ export async function benchDeliverySoak(
       channels: world.channels.length,
       workspaces: 100,
       sent: load.sent,
+      loadSeconds: load.seconds,
+      achievedRatePerSecond: round(load.sent / load.seconds),
       failedSnsPosts: load.failed,
       delivered: arrived.size,
       pendingAtEnd,
+      deliveriesByStatus,
+      serverCpuPercent,
       latency: { p50Ms, p99Ms, maxMs },
       rssMb: {
         start: samples[0]?.rssMb ?? Number.NaN,
@@ -457,7 +262,7 @@ export async function benchDeliverySoak(
       secondHalfSlopeMbPerMinute: round(perSecond * 60, 3),
       // Less than 1 MB/min over the second half is noise for a V8 heap of this size.
       upwardTrend: perSecond * 60 >= 1,
-      serverWarnings: warningsOf(world.server.output()),
+      serverLog: logLinesOf(world.server.output()),
       rssSamples: samples,
     };
     write("soak", result);

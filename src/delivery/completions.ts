@@ -1,21 +1,25 @@
 /**
- * Group commit of what a post leaves behind (delivery posted, thread state): channels finishing at
- * the same moment share one transaction instead of one each, which is what SQLite's single writer
- * needs at hundreds of posts a second. When a batch fails, each write is tried alone (with a few
- * retries), so one bad row never fails its neighbours; a lost "posted" would mean a second post
- * once the lease expires.
+ * Group commit of what a post leaves behind (the delivery posted, the alarm thread's state):
+ * channels finishing at the same moment share one transaction of two statements (bulk-writes.ts)
+ * instead of two queries each — what SQLite's single writer needs at hundreds of posts a second.
+ * When a batch fails, each record is tried alone (with a few retries), so one bad row never fails
+ * its neighbours; a lost "posted" would mean a second post once the lease expires.
  */
-import type { Prisma, PrismaClient } from "../db/database";
+import type { Database } from "../db/database";
+import { markPostedMany, type PostedRow, saveThreads, type ThreadRowWrite } from "./bulk-writes";
 
-type Writes = () => Prisma.PrismaPromise<unknown>[];
+export interface Completion {
+  posted: PostedRow;
+  thread?: ThreadRowWrite;
+}
 
 interface Pending {
-  writes: Writes;
+  completion: Completion;
   resolve(): void;
   reject(error: unknown): void;
 }
 
-/** Tries of a write on its own (a database that is briefly unavailable). */
+/** Tries of a record on its own (a database that is briefly unavailable). */
 const ATTEMPTS = 4;
 
 export class CompletionWriter {
@@ -23,14 +27,14 @@ export class CompletionWriter {
   #draining = false;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Database,
     private readonly maxBatch = 200,
   ) {}
 
-  /** Resolves once the writes are committed (together with whatever else was waiting). */
-  write(writes: Writes): Promise<void> {
+  /** Resolves once the record is committed (together with whatever else was waiting). */
+  write(completion: Completion): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ writes, resolve, reject });
+      this.#queue.push({ completion, resolve, reject });
       if (!this.#draining) {
         this.#draining = true;
         setImmediate(() => void this.#drain());
@@ -42,20 +46,36 @@ export class CompletionWriter {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.maxBatch);
       try {
-        await this.prisma.$transaction(batch.flatMap((pending) => pending.writes()));
+        await this.#commit(batch.map((pending) => pending.completion));
         for (const pending of batch) pending.resolve();
       } catch {
-        // One write may be the culprit: the others must not wait for it or fail with it.
+        // One record may be the culprit: the others must not wait for it or fail with it.
         await Promise.all(batch.map((pending) => this.#alone(pending)));
       }
     }
     this.#draining = false;
   }
 
+  #commit(completions: Completion[]): Promise<unknown> {
+    const threads = completions.flatMap((completion) =>
+      completion.thread === undefined ? [] : [completion.thread],
+    );
+    const now = new Date();
+    const writes = [
+      markPostedMany(
+        this.db,
+        completions.map((completion) => completion.posted),
+        now,
+      ),
+    ];
+    if (threads.length > 0) writes.push(saveThreads(this.db, threads, now));
+    return this.db.prisma.$transaction(writes);
+  }
+
   async #alone(pending: Pending): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.prisma.$transaction(pending.writes());
+        await this.#commit([pending.completion]);
         pending.resolve();
         return;
       } catch (error) {

@@ -102,7 +102,7 @@ export class DeliveryProcessor {
     if (!result.posted) return this.deps.failures.record(delivery, attempts, result.failure, "webhook", log);
     // A webhook answers no id; the marker keeps "never posted twice" true for replays too.
     const postedTs = `webhook:${new Date().toISOString()}`;
-    await this.deps.completions.write(() => [markPosted(this.deps.prisma, delivery.id, postedTs, attempts)]);
+    await this.deps.completions.write({ posted: { id: delivery.id, postedTs, attempts } });
     this.deps.metrics.posted("webhook", "message");
     return "posted";
   }

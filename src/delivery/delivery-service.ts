@@ -75,10 +75,10 @@ export class DeliveryService implements DeliveryControl {
     this.#workspaces = new WorkspaceStatus(deps.db.prisma, deps.tokenMode);
     this.#parents = new ParentUpdater(target, deps.logger.child({ component: "thread-parents" }), metrics);
     const prisma = deps.db.prisma;
-    const completions = new CompletionWriter(prisma);
+    const completions = new CompletionWriter(deps.db);
     const failures = new FailureRecorder({ prisma, workspaces: this.#workspaces, settings, metrics });
     const slack = new SlackDelivery({
-      prisma,
+      db: deps.db,
       completions,
       target,
       parents: this.#parents,

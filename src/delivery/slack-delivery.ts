@@ -2,7 +2,7 @@
  * A delivery to a Slack channel: its thread (threads.ts), the post through the Slack target, the
  * record (group-committed), the parent's update and the posted-notification listeners.
  */
-import type { PrismaClient } from "../db/database";
+import type { Database } from "../db/database";
 import { ErrorCode, isChatbotError } from "../errors";
 import type { Logger } from "../logger";
 import { type Notification, renderSlackMessage, type SlackMessage } from "../notifications";
@@ -12,7 +12,7 @@ import type { Outcome, PostedListener, PostedNotification } from "./delivery-typ
 import type { FailureRecorder } from "./failure-recorder";
 import { LruCache } from "./lru-cache";
 import { slackMessageOf } from "./message-render";
-import { type LoadedDelivery, markPosted } from "./outbox";
+import type { LoadedDelivery } from "./outbox";
 import type { ParentUpdater } from "./parent-updates";
 import type { DeliverySettings } from "./settings";
 import { type DeliveryFailure, SlackDeliveryError } from "./slack-errors";
@@ -24,13 +24,12 @@ import {
   nextThreadState,
   parentWithCurrentState,
   planThread,
-  saveThread,
   type ThreadPlan,
 } from "./threads";
 import type { WorkspaceRef } from "./workspace-status";
 
 export interface SlackDeliveryDeps {
-  prisma: PrismaClient;
+  db: Database;
   completions: Pick<CompletionWriter, "write">;
   target: Pick<SlackTarget, "post">;
   parents: Pick<ParentUpdater, "schedule">;
@@ -56,7 +55,7 @@ export class SlackDelivery {
     signal: AbortSignal,
     log: Logger,
   ): Promise<Outcome> {
-    const { prisma } = this.deps;
+    const { db } = this.deps;
     const configurationId = delivery.configurationId;
     const workspace: WorkspaceRef = {
       teamId: delivery.configuration.teamId,
@@ -67,7 +66,7 @@ export class SlackDelivery {
     const thread =
       notification.threadKey === undefined
         ? null
-        : await findThread(prisma, configurationId, notification.threadKey);
+        : await findThread(db, configurationId, notification.threadKey);
     const plan = planThread(notification, thread, at, this.deps.settings.newThreadAfterMs);
     const attempts = delivery.attempts + 1;
     let ts: string;
@@ -87,18 +86,13 @@ export class SlackDelivery {
 
     const state = nextThreadState(notification, plan.kind === "reply" ? plan.thread : null, at);
     const threadKey = plan.threadKey;
-    await this.deps.completions.write(() =>
-      threadKey === undefined
-        ? [markPosted(prisma, delivery.id, ts, attempts)]
-        : [
-            markPosted(prisma, delivery.id, ts, attempts),
-            saveThread(
-              prisma,
-              { configurationId, threadKey },
-              { parentTs: plan.kind === "reply" ? plan.parentTs : ts, ...state },
-            ),
-          ],
-    );
+    await this.deps.completions.write({
+      posted: { id: delivery.id, postedTs: ts, attempts },
+      thread:
+        threadKey === undefined
+          ? undefined
+          : { configurationId, threadKey, parentTs: plan.kind === "reply" ? plan.parentTs : ts, ...state },
+    });
     if (plan.kind === "top-level" && threadKey !== undefined)
       this.#parents.set(`${configurationId}:${ts}`, slack);
     this.deps.metrics.posted("slack", plan.kind === "reply" ? "reply" : "message");
@@ -141,7 +135,7 @@ export class SlackDelivery {
     const key = `${configurationId}:${plan.parentTs}`;
     let parent = this.#parents.get(key);
     if (parent === undefined) {
-      const row = await findParentMessage(this.deps.prisma, configurationId, plan.parentTs);
+      const row = await findParentMessage(this.deps.db.prisma, configurationId, plan.parentTs);
       if (row === null) return;
       parent = slackMessageOf(row.message);
       this.#parents.set(key, parent);

@@ -6,7 +6,7 @@
  * notification starts a new thread. Channels are processed one delivery at a time, so two
  * deliveries of one alarm never both create a parent.
  */
-import type { PrismaClient } from "../db/database";
+import type { Database, PrismaClient } from "../db/database";
 import type { Notification, SlackBlock, SlackMessage } from "../notifications";
 
 export interface ThreadRow {
@@ -114,23 +114,20 @@ export function parentWithCurrentState(
 
 // ── queries ─────────────────────────────────────────────────────────────────────────────────────
 
-export function findThread(prisma: PrismaClient, configurationId: string, threadKey: string) {
-  return prisma.alarmThread.findUnique({
-    where: { configurationId_threadKey: { configurationId, threadKey } },
-    select: { parentTs: true, lastState: true, lastStateAt: true, updatedAt: true },
-  });
-}
-
-export function saveThread(
-  prisma: PrismaClient,
-  key: { configurationId: string; threadKey: string },
-  values: { parentTs: string; lastState: string | null; lastStateAt: Date },
-) {
-  return prisma.alarmThread.upsert({
-    where: { configurationId_threadKey: key },
-    create: { ...key, ...values },
-    update: values,
-  });
+/** Raw SQL (no query compilation): this runs once per threaded post. */
+export async function findThread(
+  db: Database,
+  configurationId: string,
+  threadKey: string,
+): Promise<ThreadRow | null> {
+  const [a, b] = db.kind === "postgres" ? ["$1", "$2"] : ["?", "?"];
+  const rows = await db.prisma.$queryRawUnsafe<ThreadRow[]>(
+    `SELECT "parentTs", "lastState", "lastStateAt", "updatedAt" FROM "AlarmThread" ` +
+      `WHERE "configurationId" = ${a} AND "threadKey" = ${b}`,
+    configurationId,
+    threadKey,
+  );
+  return rows[0] ?? null;
 }
 
 /** The SNS message the parent was posted from, to render it again for chat.update. */

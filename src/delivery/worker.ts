@@ -36,6 +36,8 @@ export interface DeliveryWorkerOptions {
   owner?: string;
 }
 
+const COALESCE_WAKES_MS = 5;
+
 interface InHand {
   readonly delivery: LoadedDelivery;
   claimedAt: number;
@@ -127,7 +129,11 @@ export class DeliveryWorker {
   }
 
   async #claimWhileDue(): Promise<void> {
-    do {
+    for (let first = true; first || this.#again; first = false) {
+      // Woken again while claiming (ingest commits come hundreds a second): gather a few ms of
+      // new deliveries into the next claim instead of one claim per commit.
+      if (!first) await new Promise((resolve) => setTimeout(resolve, COALESCE_WAKES_MS));
+      if (this.#state !== "running") return;
       this.#again = false;
       for (;;) {
         if (this.#state !== "running") return;
@@ -156,7 +162,7 @@ export class DeliveryWorker {
         }
         if (claimed.length < limit) break;
       }
-    } while (this.#again && this.#state === "running");
+    }
   }
 
   #enqueue(item: InHand): void {

@@ -45,21 +45,33 @@ export function registerSnsEndpoint(app: Express, deps: SnsEndpointDeps): void {
     });
   const send = (res: Response, answer: Answer, type?: string) => {
     count(answer, type);
-    res.status(answer.status).json({ ok: answer.status === 200, error: answer.error, reason: answer.reason });
+    // Node's own writeHead/end: one write, and none of res.json's ETag hashing (this is the hot path).
+    const json = JSON.stringify({ ok: answer.status === 200, error: answer.error, reason: answer.reason });
+    res
+      .writeHead(answer.status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(json),
+      })
+      .end(json);
+  };
+  const refuseRawDelivery = (req: Request, res: Response) => {
+    logger.warn({ topicArn: req.header("x-amz-sns-topic-arn") }, "refused a raw-delivery SNS message");
+    send(res, { status: 415, error: ErrorCode.SnsRawDelivery, reason: RAW_DELIVERY_REASON });
   };
 
   app.post(SNS_ENDPOINT_PATH, readBody, async (req: Request, res: Response) => {
     const body = typeof req.body === "string" ? req.body : "";
-    if (isRawDeliveryBody(req.headers, body)) {
-      logger.warn({ topicArn: req.header("x-amz-sns-topic-arn") }, "refused a raw-delivery SNS message");
-      send(res, { status: 415, error: ErrorCode.SnsRawDelivery, reason: RAW_DELIVERY_REASON });
+    if (req.header("x-amz-sns-rawdelivery")?.trim().toLowerCase() === "true") {
+      refuseRawDelivery(req, res);
       return;
     }
     let envelope: SnsEnvelope;
     try {
       envelope = parseSnsEnvelope(body);
     } catch (error) {
-      send(res, answerFor(error, logger));
+      // Not an envelope: a raw-delivery body (415) unless it is an envelope with broken fields (400).
+      if (isRawDeliveryBody(req.headers, body)) refuseRawDelivery(req, res);
+      else send(res, answerFor(error, logger));
       return;
     }
     try {

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import {
   addTopicToConfiguration,
+  type ConfigurationState,
   createSlackConfiguration,
 } from "../../src/configurations/configuration-store";
 import type { TestDatabaseKind } from "../support/databases";
@@ -35,10 +36,22 @@ export interface SnsHarness {
   slack: FakeSlack;
   /** The SNS endpoint of the server under test. */
   endpoint: string;
-  /** Creates the topic in the fake SNS and a Slack channel configuration that wants it. */
-  wantedTopic(name: string, options?: { signatureVersion?: SignatureVersion }): Promise<string>;
-  /** Adds one more configuration wanting an existing topic; returns its id. */
-  addConfiguration(topicArn: string): Promise<string>;
+  /**
+   * Creates the topic in the fake SNS and a Slack channel configuration that wants it, by default
+   * awaiting its invite (see addConfiguration).
+   */
+  wantedTopic(
+    name: string,
+    options?: { signatureVersion?: SignatureVersion; state?: ConfigurationState },
+  ): Promise<string>;
+  /**
+   * Adds one more configuration wanting an existing topic; returns its id. By default it awaits its
+   * invite, so its deliveries are stored "held" and the delivery worker running in the server leaves
+   * them alone: these tests are about SNS and storage, and a worker with posts queued at shutdown
+   * has been seen to leave PostgreSQL connections in open transactions (reported separately) that
+   * keep the server from closing. "active" where a test needs Slack to hear from the server.
+   */
+  addConfiguration(topicArn: string, state?: ConfigurationState): Promise<string>;
   /** ensureSubscribed, then waits until the fake SNS's confirmation delivery was answered. */
   subscribe(topicArn: string): Promise<void>;
   /** Signs an envelope with the fake SNS's key and certificate URL, formatted as SNS posts it. */
@@ -78,12 +91,12 @@ export async function startSnsHarness(
   const endpoint = `${app.url}/sns/events`;
   const prisma = app.server.db.prisma;
 
-  const addConfiguration = async (topicArn: string) => {
+  const addConfiguration = async (topicArn: string, state: ConfigurationState = "awaiting_invite") => {
     const configuration = await createSlackConfiguration(prisma, {
-      // The fake workspace's channel, so that the delivery worker running in the server can post.
       teamId: SLACK_IDS.teamId,
       channelId: SLACK_IDS.channelId,
       name: `sns-e2e-${randomUUID()}`,
+      state,
     });
     await addTopicToConfiguration(prisma, configuration.id, { topicArn, region: topicArn.split(":")[3] });
     return configuration.id;
@@ -95,8 +108,8 @@ export async function startSnsHarness(
     slack,
     endpoint,
     async wantedTopic(name, topicOptions = {}) {
-      const topicArn = sns.createTopic(name, topicOptions);
-      await addConfiguration(topicArn);
+      const topicArn = sns.createTopic(name, { signatureVersion: topicOptions.signatureVersion });
+      await addConfiguration(topicArn, topicOptions.state);
       return topicArn;
     },
     addConfiguration,

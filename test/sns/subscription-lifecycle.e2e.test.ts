@@ -100,7 +100,8 @@ describeEachDatabase("SNS subscription lifecycle (end to end)", (kind) => {
   });
 
   it("turns off raw message delivery found on after confirmation, and records it", async () => {
-    const topicArn = await harness.wantedTopic("raw-on");
+    // Active: the channel is told (an invite-awaiting one would not be).
+    const topicArn = await harness.wantedTopic("raw-on", { state: "active" });
     // Someone subscribed this endpoint by hand with raw delivery on; the confirmation reaches us.
     const client = outsideClient(harness);
     try {

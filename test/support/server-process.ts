@@ -7,9 +7,9 @@
  *   … await server.kill("SIGKILL"); …
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import type { Environment } from "../../src/config";
-import { freePort } from "./ports";
 import { TEST_SIGNING_SECRET } from "./server";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -17,7 +17,11 @@ const TSX_REQUIRE = path.join(REPO, "node_modules", "tsx", "dist", "cjs", "index
 const MAIN = path.join(REPO, "src", "main.ts");
 
 export interface ServerProcessOptions {
-  /** DATABASE_URL, ENCRYPTION_KEY, SLACK_* …; PORT, HOST and SLACK_SIGNING_SECRET have defaults. */
+  /**
+   * DATABASE_URL, ENCRYPTION_KEY, SLACK_* …; HOST, SLACK_SIGNING_SECRET and LOG_LEVEL (info) have
+   * defaults. Without PORT the server listens on a port of the kernel's choosing, read back from
+   * /proc, so no other process can take the port between choosing and listening.
+   */
   env: Environment;
   /** How long to wait for /healthz. Default 30 s. */
   startTimeoutMs?: number;
@@ -49,8 +53,47 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The TCP port the process listens on, from /proc (Linux): its socket inodes, looked up among the
+ * listening sockets. (The "listening" log line cannot say: the logger redacts URLs.)
+ */
+function listeningPort(pid: number): number | undefined {
+  let inodes: Set<string>;
+  try {
+    inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`)
+        .map((fd) => {
+          try {
+            return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+          } catch {
+            return undefined;
+          }
+        })
+        .filter((inode): inode is string => inode !== undefined),
+    );
+  } catch {
+    return undefined;
+  }
+  for (const table of ["tcp", "tcp6"]) {
+    let lines: string[];
+    try {
+      lines = readFileSync(`/proc/${pid}/net/${table}`, "utf8").split("\n").slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const columns = line.trim().split(/\s+/);
+      // local_address is "ADDR:PORT" in hex; st 0A is LISTEN; the inode is column 9.
+      if (columns.length > 9 && columns[3] === "0A" && inodes.has(columns[9])) {
+        return Number.parseInt(columns[1].split(":")[1], 16);
+      }
+    }
+  }
+  return undefined;
+}
+
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const port = options.env.PORT ?? String(await freePort());
+  const port = options.env.PORT ?? "0";
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
@@ -74,13 +117,21 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
   const output = () => chunks.join("");
-  const url = `http://127.0.0.1:${port}`;
+  const fixedUrl = port === "0" ? undefined : `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   let exit: ProcessExit | undefined;
   void exited.then((value) => {
     exit = value;
   });
-  while (!(await healthy(url))) {
+  let url = fixedUrl ?? "";
+  for (;;) {
+    const listening =
+      fixedUrl === undefined && child.pid !== undefined ? listeningPort(child.pid) : undefined;
+    const known = fixedUrl ?? (listening === undefined ? undefined : `http://127.0.0.1:${listening}`);
+    if (known !== undefined && (await healthy(known))) {
+      url = known;
+      break;
+    }
     if (exit !== undefined) {
       throw new Error(
         `server process exited (${exit.code ?? exit.signal}) before it was healthy:\n${output()}`,

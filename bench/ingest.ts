@@ -1,0 +1,283 @@
+/**
+ * Ingest benchmark: signed SNS Notifications POSTed to /sns/events of the real server, running as a
+ * child process (`node --require tsx/cjs src/main.ts`, migrations and delivery worker included), by
+ * autocannon in this process over 50 keep-alive connections for 10 s. Every request is a distinct,
+ * genuinely signed message (a new MessageId), verified against a certificate served from loopback
+ * (SNS_CERT_URL_PATTERN points at it; the server fetches it once and caches it), and stored with one
+ * delivery row (one configuration wants the topic) before the 200.
+ *
+ * The same bodies, on the same machine and in the same run, go to a bare Node http server that only
+ * reads and JSON.parses them: the ratio of the two throughputs is the figure to watch (target ≥ 0.35
+ * on SQLite). Afterwards the rows are counted: every 200 must be a stored message, or the bench fails.
+ *
+ *   npx tsx bench/ingest.ts [sqlite|postgres]   (without an argument: SQLite, and PostgreSQL if it answers)
+ *
+ * Writes bench/results/ingest-<database>.json and returns the same object.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { addTopicToConfiguration, createSlackConfiguration } from "../src/configurations/configuration-store";
+import { openDatabase } from "../src/db/database";
+import { migrateDatabase } from "../src/db/migrate";
+import { createLogger } from "../src/logger";
+import { createTestDatabase, type TestDatabaseKind } from "../test/support/databases";
+import { SLACK_IDS, startFakeSlack } from "../test/support/fake-slack";
+import { type FakeSns, startFakeSns } from "../test/support/fake-sns";
+import { probePostgres, TEST_POSTGRES_URL } from "../test/support/postgres-probe";
+import { formatLikeSns, makeNotification, signEnvelope } from "../test/support/sns-signing";
+import { type LoadResult, runLoad } from "./support/load";
+import { peakRssMb, startBaselineServer, startChatbotServer } from "./support/processes";
+
+export interface IngestBenchOptions {
+  database?: TestDatabaseKind;
+  /** Measured load. Default 10 s. */
+  durationSeconds?: number;
+  /** Load before measuring, on each server (JIT, connection pools, the certificate fetch). Default 2 s. */
+  warmupSeconds?: number;
+  /** Concurrent keep-alive connections. Default 50. */
+  connections?: number;
+  /** Configurations wanting the topic: deliveries stored per message. Default 1. */
+  configurations?: number;
+  /** Node flags for the server process, e.g. ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"]. */
+  serverNodeArgs?: string[];
+  /** Write bench/results/ingest-<database>.json. Default true. */
+  writeResults?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface IngestBenchResult {
+  name: string;
+  database: TestDatabaseKind;
+  machine: { cpus: number; node: string; platform: string };
+  connections: number;
+  durationSeconds: number;
+  configurationsPerTopic: number;
+  averageBodyBytes: number;
+  signatureVersion: "1";
+  /** `shutdown`: whether SIGTERM after the run ended the server within 15 s ("clean") or not. */
+  server: LoadFigures & { shutdown: "clean" | "killed" };
+  baseline: LoadFigures;
+  /** server / baseline requests per second. */
+  ratio: number;
+  target: { ratio: number; met: boolean };
+  stored: {
+    /** 200s answered by the server, warm-up included. */
+    answered200: number;
+    messages: number;
+    deliveries: number;
+    everyAnswered200Stored: boolean;
+  };
+}
+
+/** One side of the comparison, as autocannon measured it, plus the process's peak memory. */
+export type LoadFigures = Omit<LoadResult, "next"> & { peakRssMb: number };
+
+const RESULTS_DIR = path.resolve(__dirname, "results");
+const TARGET_RATIO = 0.35;
+const SNS_HEADERS = {
+  "content-type": "text/plain; charset=UTF-8",
+  "user-agent": "Amazon Simple Notification Service Agent",
+  "x-amz-sns-message-type": "Notification",
+};
+/** Answered 415 by the server (no envelope): what the last requests carry if the bodies run out. */
+const FILLER = "{}";
+
+/** A real CloudWatch alarm as SNS delivers it (about 1 KiB of Message). */
+const ALARM_MESSAGE = (
+  JSON.parse(
+    readFileSync(
+      path.resolve(__dirname, "..", "test", "fixtures", "sns", "cw-alarm-no-subject.json"),
+      "utf8",
+    ),
+  ) as { envelope: { Message: string } }
+).envelope.Message;
+
+/** Signed SNS bodies, each with a new MessageId: signing (≈0.25 ms each) happens before timing. */
+function signedBodies(sns: FakeSns, topicArn: string, count: number): string[] {
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const envelope = makeNotification({
+      topicArn,
+      message: ALARM_MESSAGE,
+      subject: 'ALARM: "api-cpu-high" in US East (N. Virginia)',
+      unsubscribeUrl: `${sns.url}/?Action=Unsubscribe&SubscriptionArn=${topicArn}:bench`,
+    });
+    bodies.push(formatLikeSns(signEnvelope(envelope, { version: "1", certUrl: sns.certUrl })));
+  }
+  return bodies;
+}
+
+export async function benchIngest(options: IngestBenchOptions = {}): Promise<IngestBenchResult> {
+  const kind = options.database ?? "sqlite";
+  const durationSeconds = options.durationSeconds ?? 10;
+  const warmupSeconds = options.warmupSeconds ?? 2;
+  const connections = options.connections ?? 50;
+  const configurations = options.configurations ?? 1;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const testDb = await createTestDatabase(kind);
+  await migrateDatabase(testDb.database, createLogger({ level: "silent" }));
+  const db = await openDatabase(testDb.database);
+  const slack = await startFakeSlack({ validateBlocks: false });
+  const sns = await startFakeSns();
+  // Run in order on the way out; servers are put in front while they run.
+  const stops: Array<() => Promise<void>> = [
+    () => db.close(),
+    () => sns.close(),
+    () => slack.close(),
+    () => testDb.drop(),
+  ];
+  try {
+    const { botToken } = slack.addWorkspace();
+    const topicArn = sns.createTopic("bench-ingest");
+    for (let i = 0; i < configurations; i++) {
+      const configuration = await createSlackConfiguration(db.prisma, {
+        teamId: SLACK_IDS.teamId,
+        channelId: SLACK_IDS.channelId,
+        name: `bench-ingest-${i}`,
+      });
+      await addTopicToConfiguration(db.prisma, configuration.id, { topicArn, region: "us-east-1" });
+    }
+
+    log(`ingest [${kind}]: signing bodies…`);
+    const bodies = signedBodies(sns, topicArn, 20_000);
+    const load = (url: string, from: number, seconds: number, whenExhausted: "cycle" | { filler: string }) =>
+      runLoad({
+        url,
+        path: "/sns/events",
+        headers: SNS_HEADERS,
+        bodies,
+        from,
+        connections,
+        durationSeconds: seconds,
+        whenExhausted,
+      });
+
+    log(`ingest [${kind}]: baseline (read + JSON.parse), ${warmupSeconds} s warm-up + ${durationSeconds} s…`);
+    const baselineServer = await startBaselineServer();
+    stops.unshift(() => baselineServer.stop());
+    await load(baselineServer.url, 0, warmupSeconds, "cycle");
+    const baselineLoad = await load(baselineServer.url, 0, durationSeconds, "cycle");
+    const { next: _baselineNext, ...baselineFigures } = baselineLoad;
+    const baseline = { ...baselineFigures, peakRssMb: peakRssMb(baselineServer.pid) };
+    await baselineServer.stop();
+    stops.shift();
+
+    log(`ingest [${kind}]: server (verify + store), ${warmupSeconds} s warm-up + ${durationSeconds} s…`);
+    const server = await startChatbotServer({
+      nodeArgs: options.serverNodeArgs,
+      env: {
+        DATABASE_URL: testDb.url,
+        ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_API_URL: slack.url,
+        SNS_CERT_URL_PATTERN: sns.certUrlPattern.source,
+        AWS_ENDPOINT_URL_SNS: sns.url,
+        LOG_LEVEL: "info",
+      },
+    });
+    stops.unshift(() => server.stop());
+    const warmup = await load(server.url, 0, warmupSeconds, { filler: FILLER });
+    // The warm-up's rate tells how many distinct bodies the measured run needs (with room to spare;
+    // should they still run out, the run stops early and says so).
+    const needed = warmup.next + Math.ceil(warmup.requestsPerSecond * durationSeconds * 1.5) + 1_000;
+    if (needed > bodies.length) {
+      log(`ingest [${kind}]: signing ${needed - bodies.length} more bodies…`);
+      for (const body of signedBodies(sns, topicArn, needed - bodies.length)) bodies.push(body);
+    }
+    const serverLoad = await load(server.url, warmup.next, durationSeconds, { filler: FILLER });
+    const { next: _serverNext, ...serverFigures } = serverLoad;
+    const serverResult = { ...serverFigures, peakRssMb: peakRssMb(server.pid) };
+    // Requests autocannon gave up waiting for at the end of a run may still be committing: the
+    // server finishes them on SIGTERM (or is killed), and only then are the rows counted.
+    const shutdown = await server.shutdown();
+    stops.shift();
+    const answered200 = warmup.ok + serverLoad.ok;
+    const messages = await db.prisma.message.count({ where: { topicArn } });
+    const deliveries = await db.prisma.delivery.count({ where: { message: { topicArn } } });
+    if (shutdown === "killed") {
+      log(
+        `ingest [${kind}]: the server did not shut down within 15 s of SIGTERM and was killed:\n${server.output().slice(-4000)}`,
+      );
+    }
+    const result: IngestBenchResult = {
+      name: "ingest: signed SNS Notifications → POST /sns/events (verify + group commit), vs read + JSON.parse",
+      database: kind,
+      machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+      connections,
+      durationSeconds,
+      configurationsPerTopic: configurations,
+      averageBodyBytes: Math.round(
+        bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / bodies.length,
+      ),
+      signatureVersion: "1",
+      server: { ...serverResult, shutdown },
+      baseline,
+      ratio: Math.round((serverResult.requestsPerSecond / baseline.requestsPerSecond) * 1000) / 1000,
+      target: {
+        ratio: TARGET_RATIO,
+        met: serverResult.requestsPerSecond / baseline.requestsPerSecond >= TARGET_RATIO,
+      },
+      stored: {
+        answered200,
+        messages,
+        deliveries,
+        // Every body is distinct, so every 200 is one message; a message stored whose 200 was lost
+        // on the way (a client timeout) would make `messages` larger, never smaller.
+        everyAnswered200Stored: messages >= answered200 && deliveries === messages * configurations,
+      },
+    };
+    if (options.writeResults ?? true) {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      writeFileSync(path.join(RESULTS_DIR, `ingest-${kind}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    }
+    if (!result.stored.everyAnswered200Stored) {
+      throw new Error(
+        `ingest [${kind}]: ${answered200} requests were answered 200 but ${messages} messages and ` +
+          `${deliveries} deliveries are stored: a 200 was given for something not committed`,
+      );
+    }
+    return result;
+  } finally {
+    for (const stop of stops) await stop().catch(() => undefined);
+  }
+}
+
+export function describeIngestResult(result: IngestBenchResult): string {
+  const { server, baseline } = result;
+  return [
+    `ingest [${result.database}]: ${server.requestsPerSecond.toLocaleString("en-US")} req/s stored ` +
+      `vs ${baseline.requestsPerSecond.toLocaleString("en-US")} req/s read + JSON.parse → ratio ${result.ratio} ` +
+      `(target ≥ ${result.target.ratio}${result.target.met ? ", met" : ", NOT met"})`,
+    `  server   p50 ${server.latencyMs.p50} ms, p99 ${server.latencyMs.p99} ms, peak RSS ${server.peakRssMb} MiB, ` +
+      `non-2xx ${server.non2xx}, errors ${server.errors}${server.exhausted ? ", stopped early (bodies ran out)" : ""}`,
+    `  baseline p50 ${baseline.latencyMs.p50} ms, p99 ${baseline.latencyMs.p99} ms, peak RSS ${baseline.peakRssMb} MiB`,
+    `  stored: ${result.stored.messages} messages, ${result.stored.deliveries} deliveries for ` +
+      `${result.stored.answered200} answers 200 (warm-up included)`,
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const requested = process.argv[2];
+  if (requested !== undefined && requested !== "sqlite" && requested !== "postgres") {
+    throw new Error(`usage: npx tsx bench/ingest.ts [sqlite|postgres] (got "${requested}")`);
+  }
+  const kinds: TestDatabaseKind[] =
+    requested !== undefined
+      ? [requested]
+      : (await probePostgres(TEST_POSTGRES_URL))
+        ? ["sqlite", "postgres"]
+        : ["sqlite"];
+  for (const kind of kinds) {
+    process.stdout.write(`${describeIngestResult(await benchIngest({ database: kind }))}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
