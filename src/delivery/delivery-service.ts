@@ -40,6 +40,8 @@ export interface DeliveryServiceDeps {
   secrets?: SecretBox;
   /** Lease owner id (default: host, pid and a random suffix). */
   owner?: string;
+  /** Longest wait in stop() (default: the Slack timeout + 5 s). */
+  stopTimeoutMs?: number;
 }
 
 /** How often held deliveries of re-enabled workspaces are looked for (and installations reloaded). */
@@ -129,12 +131,34 @@ export class DeliveryService implements DeliveryControl {
     this.#logger.info({ owner: this.worker.owner }, "delivery worker started");
   }
 
-  /** Stops claiming, lets in-flight posts finish, hands back the rest. */
+  /**
+   * Stops claiming, lets in-flight posts finish (each is bounded by DELIVERY_SLACK_TIMEOUT_MS),
+   * hands back the rest. Gives up waiting after `stopTimeoutMs` so a shutdown never hangs on a stuck
+   * database call; whatever was still in hand is then left to its lease.
+   */
   async stop(): Promise<void> {
     clearInterval(this.#sweepTimer);
-    await this.#sweeping;
-    await this.worker.stop();
-    await this.#parents.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(
+        () => resolve("timeout"),
+        this.deps.stopTimeoutMs ?? this.deps.settings.slackTimeoutMs + 5_000,
+      );
+    });
+    const stopped = (async () => {
+      await this.#sweeping;
+      await this.worker.stop();
+      await this.#parents.stop();
+      return "stopped" as const;
+    })();
+    const outcome = await Promise.race([stopped, deadline]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      this.#logger.warn(
+        { inFlight: this.worker.inFlight },
+        "delivery did not stop in time; deliveries still in hand are left to their leases",
+      );
+    }
   }
 
   /** Runs `listener` after each notification is posted and recorded (e.g. to attach a chart). */
