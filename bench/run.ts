@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { probePostgres, TEST_POSTGRES_URL } from "../test/support/postgres-probe";
+import { benchDeliveryFanOut, benchDeliveryLatency, benchDeliverySoak } from "./delivery";
 import { benchIngest, type IngestBenchResult } from "./ingest";
 import { benchRender } from "./render";
 
@@ -67,7 +68,7 @@ function ingestRows(result: IngestBenchResult): BenchmarkRow[] {
 
 /**
  * The benchmarks, in the order they run. To add one, add an entry, e.g. for the delivery ones:
- *   { name: "delivery-latency", run: async () => ({ rows: [...], json: await benchDeliveryLatency() }) },
+ *   { name: "…", run: async () => ({ rows: [...], json: await benchSomething() }) },
  */
 export const BENCHMARKS: NamedBenchmark[] = [
   {
@@ -95,6 +96,55 @@ export const BENCHMARKS: NamedBenchmark[] = [
     name: "ingest-postgres",
     available: postgresAnswers,
     run: async () => ({ rows: ingestRows(await benchIngest({ database: "postgres" })) }),
+  },
+  {
+    name: "delivery-latency",
+    async run() {
+      const result = await benchDeliveryLatency();
+      return {
+        json: result,
+        rows: [
+          {
+            figure: `SNS answered → chat.postMessage, ${result.ratePerSecond}/s over ${result.channels} channels`,
+            value: `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.delivered}/${result.sent} delivered)`,
+            target: `p99 ≤ ${result.targetP99Ms} ms`,
+            met: result.p99Ms <= result.targetP99Ms && result.delivered === result.sent,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: "delivery-fan-out",
+    async run() {
+      const result = await benchDeliveryFanOut();
+      return {
+        json: result,
+        rows: result.runs.map((run) => ({
+          figure: `1 notification → ${run.channels} channels (${run.workspacePacing})`,
+          value: `${run.delivered} delivered, ${run.rejectedByFakeLimiter} rejected, ${Math.round(run.totalMs)} ms`,
+          target: "all delivered, none rejected",
+          met: run.delivered === run.channels && run.rejectedByFakeLimiter === 0,
+        })),
+      };
+    },
+  },
+  {
+    name: "delivery-soak",
+    async run() {
+      const result = await benchDeliverySoak();
+      return {
+        json: result,
+        rows: [
+          {
+            figure: `${result.durationSeconds} s at ${result.ratePerSecond}/s: RSS start / end / max`,
+            value: `${result.rssMb.start} / ${result.rssMb.end} / ${result.rssMb.max} MB, slope ${result.secondHalfSlopeMbPerMinute} MB/min`,
+            target: "no upward trend",
+            met: !result.upwardTrend,
+          },
+        ],
+      };
+    },
   },
 ];
 
