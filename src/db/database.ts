@@ -37,7 +37,12 @@ export async function openDatabase(database: Config["database"]): Promise<Databa
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   } else {
     const adapter = new PrismaPg({ connectionString: database.url, max: 10, connectionTimeoutMillis: 5_000 });
-    prisma = new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
+    // Wait for a pooled connection up to 20 s instead of Prisma's 2 s: under load the default leaves
+    // transactions failing while the pool is busy (prisma/orm#29719).
+    prisma = new PostgresPrismaClient({
+      adapter,
+      transactionOptions: { maxWait: 20_000 },
+    }) as unknown as PrismaClient;
   }
   return {
     kind: database.kind,
