@@ -3,9 +3,12 @@
  * delivery end-to-end tests need it. Delivery timings default to test scale (100 ms poll, 3 s lease,
  * 100 ms–1 s backoff); a test overrides them through `env`.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Environment } from "../../src/config";
+import { addTopicToConfiguration } from "../../src/configurations/configuration-store";
 import type { PrismaClient } from "../../src/db/database";
+import { SecretBox } from "../../src/db/secret-box";
+import { CLI_TEAM_ID, webhookUrlContext } from "../../src/webhooks";
 import type { TestDatabaseKind } from "../support/databases";
 import {
   type FakeSlack,
@@ -95,4 +98,23 @@ export async function startHarness(kind: TestDatabaseKind, options: HarnessOptio
       await slack.close();
     },
   };
+}
+
+/** A Chime webhook room (as `chatbot webhooks add` stores it) that wants `topic`; returns its id. */
+export async function addChimeRoom(h: Harness, url: string, topic: string): Promise<string> {
+  const id = randomUUID();
+  const secrets = new SecretBox(Buffer.from(h.databaseEnv.ENCRYPTION_KEY ?? "", "base64"));
+  await h.prisma.channelConfiguration.create({
+    data: {
+      id,
+      kind: "webhook",
+      name: `room-${id}`,
+      teamId: CLI_TEAM_ID,
+      webhookUrlEnc: secrets.encrypt(url, webhookUrlContext(id)),
+      webhookDescription: "Ops/Alarms",
+      webhookProvider: "chime",
+    },
+  });
+  await addTopicToConfiguration(h.prisma, id, { topicArn: topic, region: topic.split(":")[3] });
+  return id;
 }

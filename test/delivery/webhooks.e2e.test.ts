@@ -3,13 +3,9 @@
  * room gets its provider's payload, a 5xx is retried, a 429 waits without counting as an attempt,
  * and a webhook that is gone disables its configuration (reason recorded) and holds its deliveries.
  */
-import { randomUUID } from "node:crypto";
-import { addTopicToConfiguration } from "../../src/configurations/configuration-store";
-import { SecretBox } from "../../src/db/secret-box";
-import { CLI_TEAM_ID, webhookUrlContext } from "../../src/webhooks";
 import { describeEachDatabase } from "../support/databases";
 import { type EndpointReceiver, startEndpointReceiver } from "../support/fake-sns";
-import { type Harness, startHarness } from "./harness";
+import { addChimeRoom, type Harness, startHarness } from "./harness";
 import { eventually, topicArn } from "./world";
 
 describeEachDatabase("webhook deliveries", (kind) => {
@@ -27,23 +23,7 @@ describeEachDatabase("webhook deliveries", (kind) => {
     await room.close();
   });
 
-  async function webhookRoom(topic: string): Promise<string> {
-    const id = randomUUID();
-    const secrets = new SecretBox(Buffer.from(h.databaseEnv.ENCRYPTION_KEY ?? "", "base64"));
-    await h.prisma.channelConfiguration.create({
-      data: {
-        id,
-        kind: "webhook",
-        name: `room-${id}`,
-        teamId: CLI_TEAM_ID,
-        webhookUrlEnc: secrets.encrypt(room.url, webhookUrlContext(id)),
-        webhookDescription: "Ops/Alarms",
-        webhookProvider: "chime",
-      },
-    });
-    await addTopicToConfiguration(h.prisma, id, { topicArn: topic, region: "us-east-1" });
-    return id;
-  }
+  const webhookRoom = (topic: string) => addChimeRoom(h, room.url, topic);
 
   it("delivers one notification to a Slack channel and a Chime room", async () => {
     const topic = topicArn("mixed");

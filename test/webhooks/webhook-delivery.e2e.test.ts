@@ -3,11 +3,7 @@
  * a huge message, a burst is paced at 1 request/s per webhook, and a 413 is answered by a shorter
  * repost.
  */
-import { randomUUID } from "node:crypto";
-import { addTopicToConfiguration } from "../../src/configurations/configuration-store";
-import { SecretBox } from "../../src/db/secret-box";
-import { CLI_TEAM_ID, webhookUrlContext } from "../../src/webhooks";
-import { type Harness, startHarness } from "../delivery/harness";
+import { addChimeRoom, type Harness, startHarness } from "../delivery/harness";
 import { eventually, topicArn } from "../delivery/world";
 import { describeEachDatabase } from "../support/databases";
 import { type FakeWebhooks, startFakeWebhooks } from "../support/fake-webhooks";
@@ -27,23 +23,7 @@ describeEachDatabase("Chime room delivery", (kind) => {
     await rooms.close();
   });
 
-  async function chimeRoom(topic: string, path: string): Promise<string> {
-    const id = randomUUID();
-    const secrets = new SecretBox(Buffer.from(h.databaseEnv.ENCRYPTION_KEY ?? "", "base64"));
-    await h.prisma.channelConfiguration.create({
-      data: {
-        id,
-        kind: "webhook",
-        name: `room-${id}`,
-        teamId: CLI_TEAM_ID,
-        webhookUrlEnc: secrets.encrypt(rooms.urlFor(path), webhookUrlContext(id)),
-        webhookDescription: "Ops/Alarms",
-        webhookProvider: "chime",
-      },
-    });
-    await addTopicToConfiguration(h.prisma, id, { topicArn: topic, region: "us-east-1" });
-    return id;
-  }
+  const chimeRoom = (topic: string, path: string) => addChimeRoom(h, rooms.urlFor(path), topic);
 
   const contentOf = (body: string) => (JSON.parse(body) as { Content: string }).Content;
 
