@@ -75,13 +75,20 @@ function toView(row: RowWithTopics): ChannelConfigurationView {
     stateReason: row.stateReason,
     createdBy: row.createdBy,
     createdAt: row.createdAt,
-    topics: row.topics.map((t) => ({
-      topicArn: t.topicArn,
-      region: t.topic.region,
-      status: t.topic.status,
-      statusReason: t.topic.statusReason,
-    })),
+    topics: topicStatesOf(row.topics),
   };
+}
+
+/** A configuration's topics with their subscription state, from the `topics: {include: {topic}}` rows. */
+export function topicStatesOf(
+  rows: { topicArn: string; topic: { region: string; status: string; statusReason: string | null } }[],
+) {
+  return rows.map((t) => ({
+    topicArn: t.topicArn,
+    region: t.topic.region,
+    status: t.topic.status,
+    statusReason: t.topic.statusReason,
+  }));
 }
 
 /** The Slack configuration of a channel (the oldest, should there be several). */

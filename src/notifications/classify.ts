@@ -90,8 +90,12 @@ function cloudWatchAlarmKind(value: JsonObject): AlarmKind | undefined {
   return "metric";
 }
 
-function eventBridgeEvent(value: JsonObject): EventBridgeEvent | undefined {
-  const detailType = str(value, "detail-type");
+/** An EventBridge event, or CodeStar's processed form when the detail type is under `detailType`. */
+function eventFields(
+  value: JsonObject,
+  detailTypeKey: "detail-type" | "detailType",
+): EventBridgeEvent | undefined {
+  const detailType = str(value, detailTypeKey);
   const source = str(value, "source");
   if (detailType === undefined || source === undefined) return undefined;
   return {
@@ -106,20 +110,16 @@ function eventBridgeEvent(value: JsonObject): EventBridgeEvent | undefined {
   };
 }
 
+function eventBridgeEvent(value: JsonObject): EventBridgeEvent | undefined {
+  return eventFields(value, "detail-type");
+}
+
 /** CodeStar Notifications' "processed" format: `detailType`, `notificationRuleArn`, `additionalAttributes`. */
 function codeStarEvent(value: JsonObject): EventBridgeEvent | undefined {
-  const detailType = str(value, "detailType");
-  const source = str(value, "source");
-  if (detailType === undefined || source === undefined) return undefined;
+  const event = eventFields(value, "detailType");
+  if (event === undefined) return undefined;
   return {
-    id: str(value, "id"),
-    detailType,
-    source,
-    account: str(value, "account"),
-    region: str(value, "region"),
-    time: str(value, "time"),
-    resources: strings(value, "resources"),
-    detail: obj(value, "detail") ?? {},
+    ...event,
     additionalAttributes: obj(value, "additionalAttributes"),
     notificationRuleArn: str(value, "notificationRuleArn"),
   };

@@ -4,6 +4,7 @@
  * SecretBox ciphertext bound to the configuration id (`webhookUrlContext`), so a ciphertext copied
  * into another row does not decrypt.
  */
+import { topicStatesOf } from "../configurations/configuration-queries";
 import type { ConfigurationState } from "../configurations/configuration-store";
 import type { DbClient } from "../db/database";
 import type { SecretBox } from "../db/secret-box";
@@ -99,12 +100,7 @@ function toView(secrets: SecretBox, row: WebhookRow): WebhookConfigurationView {
     stateReason: row.stateReason,
     createdBy: row.createdBy,
     createdAt: row.createdAt,
-    topics: row.topics.map((t) => ({
-      topicArn: t.topicArn,
-      region: t.topic.region,
-      status: t.topic.status,
-      statusReason: t.topic.statusReason,
-    })),
+    topics: topicStatesOf(row.topics),
   };
 }
 
