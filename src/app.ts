@@ -16,7 +16,7 @@ import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
 import { createSlackApp, type SlackApp } from "./slack/bolt-app";
 import { TopicNotices } from "./slack/topic-notices";
-import { registerSnsEndpoint } from "./sns/endpoint";
+import { createSnsEndpoint, isSnsEndpointRequest } from "./sns/endpoint";
 import { NotificationIngest } from "./sns/ingest";
 import { SnsApi } from "./sns/sns-api";
 import { SubscriptionService } from "./sns/subscriptions";
@@ -93,11 +93,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     logger,
   });
   delivery.onPosted(alarmCharts.onPosted);
-  const ingest = new NotificationIngest(db.prisma, logger.child({ component: "ingest" }), {
-    onDeliveriesStored: () => delivery.wake(),
+  const ingest = new NotificationIngest(db, logger.child({ component: "ingest" }), {
+    onDeliveriesStored: (configurationIds) => delivery.wake(configurationIds),
   });
   const verifier = new SnsMessageVerifier({ logger, certUrlPattern: config.sns.certUrlPattern });
-  registerSnsEndpoint(expressApp, { verifier, ingest, subscriptions, metrics, logger });
+  const snsEndpoint = createSnsEndpoint({ verifier, ingest, subscriptions, metrics, logger });
   const slack = createSlackApp({
     config,
     logger,
@@ -108,7 +108,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     delivery,
   });
 
-  const server = http.createServer(expressApp);
+  // POST /sns/events, the hot path, is served before Express; everything else goes through it.
+  const server = http.createServer((request, response) => {
+    if (isSnsEndpointRequest(request)) snsEndpoint(request, response);
+    else expressApp(request, response);
+  });
   // SNS gives an endpoint 15 s; Slack 3 s. Nothing should hold a socket much longer.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;

@@ -4,9 +4,10 @@
  * status codes of CONTRACT.md. SNS treats every 4xx as delivered (PROTOCOLS.md §1.4), so 4xx is only
  * for messages that must never be retried; anything that might succeed later answers 503.
  */
-import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { ChatbotError, ErrorCode, isChatbotError } from "../errors";
 import type { Metrics } from "../http/metrics";
+import { BodyRejected, readUtf8Body } from "../http/raw-body";
 import type { Logger } from "../logger";
 import { isRawDeliveryBody, parseSnsEnvelope, type SnsEnvelope } from "./envelope";
 import type { NotificationIngest } from "./ingest";
@@ -25,6 +26,8 @@ export interface SnsEndpointDeps {
   logger: Logger;
 }
 
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
 interface Answer {
   status: number;
   error?: string;
@@ -34,19 +37,32 @@ interface Answer {
 const RAW_DELIVERY_REASON =
   "raw message delivery must be disabled on the SNS subscription: a raw message carries no signature to verify";
 
-export function registerSnsEndpoint(app: Express, deps: SnsEndpointDeps): void {
-  const logger = deps.logger.child({ component: "sns-endpoint" });
-  const readBody = express.text({ type: () => true, limit: MAX_SNS_BODY_BYTES, defaultCharset: "utf-8" });
+/**
+ * Whether a request is for the SNS endpoint: `POST /sns/events`, with or without a trailing slash
+ * or a query string, matched as Express would (case-insensitive).
+ */
+export function isSnsEndpointRequest(request: IncomingMessage): boolean {
+  if (request.method !== "POST" || request.url === undefined) return false;
+  const query = request.url.indexOf("?");
+  let path = query === -1 ? request.url : request.url.slice(0, query);
+  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  return path.length === SNS_ENDPOINT_PATH.length && path.toLowerCase() === SNS_ENDPOINT_PATH;
+}
 
-  const count = (answer: Answer, type = "unknown") =>
+/**
+ * The endpoint as a plain Node request handler. It is served ahead of Express (app.ts): this is the
+ * hot path, and a router, body-parser and response helpers cost more than the work itself.
+ */
+export function createSnsEndpoint(deps: SnsEndpointDeps): RequestHandler {
+  const logger = deps.logger.child({ component: "sns-endpoint" });
+
+  const send = (res: ServerResponse, answer: Answer, type = "unknown") => {
     deps.metrics.increment("chatbot_sns_requests_total", "SNS requests by message type and status", {
       type,
       status: String(answer.status),
     });
-  const send = (res: Response, answer: Answer, type?: string) => {
-    count(answer, type);
-    // Node's own writeHead/end: one write, and none of res.json's ETag hashing (this is the hot path).
     const json = JSON.stringify({ ok: answer.status === 200, error: answer.error, reason: answer.reason });
+    if (res.headersSent || res.destroyed) return;
     res
       .writeHead(answer.status, {
         "content-type": "application/json; charset=utf-8",
@@ -54,14 +70,24 @@ export function registerSnsEndpoint(app: Express, deps: SnsEndpointDeps): void {
       })
       .end(json);
   };
-  const refuseRawDelivery = (req: Request, res: Response) => {
-    logger.warn({ topicArn: req.header("x-amz-sns-topic-arn") }, "refused a raw-delivery SNS message");
+  const refuseRawDelivery = (req: IncomingMessage, res: ServerResponse) => {
+    logger.warn({ topicArn: req.headers["x-amz-sns-topic-arn"] }, "refused a raw-delivery SNS message");
     send(res, { status: 415, error: ErrorCode.SnsRawDelivery, reason: RAW_DELIVERY_REASON });
   };
 
-  app.post(SNS_ENDPOINT_PATH, readBody, async (req: Request, res: Response) => {
-    const body = typeof req.body === "string" ? req.body : "";
-    if (req.header("x-amz-sns-rawdelivery")?.trim().toLowerCase() === "true") {
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let body: string;
+    try {
+      body = await readUtf8Body(req, MAX_SNS_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyRejected)) throw error;
+      const code = error.status === 413 ? ErrorCode.SnsBodyTooLarge : ErrorCode.SnsBodyMalformed;
+      const reason = error.status === 413 ? `body is over SNS's ${MAX_SNS_BODY_BYTES} bytes` : error.message;
+      send(res, { status: error.status, error: code, reason });
+      return;
+    }
+    const rawDelivery = req.headers["x-amz-sns-rawdelivery"];
+    if (typeof rawDelivery === "string" && rawDelivery.trim().toLowerCase() === "true") {
       refuseRawDelivery(req, res);
       return;
     }
@@ -80,23 +106,14 @@ export function registerSnsEndpoint(app: Express, deps: SnsEndpointDeps): void {
     } catch (error) {
       send(res, answerFor(error, logger, envelope), envelope.Type);
     }
-  });
+  };
 
-  // body-parser's errors (too large, bad encoding) for this route only.
-  app.use(SNS_ENDPOINT_PATH, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const status = (error as { status?: number }).status;
-    if (status === 413) {
-      send(res, {
-        status: 413,
-        error: ErrorCode.SnsBodyTooLarge,
-        reason: `body is over SNS's ${MAX_SNS_BODY_BYTES} bytes`,
-      });
-    } else if (status === 415 || status === 400) {
-      send(res, { status, error: ErrorCode.SnsBodyMalformed, reason: (error as Error).message });
-    } else {
-      next(error);
-    }
-  });
+  return (req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, "the SNS endpoint failed unexpectedly");
+      send(res, answerFor(error, logger));
+    });
+  };
 }
 
 async function handle(envelope: SnsEnvelope, deps: SnsEndpointDeps): Promise<Answer> {
