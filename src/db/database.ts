@@ -11,6 +11,7 @@ import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/clien
 import type { Prisma } from "./generated/sqlite/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { ensureSqliteDirectory } from "./sqlite-file";
+import { type SqliteConnection, SqliteWriter } from "./sqlite-writer";
 
 export type PrismaClient = SqlitePrismaClient;
 export type { Prisma };
@@ -20,6 +21,8 @@ export type DbClient = PrismaClient | Prisma.TransactionClient;
 export interface Database {
   readonly kind: DatabaseKind;
   readonly prisma: PrismaClient;
+  /** SQLite only: synchronous transactions on Prisma's own connection, for the hot path. */
+  readonly sqlite?: SqliteWriter;
   /** Resolves when the database answers a trivial query; throws DatabaseUnavailable otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -27,14 +30,23 @@ export interface Database {
 
 export async function openDatabase(database: Config["database"]): Promise<Database> {
   let prisma: PrismaClient;
+  let sqlite: SqliteWriter | undefined;
   if (database.kind === "sqlite") {
     const file = database.sqliteFile ?? "";
     ensureSqliteDirectory(file);
-    prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 10_000 }) });
+    const adapter = capturingConnection(new PrismaBetterSQLite3({ url: file, timeout: 10_000 }));
+    prisma = new SqlitePrismaClient({ adapter });
     // WAL lets readers run beside the writer; NORMAL is durable across process crashes in WAL mode.
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+    sqlite = new SqliteWriter(() => {
+      const connection = adapter.connection();
+      if (connection === undefined || !connection.open) {
+        throw new ChatbotError(ErrorCode.DatabaseUnavailable, "the SQLite connection is closed");
+      }
+      return connection;
+    });
   } else {
     const adapter = new PrismaPg({ connectionString: database.url, max: 10, connectionTimeoutMillis: 5_000 });
     // Wait for a pooled connection up to 20 s instead of Prisma's 2 s: under load the default leaves
@@ -47,6 +59,7 @@ export async function openDatabase(database: Config["database"]): Promise<Databa
   return {
     kind: database.kind,
     prisma,
+    sqlite,
     async ping() {
       try {
         await prisma.$queryRawUnsafe("SELECT 1");
@@ -59,5 +72,28 @@ export async function openDatabase(database: Config["database"]): Promise<Databa
     async close() {
       await prisma.$disconnect();
     },
+  };
+}
+
+/**
+ * The better-sqlite3 adapter opens its one connection when Prisma first connects and keeps it as its
+ * `client`; this factory hands Prisma the adapter unchanged and remembers that connection.
+ */
+function capturingConnection(factory: PrismaBetterSQLite3): Pick<
+  PrismaBetterSQLite3,
+  "provider" | "adapterName" | "connect"
+> & {
+  connection(): SqliteConnection | undefined;
+} {
+  let connection: SqliteConnection | undefined;
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect() {
+      const adapter = await factory.connect();
+      connection = (adapter as unknown as { client: SqliteConnection }).client;
+      return adapter;
+    },
+    connection: () => connection,
   };
 }

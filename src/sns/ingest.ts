@@ -5,9 +5,10 @@
  * Group commit: concurrent requests queue here and are written together, one transaction per
  * batch, so ingest is not bounded by one transaction (one fsync) per request.
  */
-import { randomUUID } from "node:crypto";
 import { join, sqltag as sql } from "@prisma/client/runtime/client";
-import type { DbClient, PrismaClient } from "../db/database";
+import type { Database, DbClient } from "../db/database";
+import { newRowId } from "../db/row-id";
+import { type SqliteWriter, sqliteTimestamp } from "../db/sqlite-writer";
 import type { Logger } from "../logger";
 
 export type IngestOutcome = "stored" | "duplicate" | "unwanted";
@@ -35,8 +36,11 @@ interface Pending {
 export interface NotificationIngestOptions {
   /** Most notifications written in one transaction. */
   maxBatch?: number;
-  /** Called after a commit that created deliveries, so the delivery worker wakes at once. */
-  onDeliveriesStored?: (count: number) => void;
+  /**
+   * Called after a commit that created deliveries to post, with the configurations they are for,
+   * so the delivery worker wakes at once (held deliveries wait for their channel and are not told).
+   */
+  onDeliveriesStored?: (configurationIds: ReadonlySet<string>) => void;
 }
 
 /**
@@ -110,7 +114,7 @@ export class NotificationIngest {
   readonly #maxBatch: number;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Pick<Database, "prisma" | "sqlite">,
     private readonly logger: Logger,
     private readonly options: NotificationIngestOptions = {},
   ) {
@@ -161,14 +165,13 @@ export class NotificationIngest {
     }
   }
 
-  #settle(batch: Pending[], results: IngestResult[]): void {
+  #settle(batch: Pending[], { results, pendingFor }: Committed): void {
     for (const [i, pending] of batch.entries()) pending.resolve(results[i]);
-    const created = results.reduce((sum, result) => sum + result.deliveries, 0);
-    if (created > 0) this.options.onDeliveriesStored?.(created);
+    if (pendingFor.size > 0) this.options.onDeliveriesStored?.(pendingFor);
   }
 
   /** A write that raced a configuration being deleted conflicts once; the retry sees the deletion. */
-  async #commitWithRetry(batch: IncomingNotification[]): Promise<IngestResult[]> {
+  async #commitWithRetry(batch: IncomingNotification[]): Promise<Committed> {
     try {
       return await this.#commit(batch);
     } catch (error) {
@@ -178,41 +181,75 @@ export class NotificationIngest {
   }
 
   /** One transaction: who wants the topics, the messages not stored before, their deliveries. */
-  #commit(batch: IncomingNotification[]): Promise<IngestResult[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const targets = await wantingTargets(tx, [...new Set(batch.map((n) => n.topicArn))]);
-      const results: IngestResult[] = batch.map(() => UNWANTED);
-      const candidates = new Map<string, Candidate>();
-      for (const [index, notification] of batch.entries()) {
-        const wanting = targets.get(notification.topicArn);
-        if (wanting === undefined) continue;
-        if (candidates.has(notification.snsMessageId)) results[index] = DUPLICATE;
-        else candidates.set(notification.snsMessageId, { index, id: randomUUID(), notification, wanting });
-      }
+  #commit(batch: IncomingNotification[]): Promise<Committed> {
+    const sqlite = this.db.sqlite;
+    if (sqlite !== undefined) return sqlite.transaction((writer) => commitOnSqlite(writer, batch));
+    return this.db.prisma.$transaction(async (tx) => {
+      const plan = planBatch(batch, await wantingTargets(tx, [...new Set(batch.map((n) => n.topicArn))]));
       const now = new Date();
       // The unique MessageId decides: one stored earlier (an SNS retry, another replica) is skipped.
-      const inserted = await insertMessages(tx, [...candidates.values()], now);
-      const deliveries: DeliveryRow[] = [];
-      for (const candidate of candidates.values()) {
-        if (!inserted.has(candidate.notification.snsMessageId)) {
-          results[candidate.index] = DUPLICATE;
-          continue;
-        }
-        for (const target of candidate.wanting) {
-          deliveries.push({
-            id: randomUUID(),
-            messageId: candidate.id,
-            configurationId: target.configurationId,
-            // A channel waiting for `/invite @AWS` keeps its deliveries until it is connected.
-            status: target.state === "awaiting_invite" ? "held" : "pending",
-          });
-        }
-        results[candidate.index] = { outcome: "stored", deliveries: candidate.wanting.length };
-      }
+      const inserted = await insertMessages(tx, [...plan.candidates.values()], now);
+      const deliveries = planDeliveries(plan, inserted);
       await insertDeliveries(tx, deliveries, now);
-      return results;
+      return committed(plan, deliveries);
     }, TRANSACTION_OPTIONS);
   }
+}
+
+// ---- What a batch stores (the same on both databases) ----------------------------------------
+
+/** What a commit stored: a result per notification, and the configurations with new pending deliveries. */
+interface Committed {
+  results: IngestResult[];
+  pendingFor: Set<string>;
+}
+
+function committed(plan: BatchPlan, deliveries: DeliveryRow[]): Committed {
+  const pendingFor = new Set<string>();
+  for (const delivery of deliveries)
+    if (delivery.status === "pending") pendingFor.add(delivery.configurationId);
+  return { results: plan.results, pendingFor };
+}
+
+interface BatchPlan {
+  /** One per notification of the batch, in order; candidates' are settled by planDeliveries. */
+  results: IngestResult[];
+  /** The first notification of each MessageId whose topic somebody wants, by MessageId. */
+  candidates: Map<string, Candidate>;
+}
+
+function planBatch(batch: IncomingNotification[], targets: Map<string, Target[]>): BatchPlan {
+  const results: IngestResult[] = batch.map(() => UNWANTED);
+  const candidates = new Map<string, Candidate>();
+  for (const [index, notification] of batch.entries()) {
+    const wanting = targets.get(notification.topicArn);
+    if (wanting === undefined) continue;
+    if (candidates.has(notification.snsMessageId)) results[index] = DUPLICATE;
+    else candidates.set(notification.snsMessageId, { index, id: newRowId(), notification, wanting });
+  }
+  return { results, candidates };
+}
+
+/** The deliveries of the messages that were inserted; settles every candidate's result. */
+function planDeliveries(plan: BatchPlan, inserted: Set<string>): DeliveryRow[] {
+  const deliveries: DeliveryRow[] = [];
+  for (const candidate of plan.candidates.values()) {
+    if (!inserted.has(candidate.notification.snsMessageId)) {
+      plan.results[candidate.index] = DUPLICATE;
+      continue;
+    }
+    for (const target of candidate.wanting) {
+      deliveries.push({
+        id: newRowId(),
+        messageId: candidate.id,
+        configurationId: target.configurationId,
+        // A channel waiting for `/invite @AWS` keeps its deliveries until it is connected.
+        status: target.state === "awaiting_invite" ? "held" : "pending",
+      });
+    }
+    plan.results[candidate.index] = { outcome: "stored", deliveries: candidate.wanting.length };
+  }
+  return deliveries;
 }
 
 // ---- SQL of the hot path ------------------------------------------------------------------------
@@ -253,13 +290,19 @@ interface DeliveryRow {
   status: "pending" | "held";
 }
 
-/** Topic → the configurations that want it and can receive it (not disabled). */
-async function wantingTargets(tx: DbClient, topicArns: string[]): Promise<Map<string, Target[]>> {
-  const rows = await tx.$queryRaw<Array<Target & { topicArn: string }>>(sql`
+const WANTING_TARGETS = `
     SELECT ct."topicArn", ct."configurationId", cfg."state"
     FROM "ConfigurationTopic" AS ct
     JOIN "ChannelConfiguration" AS cfg ON cfg."id" = ct."configurationId"
-    WHERE ct."topicArn" IN (${join(topicArns)}) AND cfg."state" <> 'disabled'`);
+    WHERE cfg."state" <> 'disabled' AND ct."topicArn" `;
+const INSERT_MESSAGE = `
+      INSERT INTO "Message" ("id", "snsMessageId", "topicArn", "subject", "body", "snsTimestamp", "receivedAt")
+      VALUES `;
+const INSERT_DELIVERY = `
+      INSERT INTO "Delivery" ("id", "messageId", "configurationId", "status", "nextAttemptAt", "createdAt", "updatedAt")
+      VALUES `;
+
+function targetsByTopic(rows: Array<Target & { topicArn: string }>): Map<string, Target[]> {
   const targets = new Map<string, Target[]>();
   for (const row of rows) {
     const list = targets.get(row.topicArn) ?? [];
@@ -269,6 +312,49 @@ async function wantingTargets(tx: DbClient, topicArns: string[]): Promise<Map<st
   return targets;
 }
 
+/**
+ * SQLite: the whole batch in one synchronous transaction of prepared statements, one row each
+ * (SQLite runs a prepared single-row insert in microseconds; there is no round trip to save).
+ */
+function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[]): Committed {
+  const selectTargets = writer.statement(`${WANTING_TARGETS}= ?`);
+  const rows: Array<Target & { topicArn: string }> = [];
+  for (const topicArn of new Set(batch.map((n) => n.topicArn))) {
+    rows.push(...(selectTargets.all(topicArn) as Array<Target & { topicArn: string }>));
+  }
+  const plan = planBatch(batch, targetsByTopic(rows));
+  const now = sqliteTimestamp(new Date());
+  const insertMessage = writer.statement(
+    `${INSERT_MESSAGE}(?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("snsMessageId") DO NOTHING`,
+  );
+  const inserted = new Set<string>();
+  for (const { id, notification: n } of plan.candidates.values()) {
+    const { changes } = insertMessage.run(
+      id,
+      n.snsMessageId,
+      n.topicArn,
+      n.subject ?? null,
+      n.message,
+      n.snsTimestamp,
+      now,
+    );
+    if (changes > 0) inserted.add(n.snsMessageId);
+  }
+  const insertDelivery = writer.statement(`${INSERT_DELIVERY}(?, ?, ?, ?, ?, ?, ?)`);
+  const deliveries = planDeliveries(plan, inserted);
+  for (const d of deliveries)
+    insertDelivery.run(d.id, d.messageId, d.configurationId, d.status, now, now, now);
+  return committed(plan, deliveries);
+}
+
+/** Topic → the configurations that want it and can receive it (not disabled). */
+async function wantingTargets(tx: DbClient, topicArns: string[]): Promise<Map<string, Target[]>> {
+  const rows = await tx.$queryRaw<Array<Target & { topicArn: string }>>(
+    sql([`${WANTING_TARGETS}IN (`, ")"], join(topicArns)),
+  );
+  return targetsByTopic(rows);
+}
+
 /** Inserts the messages whose MessageId is new; returns those MessageIds. */
 async function insertMessages(tx: DbClient, candidates: Candidate[], now: Date): Promise<Set<string>> {
   const inserted = new Set<string>();
@@ -276,11 +362,12 @@ async function insertMessages(tx: DbClient, candidates: Candidate[], now: Date):
     const values = candidates.slice(from, from + ROWS_PER_STATEMENT).map(({ id, notification: n }) => {
       return sql`(${id}, ${n.snsMessageId}, ${n.topicArn}, ${n.subject ?? null}, ${n.message}, ${n.snsTimestamp}, ${now})`;
     });
-    const rows = await tx.$queryRaw<Array<{ snsMessageId: string }>>(sql`
-      INSERT INTO "Message" ("id", "snsMessageId", "topicArn", "subject", "body", "snsTimestamp", "receivedAt")
-      VALUES ${join(values)}
-      ON CONFLICT ("snsMessageId") DO NOTHING
-      RETURNING "snsMessageId"`);
+    const rows = await tx.$queryRaw<Array<{ snsMessageId: string }>>(
+      sql(
+        [INSERT_MESSAGE, ' ON CONFLICT ("snsMessageId") DO NOTHING RETURNING "snsMessageId"'],
+        join(values),
+      ),
+    );
     for (const row of rows) inserted.add(row.snsMessageId);
   }
   return inserted;
@@ -291,8 +378,6 @@ async function insertDeliveries(tx: DbClient, deliveries: DeliveryRow[], now: Da
     const values = deliveries.slice(from, from + ROWS_PER_STATEMENT).map((d) => {
       return sql`(${d.id}, ${d.messageId}, ${d.configurationId}, ${d.status}, ${now}, ${now}, ${now})`;
     });
-    await tx.$executeRaw(sql`
-      INSERT INTO "Delivery" ("id", "messageId", "configurationId", "status", "nextAttemptAt", "createdAt", "updatedAt")
-      VALUES ${join(values)}`);
+    await tx.$executeRaw(sql([INSERT_DELIVERY, ""], join(values)));
   }
 }
