@@ -18,8 +18,12 @@ export interface DeliveryStatus {
 }
 
 export interface DeliveryControl {
-  /** New deliveries were stored: claim them now instead of at the next poll. */
-  wake(): void;
+  /**
+   * New deliveries were stored: claim them now instead of at the next poll. Given the configurations
+   * they are for, a worker that already holds a full queue for each of them does not claim (it
+   * claims for a channel again as its queue drains).
+   */
+  wake(configurationIds?: ReadonlySet<string>): void;
   /** The configuration can be posted to again: its held deliveries become due. Returns how many. */
   releaseHeld(configurationId: string): Promise<number>;
   statusOf(configurationId: string): Promise<DeliveryStatus>;

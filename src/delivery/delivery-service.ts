@@ -166,8 +166,8 @@ export class DeliveryService implements DeliveryControl {
     this.#postedListeners.push(listener);
   }
 
-  wake(): void {
-    this.worker.wake();
+  wake(configurationIds?: ReadonlySet<string>): void {
+    this.worker.wake(configurationIds);
   }
 
   async releaseHeld(configurationId: string): Promise<number> {

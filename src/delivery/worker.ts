@@ -63,6 +63,7 @@ export class DeliveryWorker {
   #renewTimer: NodeJS.Timeout | undefined;
   #renewedAt = 0;
   #stopped: Promise<void> = Promise.resolve();
+  #claims = 0;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -72,6 +73,11 @@ export class DeliveryWorker {
     this.#kinds = options.kinds ?? ["slack"];
     // Every channel waiting for its turn listens to this signal (and stops listening when served).
     setMaxListeners(0, this.#abort.signal);
+  }
+
+  /** Claim queries run since start (the cost a wake saves when it is skipped). */
+  get claims(): number {
+    return this.#claims;
   }
 
   /** Deliveries claimed and not finished. */
@@ -90,9 +96,22 @@ export class DeliveryWorker {
     void this.#pump();
   }
 
-  /** Claim now instead of at the next poll. Cheap to call often: wakes coalesce. */
-  wake(): void {
-    if (this.#state === "running") void this.#pump();
+  /**
+   * Claim now instead of at the next poll. Cheap to call often: wakes coalesce, and a wake for
+   * channels whose queues are all full is skipped (a claim leaves those channels out anyway; each
+   * claims again as it drains, and the poll serves every other due delivery).
+   */
+  wake(configurationIds?: ReadonlySet<string>): void {
+    if (this.#state !== "running") return;
+    if (configurationIds !== undefined && this.#everyQueueFull(configurationIds)) return;
+    void this.#pump();
+  }
+
+  #everyQueueFull(configurationIds: ReadonlySet<string>): boolean {
+    for (const id of configurationIds) {
+      if ((this.#queues.get(id)?.length ?? 0) < this.#perChannelQueue) return false;
+    }
+    return true;
   }
 
   /** Resolves once the posts in flight are recorded and the rest handed back (idempotent). */
@@ -144,6 +163,7 @@ export class DeliveryWorker {
         this.#claimAgainOnDrain = room <= 0 || full.length > 0;
         if (room <= 0) return;
         const limit = Math.min(this.#batchSize, room);
+        this.#claims++;
         const claimed = await claimDueDeliveries(this.options.db, {
           owner: this.owner,
           limit,

@@ -105,6 +105,53 @@ describeEachDatabase("DeliveryWorker", (kind) => {
     expect(processed).toEqual(ids);
   });
 
+  it("skips a wake for channels whose queues are full, and claims for any other channel", async () => {
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { processor, processed } = recordingProcessor(() => blocked);
+    worker = new DeliveryWorker({
+      db,
+      processor,
+      logger,
+      leaseMs: 30_000,
+      pollMs: 60_000,
+      perChannelQueue: 2,
+    });
+    try {
+      const busy = await channelWith(2);
+      worker.start();
+      await eventually("the busy channel's queue is full", () => worker?.inFlight === 2, 2_000);
+      // More for the busy channel: its queue is full, so the wake claims nothing.
+      const more = await createDeliveryFor(busy.configurationId);
+      const claims = worker.claims;
+      worker.wake(new Set([busy.configurationId]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(worker.claims).toBe(claims);
+      expect(worker.inFlight).toBe(2);
+      expect((await db.prisma.delivery.findUniqueOrThrow({ where: { id: more } })).leaseOwner).toBeNull();
+      // A wake naming another channel claims (for it, and for nobody whose queue is full).
+      const other = await channelWith(1);
+      worker.wake(new Set([other.configurationId]));
+      await eventually("the other channel's delivery is claimed", () => worker?.inFlight === 3, 2_000);
+      expect(worker.claims).toBeGreaterThan(claims);
+      expect((await db.prisma.delivery.findUniqueOrThrow({ where: { id: more } })).leaseOwner).toBeNull();
+    } finally {
+      release();
+    }
+    await eventually("everything processed", () => processed.length === 4, 5_000);
+  });
+
+  async function createDeliveryFor(configurationId: string): Promise<string> {
+    const message = await db.prisma.message.create({
+      data: { id: randomUUID(), snsMessageId: randomUUID(), topicArn: "t", body: "more", snsTimestamp: "x" },
+    });
+    const id = randomUUID();
+    await db.prisma.delivery.create({ data: { id, messageId: message.id, configurationId } });
+    return id;
+  }
+
   it("runs channels side by side, each one delivery at a time and in order", async () => {
     const { processor, processed, concurrency } = recordingProcessor(
       () => new Promise((resolve) => setTimeout(resolve, 20)),
