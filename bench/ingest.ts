@@ -182,7 +182,7 @@ export async function benchIngest(options: IngestBenchOptions = {}): Promise<Ing
     const warmup = await load(server.url, 0, warmupSeconds, { filler: FILLER });
     // The warm-up's rate tells how many distinct bodies the measured run needs (with room to spare;
     // should they still run out, the run stops early and says so).
-    const needed = warmup.next + Math.ceil(warmup.requestsPerSecond * durationSeconds * 1.5) + 1_000;
+    const needed = warmup.next + Math.ceil(warmup.requestsPerSecond * durationSeconds * 3) + 2_000;
     if (needed > bodies.length) {
       log(`ingest [${kind}]: signing ${needed - bodies.length} more bodies…`);
       for (const body of signedBodies(sns, topicArn, needed - bodies.length)) bodies.push(body);
