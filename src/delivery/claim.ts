@@ -6,11 +6,11 @@
  *
  * PostgreSQL: one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, behind a
  * transaction-scoped advisory lock so two replicas never decide about the same channel at once.
- * SQLite (one writer by nature): the same rules through Prisma's query API in one transaction —
- * the better-sqlite3 adapter stores DateTime as ISO text, which raw SQL would compare as strings.
+ * SQLite (one writer by nature): the same rules in one synchronous transaction, see claimOnSqlite.
  */
 import type { Database, PrismaClient } from "../db/database";
-import { LOADED_DELIVERY_SELECT, type LoadedDelivery, loadClaimed } from "./outbox";
+import { type SqliteWriter, sqliteTimestamp } from "../db/sqlite-writer";
+import { type LoadedDelivery, loadClaimed } from "./outbox";
 
 export interface ClaimRequest {
   owner: string;
@@ -37,9 +37,9 @@ export async function claimDueDeliveries(db: Database, request: ClaimRequest): P
   if (request.limit <= 0) return [];
   const now = request.now ?? new Date();
   const leaseUntil = new Date(now.getTime() + request.leaseMs);
-  return db.kind === "postgres"
+  return db.sqlite === undefined
     ? claimOnPostgres(db.prisma, request, now, leaseUntil)
-    : claimOnSqlite(db.prisma, request, now, leaseUntil);
+    : claimOnSqlite(db, db.sqlite, request, now, leaseUntil);
 }
 
 async function claimOnPostgres(
@@ -87,47 +87,74 @@ async function claimOnPostgres(
   return loaded.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 
+/**
+ * SQLite: one synchronous transaction of prepared statements (src/db/sqlite-writer.ts). The query is
+ * driven from the configurations, so a channel left out (its queue here is full) or blocked costs
+ * nothing however many deliveries wait for it: under an alarm storm into one rate-limited channel,
+ * scanning that backlog at every poll was the single largest cost of ingest. DateTime columns hold
+ * Prisma's ISO 8601 text, which compares in time order as text given the same format.
+ */
 async function claimOnSqlite(
-  prisma: PrismaClient,
+  db: Database,
+  sqlite: SqliteWriter,
   request: ClaimRequest,
   now: Date,
   leaseUntil: Date,
 ): Promise<LoadedDelivery[]> {
-  return prisma.$transaction(async (tx) => {
-    const blocked = await tx.delivery.findMany({
-      where: {
-        status: "pending",
-        OR: [
-          { nextAttemptAt: { gt: now } },
-          { leaseUntil: { gte: now }, NOT: { leaseOwner: request.owner } },
-        ],
-      },
-      distinct: ["configurationId"],
-      select: { configurationId: true },
-    });
-    const rows = await tx.delivery.findMany({
-      where: {
-        status: "pending",
-        nextAttemptAt: { lte: now },
-        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
-        configurationId: {
-          notIn: [...request.excludeConfigurations, ...blocked.map((row) => row.configurationId)],
-        },
-        configuration: { state: "active", kind: { in: request.kinds } },
-      },
-      orderBy: [{ createdAt: "asc" }, { message: { snsTimestamp: "asc" } }, { id: "asc" }],
-      take: request.limit,
-      select: LOADED_DELIVERY_SELECT,
-    });
-    if (rows.length > 0) {
-      await tx.delivery.updateMany({
-        where: { id: { in: rows.map((row) => row.id) } },
-        data: { leaseOwner: request.owner, leaseUntil, updatedAt: now },
+  const at = sqliteTimestamp(now);
+  const ids = await sqlite.transaction((writer) => {
+    const rows = writer.statement(SQLITE_CLAIM).all({
+      kinds: JSON.stringify(request.kinds),
+      excluded: JSON.stringify(request.excludeConfigurations),
+      now: at,
+      owner: request.owner,
+      limit: request.limit,
+    }) as Array<{ id: string }>;
+    const claimed = rows.map((row) => row.id);
+    if (claimed.length > 0) {
+      writer.statement(SQLITE_LEASE).run({
+        owner: request.owner,
+        until: sqliteTimestamp(leaseUntil),
+        now: at,
+        ids: JSON.stringify(claimed),
       });
     }
-    return rows;
+    return claimed;
   });
+  if (ids.length === 0) return [];
+  const order = new Map(ids.map((id, index) => [id, index]));
+  const loaded = await loadClaimed(db.prisma, ids);
+  return loaded.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
+
+/**
+ * @kinds and @excluded (configurations left out) are JSON arrays. The materialised steps, CROSS JOIN
+ * and INDEXED BY make SQLite leave the excluded channels out first and then walk only the eligible
+ * channels' deliveries (left to itself it scans every due delivery). A channel is blocked while one of its deliveries waits for a retry or is leased by another owner.
+ */
+const SQLITE_CLAIM = `
+  WITH candidate AS MATERIALIZED (
+    SELECT cfg."id" FROM "ChannelConfiguration" AS cfg
+    WHERE cfg."state" = 'active'
+      AND cfg."kind" IN (SELECT value FROM json_each(@kinds))
+      AND cfg."id" NOT IN (SELECT value FROM json_each(@excluded))),
+  eligible AS MATERIALIZED (
+    SELECT c."id" FROM candidate AS c
+    WHERE NOT EXISTS (
+      SELECT 1 FROM "Delivery" AS o INDEXED BY "Delivery_configurationId_status_idx"
+      WHERE o."configurationId" = c."id" AND o."status" = 'pending'
+        AND (o."nextAttemptAt" > @now OR (o."leaseUntil" >= @now AND o."leaseOwner" <> @owner))))
+  SELECT d."id" FROM eligible AS e
+  CROSS JOIN "Delivery" AS d INDEXED BY "Delivery_configurationId_status_idx"
+    ON d."configurationId" = e."id" AND d."status" = 'pending'
+  JOIN "Message" AS m ON m."id" = d."messageId"
+  WHERE d."nextAttemptAt" <= @now AND (d."leaseUntil" IS NULL OR d."leaseUntil" < @now)
+  ORDER BY d."createdAt", m."snsTimestamp", d."id"
+  LIMIT @limit`;
+
+const SQLITE_LEASE = `
+  UPDATE "Delivery" SET "leaseOwner" = @owner, "leaseUntil" = @until, "updatedAt" = @now
+  WHERE "id" IN (SELECT value FROM json_each(@ids))`;
 
 /** RETURNING gives rows in no particular order; channels must see theirs in claim order. */
 function compareOldestFirst(a: ClaimedRow, b: ClaimedRow): number {
