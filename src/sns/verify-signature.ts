@@ -1,4 +1,4 @@
-import { verify as verifyRsa } from "node:crypto";
+import { type KeyObject, verify as verifyRsa } from "node:crypto";
 import { ChatbotError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 import { CertificateCache, type CertificateCacheOptions } from "./certificate-cache";
@@ -92,6 +92,42 @@ function matches(pattern: RegExp, text: string): boolean {
   return result;
 }
 
+/**
+ * RSA verification in libuv's thread pool (crypto.verify with a callback): it is the largest single
+ * cost of a notification, and off the event loop it runs beside the next request's parsing and the
+ * database's commits instead of before them.
+ */
+function verifyRsaOffThread(
+  digest: "sha1" | "sha256",
+  data: Buffer,
+  publicKey: KeyObject,
+  signature: Buffer,
+): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const cannotCheck = (error: unknown) =>
+      reject(
+        new ChatbotError(
+          ErrorCode.SnsSignatureInvalid,
+          "SNS message signature rejected: it cannot be checked",
+          {
+            cause: error,
+          },
+        ),
+      );
+    try {
+      verifyRsa(digest, data, publicKey, signature, (error, genuine) => {
+        if (error) cannotCheck(error);
+        else resolve(genuine);
+      });
+    } catch (error) {
+      cannotCheck(error);
+    }
+  });
+}
+
+/** Approved certificate URLs remembered; past this many (never, with SNS) the memory starts over. */
+const MAX_REMEMBERED_URLS = 100;
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function signatureInvalid(reason: string): ChatbotError {
@@ -124,6 +160,7 @@ export class SnsMessageVerifier {
   private readonly logger: Logger;
   private readonly certUrlPattern: RegExp;
   private readonly certificates: CertificateCache;
+  private readonly approvedUrls = new Map<string, URL>();
 
   constructor(options: SnsMessageVerifierOptions) {
     this.logger = options.logger.child({ component: "sns-verify" });
@@ -160,6 +197,19 @@ export class SnsMessageVerifier {
     );
   }
 
+  /**
+   * checkSigningCertUrl, remembered for the URLs that passed it (SNS signs with one certificate per
+   * region at a time, so nearly every message repeats a URL already checked).
+   */
+  private approvedCertUrl(raw: string): URL {
+    const known = this.approvedUrls.get(raw);
+    if (known !== undefined) return known;
+    const url = checkSigningCertUrl(raw, this.certUrlPattern);
+    if (this.approvedUrls.size >= MAX_REMEMBERED_URLS) this.approvedUrls.clear();
+    this.approvedUrls.set(raw, url);
+    return url;
+  }
+
   private async check(envelope: SnsEnvelope): Promise<void> {
     // Cheap checks first, so garbage never costs a certificate download.
     const digest = digestFor(envelope.SignatureVersion);
@@ -170,25 +220,14 @@ export class SnsMessageVerifier {
     }
     if (!BASE64.test(envelope.Signature)) throw signatureInvalid("Signature is not base64");
     const signature = Buffer.from(envelope.Signature, "base64");
-    const certUrl = checkSigningCertUrl(envelope.SigningCertURL, this.certUrlPattern);
+    const certUrl = this.approvedCertUrl(envelope.SigningCertURL);
     const certificate = await this.certificates.get(certUrl.href);
-    let genuine: boolean;
-    try {
-      genuine = verifyRsa(
-        digest,
-        Buffer.from(buildStringToSign(envelope), "utf8"),
-        certificate.publicKey,
-        signature,
-      );
-    } catch (error) {
-      throw new ChatbotError(
-        ErrorCode.SnsSignatureInvalid,
-        "SNS message signature rejected: it cannot be checked",
-        {
-          cause: error,
-        },
-      );
-    }
+    const genuine = await verifyRsaOffThread(
+      digest,
+      Buffer.from(buildStringToSign(envelope), "utf8"),
+      certificate.publicKey,
+      signature,
+    );
     if (!genuine) throw signatureInvalid("it does not match the message and the signing certificate");
   }
 }
