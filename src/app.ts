@@ -50,7 +50,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     );
   }
   const secrets = new SecretBox(resolveEncryptionKey(config, logger));
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, { backgroundCheckpoints: { logger } });
   const metrics = new Metrics();
   const expressApp = express();
   expressApp.disable("x-powered-by");

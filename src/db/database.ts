@@ -7,9 +7,11 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { Config, DatabaseKind } from "../config";
 import { ChatbotError, ErrorCode } from "../errors";
+import type { Logger } from "../logger";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
 import type { Prisma } from "./generated/sqlite/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
+import { SqliteCheckpointer } from "./sqlite-checkpointer";
 import { ensureSqliteDirectory } from "./sqlite-file";
 import { type SqliteConnection, SqliteWriter } from "./sqlite-writer";
 
@@ -23,14 +25,25 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** SQLite only: synchronous transactions on Prisma's own connection, for the hot path. */
   readonly sqlite?: SqliteWriter;
+  /** SQLite with background checkpoints: the worker that runs them. */
+  readonly checkpointer?: SqliteCheckpointer;
   /** Resolves when the database answers a trivial query; throws DatabaseUnavailable otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openDatabase(database: Config["database"]): Promise<Database> {
+export interface OpenDatabaseOptions {
+  /** SQLite: run WAL checkpoints in a worker thread (the server does; one-shot commands need not). */
+  backgroundCheckpoints?: { logger: Logger };
+}
+
+export async function openDatabase(
+  database: Config["database"],
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
   let prisma: PrismaClient;
   let sqlite: SqliteWriter | undefined;
+  let checkpointer: SqliteCheckpointer | undefined;
   if (database.kind === "sqlite") {
     const file = database.sqliteFile ?? "";
     ensureSqliteDirectory(file);
@@ -40,6 +53,14 @@ export async function openDatabase(database: Config["database"]): Promise<Databa
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+    const connection = adapter.connection();
+    if (options.backgroundCheckpoints !== undefined && connection !== undefined) {
+      checkpointer = new SqliteCheckpointer({
+        file,
+        connection,
+        logger: options.backgroundCheckpoints.logger,
+      });
+    }
     sqlite = new SqliteWriter(() => {
       const connection = adapter.connection();
       if (connection === undefined || !connection.open) {
@@ -60,6 +81,7 @@ export async function openDatabase(database: Config["database"]): Promise<Databa
     kind: database.kind,
     prisma,
     sqlite,
+    checkpointer,
     async ping() {
       try {
         await prisma.$queryRawUnsafe("SELECT 1");
@@ -70,6 +92,7 @@ export async function openDatabase(database: Config["database"]): Promise<Databa
       }
     },
     async close() {
+      await checkpointer?.stop();
       await prisma.$disconnect();
     },
   };
