@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../../test/support/ports";
 
+const { buildIfNeeded } = require("../../bin/build-if-needed.js") as { buildIfNeeded(): void };
+
 const REPO = path.resolve(__dirname, "..", "..");
 
 /**
@@ -104,9 +106,10 @@ export async function startBaselineServer(): Promise<ChildServer> {
 }
 
 /**
- * The real server as `npm run dev` starts it (`node --require tsx/cjs src/main.ts`, migrations
- * included), in its own process so the load generator never competes with it for the event loop.
- * Resolves once /healthz answers.
+ * The real server as `npm start` runs it (`node dist/main.js`, compiled first if the sources are
+ * newer; migrations included), in its own process so the load generator never competes with it for
+ * the event loop. Not through tsx: its transform wraps every function in a naming helper, a cost
+ * production never pays. Resolves once /healthz answers.
  */
 export async function startChatbotServer(options: ChatbotServerOptions): Promise<ChatbotServerProcess> {
   const port = await freePort();
@@ -119,12 +122,12 @@ export async function startChatbotServer(options: ChatbotServerOptions): Promise
   for (const [key, value] of Object.entries({ ...options.env, PORT: String(port) })) {
     if (value !== undefined) env[key] = value;
   }
-  const tsx = path.join(REPO, "node_modules", "tsx", "dist", "cjs", "index.cjs");
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), "--require", tsx, path.join(REPO, "src", "main.ts")],
-    { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  buildIfNeeded();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(REPO, "dist", "main.js")], {
+    cwd: REPO,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-64 * 1024);
