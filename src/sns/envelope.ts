@@ -173,6 +173,57 @@ function isSnsMessageType(value: string): value is SnsMessageType {
  */
 export function parseSnsEnvelope(body: string): SnsEnvelope {
   const object = withCanonicalSpellings(parseJsonObject(body));
+  return plainNotification(object) ?? parseWithSchema(object);
+}
+
+const isFilled = (value: unknown): value is string => typeof value === "string" && value.length > 0;
+
+/**
+ * The hot path: a Notification as SNS sends it (every field a string, no message attributes) is
+ * taken field by field, giving what the schema would. Anything else, including everything that is
+ * wrong, goes through the schema, which also says what is wrong.
+ */
+function plainNotification(object: Record<string, unknown>): SnsNotification | undefined {
+  const { Type, MessageId, TopicArn, Message, Timestamp, SignatureVersion, Signature, SigningCertURL } =
+    object;
+  const { Subject, UnsubscribeURL, MessageAttributes } = object;
+  if (
+    Type !== "Notification" ||
+    !isFilled(MessageId) ||
+    !isFilled(TopicArn) ||
+    typeof Message !== "string" ||
+    !isFilled(Timestamp) ||
+    !isFilled(SignatureVersion) ||
+    !isFilled(Signature) ||
+    !isFilled(SigningCertURL) ||
+    !(Subject === undefined || Subject === null || typeof Subject === "string") ||
+    !(UnsubscribeURL === undefined || typeof UnsubscribeURL === "string") ||
+    MessageAttributes !== undefined
+  ) {
+    return undefined;
+  }
+  const notification: SnsNotification = {
+    Type,
+    MessageId,
+    TopicArn,
+    Message,
+    Timestamp,
+    SignatureVersion,
+    Signature,
+    SigningCertURL,
+  };
+  // As the schema gives it: a key absent stays absent, `"Subject": null` becomes undefined.
+  if (Subject !== undefined) notification.Subject = Subject ?? undefined;
+  if (UnsubscribeURL !== undefined) notification.UnsubscribeURL = UnsubscribeURL;
+  return notification;
+}
+
+/** parseSnsEnvelope through the schema alone, without the Notification fast path (for tests). */
+export function parseSnsEnvelopeBySchema(body: string): SnsEnvelope {
+  return parseWithSchema(withCanonicalSpellings(parseJsonObject(body)));
+}
+
+function parseWithSchema(object: Record<string, unknown>): SnsEnvelope {
   const type = object.Type;
   if (type === undefined) throw malformed("missing field Type");
   if (typeof type !== "string") throw malformed(`field Type must be a string, not ${describeType(type)}`);

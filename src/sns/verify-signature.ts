@@ -1,4 +1,4 @@
-import { verify as verifyRsa } from "node:crypto";
+import { type KeyObject, verify as verifyRsa, type X509Certificate } from "node:crypto";
 import { ChatbotError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 import { CertificateCache, type CertificateCacheOptions } from "./certificate-cache";
@@ -128,6 +128,7 @@ export class SnsMessageVerifier {
   private readonly certUrlPattern: RegExp;
   private readonly certificates: CertificateCache;
   private readonly approvedUrls = new Map<string, URL>();
+  private readonly publicKeys = new WeakMap<X509Certificate, KeyObject>();
 
   constructor(options: SnsMessageVerifierOptions) {
     this.logger = options.logger.child({ component: "sns-verify" });
@@ -177,6 +178,16 @@ export class SnsMessageVerifier {
     return url;
   }
 
+  /** The certificate's key, made once per certificate (X509Certificate.publicKey builds a new one). */
+  private publicKeyOf(certificate: X509Certificate): KeyObject {
+    let key = this.publicKeys.get(certificate);
+    if (key === undefined) {
+      key = certificate.publicKey;
+      this.publicKeys.set(certificate, key);
+    }
+    return key;
+  }
+
   private async check(envelope: SnsEnvelope): Promise<void> {
     // Cheap checks first, so garbage never costs a certificate download.
     const digest = digestFor(envelope.SignatureVersion);
@@ -196,7 +207,7 @@ export class SnsMessageVerifier {
       genuine = verifyRsa(
         digest,
         Buffer.from(buildStringToSign(envelope), "utf8"),
-        certificate.publicKey,
+        this.publicKeyOf(certificate),
         signature,
       );
     } catch (error) {

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { ChatbotError, ErrorCode } from "../../src/errors";
-import { isRawDeliveryBody, parseSnsEnvelope, SNS_MESSAGE_TYPES } from "../../src/sns/envelope";
+import {
+  isRawDeliveryBody,
+  parseSnsEnvelope,
+  parseSnsEnvelopeBySchema,
+  SNS_MESSAGE_TYPES,
+} from "../../src/sns/envelope";
 import { SnsMessageVerifier } from "../../src/sns/verify-signature";
 import { type FakeSns, startFakeSns } from "../support/fake-sns";
 import { formatLikeSns, makeNotification, signEnvelope } from "../support/sns-signing";
@@ -138,6 +143,53 @@ describe("genuine messages verify whatever their content", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("the Notification fast path of parseSnsEnvelope", () => {
+  /** Each field: a proper value, or a wrong type, or absent; Lambda spellings and extra keys too. */
+  const field = <T>(proper: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: proper, weight: 6 }, fc.constantFrom("", null, 0, true, [], {}));
+  const notificationLike = fc.record(
+    {
+      Type: fc.oneof(
+        { arbitrary: fc.constant("Notification"), weight: 8 },
+        fc.constantFrom(...SNS_MESSAGE_TYPES, 7),
+      ),
+      MessageId: field(fc.uuid()),
+      TopicArn: field(fc.constant("arn:aws:sns:us-east-1:123456789012:t")),
+      Subject: field(fc.string()),
+      Message: field(fc.string()),
+      Timestamp: field(fc.constant("2026-11-26T07:00:00.000Z")),
+      SignatureVersion: field(fc.constantFrom("1", "2")),
+      Signature: field(fc.base64String({ minLength: 4 })),
+      SigningCertURL: field(fc.webUrl()),
+      SigningCertUrl: field(fc.webUrl()),
+      UnsubscribeURL: field(fc.webUrl()),
+      UnsubscribeUrl: field(fc.webUrl()),
+      MessageAttributes: fc.dictionary(fc.string(), fc.record({ Type: fc.string(), Value: fc.string() })),
+      Token: field(fc.string()),
+      Extra: fc.string(),
+    },
+    { requiredKeys: ["Type", "MessageId", "TopicArn", "Message", "Timestamp", "Signature"] },
+  );
+
+  const outcome = (parse: (body: string) => unknown, body: string) => {
+    try {
+      return { envelope: parse(body) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+
+  it("gives exactly what the schema gives, and the schema's reason whenever it refuses", () => {
+    fc.assert(
+      fc.property(notificationLike, (object) => {
+        const body = JSON.stringify(object);
+        expect(outcome(parseSnsEnvelope, body)).toStrictEqual(outcome(parseSnsEnvelopeBySchema, body));
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
