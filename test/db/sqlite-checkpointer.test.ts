@@ -35,11 +35,13 @@ describe("SQLite WAL checkpoints in the background", () => {
     });
   }
 
-  const autocheckpoint = (database: Database) =>
-    Number(
-      (database.sqlite?.statement("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: bigint })
-        .wal_autocheckpoint,
-    );
+  function autocheckpoint(database: Database): number {
+    if (database.sqlite === undefined) throw new Error("not a SQLite database");
+    const row = database.sqlite.statement("PRAGMA wal_autocheckpoint").get() as {
+      wal_autocheckpoint: bigint;
+    };
+    return Number(row.wal_autocheckpoint);
+  }
 
   it("moves the checkpoints off the server's connection and copies the log back from a worker", async () => {
     db = await openDatabase(testDb.database, { backgroundCheckpoints: { logger } });
