@@ -99,6 +99,20 @@ export async function openDatabase(
 }
 
 /**
+ * Prisma's adapter starts every transaction with a deferred `BEGIN`. When another process (the CLI,
+ * a second server, a test) commits between such a transaction's first read and its first write,
+ * SQLite cannot upgrade it and fails with SQLITE_BUSY at once, busy timeout or not (a stale
+ * snapshot). `BEGIN IMMEDIATE` takes the write lock up front, waiting for it within the busy timeout,
+ * so a transaction never holds a snapshot another writer can invalidate. SQLite has one writer
+ * anyway, and the adapter already runs one transaction at a time on its connection.
+ */
+function takeWriteLockAtBegin(connection: SqliteConnection): void {
+  const prepare = connection.prepare.bind(connection);
+  connection.prepare = ((source: string) =>
+    prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source)) as SqliteConnection["prepare"];
+}
+
+/**
  * The better-sqlite3 adapter opens its one connection when Prisma first connects and keeps it as its
  * `client`; this factory hands Prisma the adapter unchanged and remembers that connection.
  */
@@ -114,7 +128,9 @@ function capturingConnection(factory: PrismaBetterSQLite3): Pick<
     adapterName: factory.adapterName,
     async connect() {
       const adapter = await factory.connect();
-      connection = (adapter as unknown as { client: SqliteConnection }).client;
+      const client = (adapter as unknown as { client: SqliteConnection }).client;
+      takeWriteLockAtBegin(client);
+      connection = client;
       return adapter;
     },
     connection: () => connection,
