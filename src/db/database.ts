@@ -67,7 +67,7 @@ export async function openDatabase(
         throw new ChatbotError(ErrorCode.DatabaseUnavailable, "the SQLite connection is closed");
       }
       return connection;
-    });
+    }, adapter.transactionsEnded);
   } else {
     const adapter = new PrismaPg({ connectionString: database.url, max: 10, connectionTimeoutMillis: 5_000 });
     // Wait for a pooled connection up to 20 s instead of Prisma's 2 s: under load the default leaves
@@ -121,8 +121,19 @@ function capturingConnection(factory: PrismaBetterSQLite3): Pick<
   "provider" | "adapterName" | "connect"
 > & {
   connection(): SqliteConnection | undefined;
+  /** Resolves when no Prisma transaction is open; undefined when none is open now. */
+  transactionsEnded(): Promise<void> | undefined;
 } {
   let connection: SqliteConnection | undefined;
+  let open = 0;
+  let waiting: Array<() => void> = [];
+  const ended = () => {
+    open--;
+    if (open > 0) return;
+    const resolve = waiting;
+    waiting = [];
+    for (const wake of resolve) wake();
+  };
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
@@ -131,8 +142,31 @@ function capturingConnection(factory: PrismaBetterSQLite3): Pick<
       const client = (adapter as unknown as { client: SqliteConnection }).client;
       takeWriteLockAtBegin(client);
       connection = client;
+      // Count Prisma's transactions (begun here, ended by commit or rollback), so the synchronous
+      // writer can wait for the end of one instead of polling the connection.
+      const startTransaction = adapter.startTransaction.bind(adapter);
+      adapter.startTransaction = async (...args) => {
+        const transaction = await startTransaction(...args);
+        open++;
+        let done = false;
+        for (const method of ["commit", "rollback"] as const) {
+          const end = transaction[method].bind(transaction);
+          transaction[method] = async () => {
+            try {
+              await end();
+            } finally {
+              if (!done) {
+                done = true;
+                ended();
+              }
+            }
+          };
+        }
+        return transaction;
+      };
       return adapter;
     },
     connection: () => connection,
+    transactionsEnded: () => (open === 0 ? undefined : new Promise<void>((resolve) => waiting.push(resolve))),
   };
 }

@@ -15,19 +15,36 @@ export type SqliteConnection = BetterSqlite3.Database;
 
 /** How long a transaction waits for Prisma's open transaction to end (as Prisma's own maxWait). */
 const MAX_WAIT_MS = 20_000;
-/** Turns of the event loop spent waiting with setImmediate before falling back to 1 ms timers. */
-const IMMEDIATE_TURNS = 64;
 
 /** A Date as Prisma's SQLite adapter stores a DateTime (ISO 8601, `+00:00`), so both compare alike. */
 export function sqliteTimestamp(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
 }
 
+/** `promise`, or at most `ms` milliseconds. */
+function waitFor(promise: Promise<void> | undefined, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    promise?.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export class SqliteWriter {
   #statements = new Map<string, BetterSqlite3.Statement>();
   #preparedOn: SqliteConnection | undefined;
 
-  constructor(private readonly connection: () => SqliteConnection) {}
+  /**
+   * @param transactionsEnded resolves once no Prisma transaction is open on the connection, or is
+   *   undefined when none is (database.ts counts the adapter's transactions); without it, or for a
+   *   transaction begun some other way, the writer polls every millisecond.
+   */
+  constructor(
+    private readonly connection: () => SqliteConnection,
+    private readonly transactionsEnded?: () => Promise<void> | undefined,
+  ) {}
 
   /** A prepared statement, prepared once per SQL text (and again if Prisma reconnected). */
   statement(sql: string): BetterSqlite3.Statement {
@@ -51,16 +68,17 @@ export class SqliteWriter {
   async transaction<T>(work: (writer: SqliteWriter) => T): Promise<T> {
     const db = this.connection();
     const deadline = Date.now() + MAX_WAIT_MS;
-    for (let turn = 0; db.inTransaction; turn++) {
+    while (db.inTransaction) {
       if (Date.now() > deadline) {
         throw new ChatbotError(
           ErrorCode.DatabaseUnavailable,
           `a transaction held the SQLite connection for more than ${MAX_WAIT_MS / 1000} s`,
         );
       }
-      await new Promise<void>((resolve) =>
-        turn < IMMEDIATE_TURNS ? setImmediate(resolve) : setTimeout(resolve, 1),
-      );
+      // Wait for Prisma's transactions to end rather than spinning on the event loop (and look
+      // again every second, should one never be ended).
+      const ended = this.transactionsEnded?.();
+      await waitFor(ended, ended === undefined ? 1 : 1_000);
     }
     return db.transaction(() => work(this)).immediate();
   }

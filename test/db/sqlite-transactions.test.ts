@@ -64,4 +64,39 @@ describe("Prisma transactions on SQLite", () => {
     insertElsewhere();
     expect(await db.prisma.message.count()).toBe(2);
   });
+
+  it("the synchronous writer waits for an open Prisma transaction to end, then sees what it committed", async () => {
+    const sqlite = db.sqlite;
+    if (sqlite === undefined) throw new Error("not SQLite");
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const prismaTransaction = db.prisma.$transaction(
+      async (tx) => {
+        await tx.message.create({
+          data: {
+            id: randomUUID(),
+            snsMessageId: randomUUID(),
+            topicArn: "t",
+            body: "ours",
+            snsTimestamp: "x",
+          },
+        });
+        await held;
+      },
+      { timeout: 10_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let ran = false;
+    const counted = sqlite.transaction((writer) => {
+      ran = true;
+      return Number((writer.statement(`SELECT count(*) AS n FROM "Message"`).get() as { n: bigint }).n);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(ran).toBe(false);
+    release();
+    await prismaTransaction;
+    expect(await counted).toBe(1);
+  });
 });
