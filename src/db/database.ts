@@ -47,7 +47,7 @@ export async function openDatabase(
   if (database.kind === "sqlite") {
     const file = database.sqliteFile ?? "";
     ensureSqliteDirectory(file);
-    const adapter = capturingConnection(new PrismaBetterSQLite3({ url: file, timeout: 10_000 }));
+    const adapter = instrumentedSqliteAdapter(new PrismaBetterSQLite3({ url: file, timeout: 10_000 }));
     prisma = new SqlitePrismaClient({ adapter });
     // WAL lets readers run beside the writer; NORMAL is durable across process crashes in WAL mode.
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
@@ -113,10 +113,12 @@ function takeWriteLockAtBegin(connection: SqliteConnection): void {
 }
 
 /**
- * The better-sqlite3 adapter opens its one connection when Prisma first connects and keeps it as its
- * `client`; this factory hands Prisma the adapter unchanged and remembers that connection.
+ * Prisma's better-sqlite3 adapter, as Prisma gets it, with three additions made when it connects:
+ * its one connection (the adapter's `client`) is remembered for the synchronous writer; its
+ * transactions begin IMMEDIATE (takeWriteLockAtBegin); and its open transactions are counted, so the
+ * writer can wait for their end instead of polling.
  */
-function capturingConnection(factory: PrismaBetterSQLite3): Pick<
+function instrumentedSqliteAdapter(factory: PrismaBetterSQLite3): Pick<
   PrismaBetterSQLite3,
   "provider" | "adapterName" | "connect"
 > & {

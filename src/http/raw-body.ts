@@ -78,7 +78,7 @@ export function readUtf8Body(request: IncomingMessage, limit: number): Promise<s
 }
 
 function tooLarge(limit: number): BodyRejected {
-  return new BodyRejected(413, `body is over ${limit} bytes`);
+  return new BodyRejected(413, `body is over the limit of ${limit} bytes`);
 }
 
 /** Lets the body flow to nowhere and rejects: the answer is written while the client still sends. */

@@ -9,7 +9,7 @@ import { ChatbotError, ErrorCode, isChatbotError } from "../errors";
 import type { Metrics } from "../http/metrics";
 import { BodyRejected, readUtf8Body } from "../http/raw-body";
 import type { Logger } from "../logger";
-import { isRawDeliveryBody, parseSnsEnvelope, type SnsEnvelope } from "./envelope";
+import { hasRawDeliveryHeader, isRawDeliveryBody, parseSnsEnvelope, type SnsEnvelope } from "./envelope";
 import type { NotificationIngest } from "./ingest";
 import { SnsApiError } from "./sns-api-errors";
 import { SNS_ENDPOINT_PATH, type SubscriptionService } from "./subscriptions";
@@ -34,6 +34,7 @@ interface Answer {
   reason: string;
 }
 
+const TOO_LARGE_REASON = `body is over SNS's ${MAX_SNS_BODY_BYTES} bytes`;
 const RAW_DELIVERY_REASON =
   "raw message delivery must be disabled on the SNS subscription: a raw message carries no signature to verify";
 
@@ -81,13 +82,15 @@ export function createSnsEndpoint(deps: SnsEndpointDeps): RequestHandler {
       body = await readUtf8Body(req, MAX_SNS_BODY_BYTES);
     } catch (error) {
       if (!(error instanceof BodyRejected)) throw error;
-      const code = error.status === 413 ? ErrorCode.SnsBodyTooLarge : ErrorCode.SnsBodyMalformed;
-      const reason = error.status === 413 ? `body is over SNS's ${MAX_SNS_BODY_BYTES} bytes` : error.message;
-      send(res, { status: error.status, error: code, reason });
+      // The contract's wording for SNS's own limit; the reader's reason for anything else.
+      if (error.status === 413) {
+        send(res, { status: 413, error: ErrorCode.SnsBodyTooLarge, reason: TOO_LARGE_REASON });
+      } else {
+        send(res, { status: error.status, error: ErrorCode.SnsBodyMalformed, reason: error.message });
+      }
       return;
     }
-    const rawDelivery = req.headers["x-amz-sns-rawdelivery"];
-    if (typeof rawDelivery === "string" && rawDelivery.trim().toLowerCase() === "true") {
+    if (hasRawDeliveryHeader(req.headers)) {
       refuseRawDelivery(req, res);
       return;
     }

@@ -248,6 +248,11 @@ function headerValue(headers: HttpHeaders, name: string): string | undefined {
   return undefined;
 }
 
+/** SNS's own mark of a raw-delivery message: `x-amz-sns-rawdelivery: true`. */
+export function hasRawDeliveryHeader(headers: HttpHeaders): boolean {
+  return headerValue(headers, "x-amz-sns-rawdelivery")?.trim().toLowerCase() === "true";
+}
+
 /**
  * True when the body is a raw-delivery message rather than an SNS envelope: SNS marks raw delivery
  * with `x-amz-sns-rawdelivery: true`, and a body that is not JSON, or is JSON carrying none of the
@@ -255,7 +260,7 @@ function headerValue(headers: HttpHeaders, name: string): string | undefined {
  * verified; the endpoint refuses them (415) and the subscription should have raw delivery turned off.
  */
 export function isRawDeliveryBody(headers: HttpHeaders, body: string): boolean {
-  if (headerValue(headers, "x-amz-sns-rawdelivery")?.trim().toLowerCase() === "true") return true;
+  if (hasRawDeliveryHeader(headers)) return true;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

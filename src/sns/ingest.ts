@@ -57,18 +57,22 @@ function isConfigurationRace(error: unknown): boolean {
 }
 
 /**
- * The database's own error code (SQLSTATE, SQLITE_*), wherever Prisma put it: in the `cause` chain
- * of a DriverAdapterError, or under `meta.driverAdapterError` of a failed raw query (P2010).
+ * The database's own error code (SQLSTATE, SQLITE_*), wherever it is: on better-sqlite3's error, in
+ * the `cause` chain of Prisma's DriverAdapterError, or under `meta.driverAdapterError` of a failed
+ * raw query (P2010).
  */
 function driverCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; current !== null && typeof current === "object" && depth < 6; depth++) {
-    const { originalCode, cause, meta } = current as {
+    const { originalCode, code, cause, meta } = current as {
       originalCode?: unknown;
+      code?: unknown;
       cause?: unknown;
       meta?: unknown;
     };
     if (typeof originalCode === "string") return originalCode;
+    // better-sqlite3's own error, thrown as is by the synchronous SQLite path.
+    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
     const wrapped = (meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError;
     current = wrapped ?? cause;
   }
