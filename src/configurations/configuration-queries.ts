@@ -41,21 +41,10 @@ const withTopics = {
   },
 };
 
-type RowWithTopics = {
-  id: string;
+/** A row as the queries select it: the view's fields, kind and state as the database's text. */
+type RowWithTopics = Omit<ChannelConfigurationView, "kind" | "state" | "topics"> & {
   kind: string;
-  name: string;
-  teamId: string;
-  enterpriseId: string | null;
-  channelId: string | null;
-  channelName: string | null;
-  iamRoleArn: string | null;
-  externalId: string | null;
-  filters: string | null;
   state: string;
-  stateReason: string | null;
-  createdBy: string | null;
-  createdAt: Date;
   topics: { topicArn: string; topic: { region: string; status: string; statusReason: string | null } }[];
 };
 
