@@ -7,7 +7,7 @@ const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-/** Every file under dir, depth first, in a stable order. */
+/** Every TypeScript file under dir (what tsc compiles; a README is not), in a stable order. */
 function filesUnder(dir) {
   const files = [];
   for (const entry of fs
@@ -15,7 +15,7 @@ function filesUnder(dir) {
     .sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...filesUnder(full));
-    else files.push(full);
+    else if (entry.name.endsWith(".ts")) files.push(full);
   }
   return files;
 }

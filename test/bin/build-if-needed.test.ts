@@ -61,6 +61,12 @@ describe("build-if-needed without TypeScript installed", () => {
     expect(run()).toEqual({ status: 0, stderr: "" });
   });
 
+  it("does nothing when a file tsc does not compile changed (a folder's README.md)", () => {
+    const { root, run } = layout();
+    fs.writeFileSync(path.join(root, "src", "README.md"), "# src\n");
+    expect(run()).toEqual({ status: 0, stderr: "" });
+  });
+
   it("does nothing when only dist/ is shipped", () => {
     const { root, run } = layout();
     fs.rmSync(path.join(root, "src"), { recursive: true });
