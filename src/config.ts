@@ -118,6 +118,28 @@ function parseEncryptionKey(raw: string | undefined, kind: DatabaseKind): Buffer
   return key;
 }
 
+/**
+ * Collects every problem of the environment, so one start-up names them all. A parser that fails
+ * gives a fallback value so the others still run; the fallback is never used (loadConfig throws).
+ */
+class Problems {
+  readonly lines: string[] = [];
+
+  add(variable: string, expected: string): void {
+    this.lines.push(`${variable} ${expected}`);
+  }
+
+  attempt<T>(parse: () => T, fallback: T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (!isChatbotError(error, ErrorCode.ConfigInvalid)) throw error;
+      this.lines.push(...error.message.split("\n"));
+      return fallback;
+    }
+  }
+}
+
 const OAUTH_VARIABLE_HELP = "is required for OAuth (from the app's Basic Information page)";
 
 function parseSlack(env: Environment, requireSlack: boolean, problems: Problems): SlackConfig {
@@ -185,28 +207,6 @@ function parseSlack(env: Environment, requireSlack: boolean, problems: Problems)
     }
   }
   return { signingSecret, botToken, appToken, oauth, apiUrl, command };
-}
-
-/**
- * Collects every problem of the environment, so one start-up names them all. A parser that fails
- * gives a fallback value so the others still run; the fallback is never used (loadConfig throws).
- */
-class Problems {
-  readonly lines: string[] = [];
-
-  add(variable: string, expected: string): void {
-    this.lines.push(`${variable} ${expected}`);
-  }
-
-  attempt<T>(parse: () => T, fallback: T): T {
-    try {
-      return parse();
-    } catch (error) {
-      if (!isChatbotError(error, ErrorCode.ConfigInvalid)) throw error;
-      this.lines.push(...error.message.split("\n"));
-      return fallback;
-    }
-  }
 }
 
 /**
