@@ -3,8 +3,16 @@
 const path = require("node:path");
 const { buildIfNeeded } = require("./build-if-needed");
 
-buildIfNeeded();
-const { runCli } = require(path.join(__dirname, "..", "dist", "cli", "index.js"));
+const dist = path.join(__dirname, "..", "dist");
+try {
+  buildIfNeeded();
+  // The CLI reads the same environment as the server, `.env` included (variables already set win).
+  require(path.join(dist, "config.js")).loadDotEnv();
+} catch (error) {
+  process.stderr.write(`chatbot: ${error.message}\n`);
+  process.exit(1);
+}
+const { runCli } = require(path.join(dist, "cli", "index.js"));
 runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {
     process.exitCode = code;

@@ -19,7 +19,7 @@ import { TopicNotices } from "./slack/topic-notices";
 import { createSnsEndpoint, isSnsEndpointRequest } from "./sns/endpoint";
 import { NotificationIngest } from "./sns/ingest";
 import { SnsApi } from "./sns/sns-api";
-import { SubscriptionService } from "./sns/subscriptions";
+import { SNS_ENDPOINT_PATH, SubscriptionService } from "./sns/subscriptions";
 import { SnsMessageVerifier } from "./sns/verify-signature";
 
 export interface ChatbotServer {
@@ -49,6 +49,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
       "WEBHOOK_URL_PATTERN allows extra webhook hosts",
     );
   }
+  warnAboutPublicUrl(config.publicUrl, logger);
   const secrets = new SecretBox(resolveEncryptionKey(config, logger));
   const db = await openDatabase(config.database, { backgroundCheckpoints: { logger } });
   const metrics = new Metrics();
@@ -126,8 +127,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
   logger.info(
-    { url, database: db.kind, mode: config.slack.appToken ? "socket" : "http" },
-    "aws-chatbot listening",
+    {
+      url,
+      snsEndpoint: config.publicUrl === undefined ? undefined : `${config.publicUrl}${SNS_ENDPOINT_PATH}`,
+      database: db.kind,
+      mode: config.slack.appToken ? "socket" : "http",
+    },
+    `aws-chatbot listening on ${url}`,
   );
 
   return {
@@ -153,4 +159,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
       await db.close();
     },
   };
+}
+
+/** SNS and Slack reach this server only at PUBLIC_URL; say so at start rather than at the first subscribe. */
+function warnAboutPublicUrl(publicUrl: string | undefined, logger: Logger): void {
+  if (publicUrl === undefined) {
+    logger.warn(
+      "PUBLIC_URL is not set: SNS topics cannot be subscribed (they stay pending) and Slack can reach this server only through Socket Mode. Set it to this server's https URL (a public host, or a tunnel such as cloudflared or ngrok)",
+    );
+  } else if (!publicUrl.startsWith("https://")) {
+    logger.warn(
+      { publicUrl },
+      "PUBLIC_URL is not https: Slack refuses http request URLs and SNS would deliver notifications in clear. Put TLS in front of this server (a reverse proxy, a load balancer or a tunnel) and set PUBLIC_URL to its https URL",
+    );
+  }
 }

@@ -1,10 +1,13 @@
 /**
- * The only reader of process.env. Parses the environment of CONTRACT.md once into a typed Config and
- * fails fast with one line naming the variable and the expected form.
+ * The only reader of process.env (and of `.env`). Parses the environment of CONTRACT.md once into a
+ * typed Config and fails fast with one line per problem, all at once, each naming the variable and
+ * the expected form.
  */
+import fs from "node:fs";
+import { parseEnv } from "node:util";
 import { z } from "zod";
 import { type DeliverySettings, parseDeliverySettings } from "./delivery/settings";
-import { ChatbotError, ErrorCode } from "./errors";
+import { ChatbotError, ErrorCode, isChatbotError } from "./errors";
 
 export const DEFAULT_SNS_CERT_URL_PATTERN =
   "^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^?#]+\\.pem$";
@@ -115,52 +118,89 @@ function parseEncryptionKey(raw: string | undefined, kind: DatabaseKind): Buffer
   return key;
 }
 
-function parseSlack(env: Environment, requireSlack: boolean): SlackConfig {
+/**
+ * Collects every problem of the environment, so one start-up names them all. A parser that fails
+ * gives a fallback value so the others still run; the fallback is never used (loadConfig throws).
+ */
+class Problems {
+  readonly lines: string[] = [];
+
+  add(variable: string, expected: string): void {
+    this.lines.push(`${variable} ${expected}`);
+  }
+
+  attempt<T>(parse: () => T, fallback: T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (!isChatbotError(error, ErrorCode.ConfigInvalid)) throw error;
+      this.lines.push(...error.message.split("\n"));
+      return fallback;
+    }
+  }
+}
+
+const OAUTH_VARIABLE_HELP = "is required for OAuth (from the app's Basic Information page)";
+
+function parseSlack(env: Environment, requireSlack: boolean, problems: Problems): SlackConfig {
   const signingSecret = nonEmpty(env.SLACK_SIGNING_SECRET);
   const botToken = nonEmpty(env.SLACK_BOT_TOKEN);
   const appToken = nonEmpty(env.SLACK_APP_TOKEN);
   const clientId = nonEmpty(env.SLACK_CLIENT_ID);
   const clientSecret = nonEmpty(env.SLACK_CLIENT_SECRET);
   const stateSecret = nonEmpty(env.SLACK_STATE_SECRET);
-  const apiUrl = parseHttpUrl("SLACK_API_URL", nonEmpty(env.SLACK_API_URL) ?? DEFAULT_SLACK_API_URL);
+  const apiUrl = problems.attempt(
+    () => parseHttpUrl("SLACK_API_URL", nonEmpty(env.SLACK_API_URL) ?? DEFAULT_SLACK_API_URL),
+    DEFAULT_SLACK_API_URL,
+  );
   const command = nonEmpty(env.SLACK_COMMAND) ?? "/aws";
   if (!/^\/[a-z0-9_-]{1,31}$/.test(command)) {
-    throw invalid("SLACK_COMMAND", 'must be a slash command of at most 32 characters, e.g. "/aws"');
+    problems.add("SLACK_COMMAND", 'must be a slash command of at most 32 characters, e.g. "/aws"');
   }
-  if (botToken !== undefined && !botToken.startsWith("xoxb-")) {
-    throw invalid("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-");
+  if (botToken?.startsWith("xoxe.")) {
+    // A rotating token expires after 12 hours and nothing here could refresh it (issue 15).
+    problems.add(
+      "SLACK_BOT_TOKEN",
+      "is a rotating token (xoxe.…) that expires within 12 hours and is never refreshed in single-workspace mode: turn token rotation off (token_rotation_enabled: false in the manifest), reinstall, and use the new xoxb-… token; or use OAuth mode",
+    );
+  } else if (botToken !== undefined && !botToken.startsWith("xoxb-")) {
+    problems.add("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-");
   }
   if (appToken !== undefined && !appToken.startsWith("xapp-")) {
-    throw invalid("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-");
+    problems.add("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-");
   }
-  const anyOAuth = clientId ?? clientSecret ?? stateSecret;
   let oauth: SlackConfig["oauth"];
-  if (anyOAuth !== undefined) {
-    if (clientId === undefined)
-      throw invalid("SLACK_CLIENT_ID", "is required for OAuth (from the app's Basic Information page)");
-    if (clientSecret === undefined) {
-      throw invalid("SLACK_CLIENT_SECRET", "is required for OAuth (from the app's Basic Information page)");
-    }
+  if ((clientId ?? clientSecret ?? stateSecret) !== undefined) {
+    if (clientId === undefined) problems.add("SLACK_CLIENT_ID", OAUTH_VARIABLE_HELP);
+    if (clientSecret === undefined) problems.add("SLACK_CLIENT_SECRET", OAUTH_VARIABLE_HELP);
     if (stateSecret === undefined) {
-      throw invalid(
+      problems.add(
         "SLACK_STATE_SECRET",
         "is required for OAuth: any long random string (openssl rand -hex 32)",
       );
     }
-    oauth = { clientId, clientSecret, stateSecret };
+    if (clientId !== undefined && clientSecret !== undefined && stateSecret !== undefined) {
+      oauth = { clientId, clientSecret, stateSecret };
+    }
   }
   if (appToken !== undefined && botToken === undefined) {
-    throw invalid(
+    problems.add(
       "SLACK_BOT_TOKEN",
       "is required with SLACK_APP_TOKEN: Socket Mode runs for one workspace (xoxb-…)",
     );
   }
   if (requireSlack) {
     if (appToken === undefined && signingSecret === undefined) {
-      throw invalid("SLACK_SIGNING_SECRET", "is required (from the Slack app's Basic Information page)");
+      problems.add("SLACK_SIGNING_SECRET", "is required (from the Slack app's Basic Information page)");
     }
-    if (botToken === undefined && oauth === undefined) {
-      throw invalid(
+    if (
+      botToken === undefined &&
+      appToken === undefined &&
+      clientId === undefined &&
+      clientSecret === undefined &&
+      stateSecret === undefined
+    ) {
+      problems.add(
         "SLACK_BOT_TOKEN",
         "is required (xoxb-…), or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for OAuth",
       );
@@ -169,33 +209,91 @@ function parseSlack(env: Environment, requireSlack: boolean): SlackConfig {
   return { signingSecret, botToken, appToken, oauth, apiUrl, command };
 }
 
-/** Parses the environment. Throws ChatbotError(ConfigInvalid) whose message is the one line to print. */
+/**
+ * Loads `.env` (or `file`) into `env` when the file exists, with Node's own parser (util.parseEnv,
+ * the parser of process.loadEnvFile and --env-file); variables already set win over the file, as with
+ * process.loadEnvFile. Parsing and assigning here, rather than process.loadEnvFile, lets the target
+ * be any object (jest gives each test file its own process.env). Called by main.ts and the CLI only.
+ * Returns whether a file was read.
+ */
+export function loadDotEnv(file = ".env", env: Environment = process.env): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw new ChatbotError(ErrorCode.ConfigInvalid, `${file} could not be read: ${(error as Error).message}`);
+  }
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (env[name] === undefined) env[name] = value;
+  }
+  return true;
+}
+
+/**
+ * Parses the environment. Throws ChatbotError(ConfigInvalid) whose message holds one line per
+ * problem (every problem at once), each naming the variable and what it should look like.
+ */
 export function loadConfig(env: Environment = process.env, options: LoadConfigOptions = {}): Config {
-  const port = parseWith(
-    z.coerce.number().int().min(0).max(65535),
-    "PORT",
-    nonEmpty(env.PORT) ?? "3000",
-    "must be a TCP port number 0-65535, e.g. 3000",
+  const problems = new Problems();
+  const port = problems.attempt(
+    () =>
+      parseWith(
+        z.coerce.number().int().min(0).max(65535),
+        "PORT",
+        nonEmpty(env.PORT) ?? "3000",
+        "must be a TCP port number 0-65535, e.g. 3000",
+      ),
+    0,
   );
   const host = nonEmpty(env.HOST) ?? "0.0.0.0";
   const publicUrlRaw = nonEmpty(env.PUBLIC_URL);
   const publicUrl =
-    publicUrlRaw === undefined ? undefined : parseHttpUrl("PUBLIC_URL", publicUrlRaw).replace(/\/+$/, "");
-  const database = parseDatabase(nonEmpty(env.DATABASE_URL));
-  const encryptionKey = parseEncryptionKey(nonEmpty(env.ENCRYPTION_KEY), database.kind);
-  const slack = parseSlack(env, options.requireSlack ?? false);
+    publicUrlRaw === undefined
+      ? undefined
+      : problems.attempt(() => parseHttpUrl("PUBLIC_URL", publicUrlRaw).replace(/\/+$/, ""), undefined);
+  const database = problems.attempt(
+    () => parseDatabase(nonEmpty(env.DATABASE_URL)),
+    parseDatabase(undefined),
+  );
+  const encryptionKey = problems.attempt(
+    () => parseEncryptionKey(nonEmpty(env.ENCRYPTION_KEY), database.kind),
+    undefined,
+  );
+  const slack = parseSlack(env, options.requireSlack ?? false, problems);
   const certPatternRaw = nonEmpty(env.SNS_CERT_URL_PATTERN);
   const webhookPatternRaw = nonEmpty(env.WEBHOOK_URL_PATTERN);
-  const logLevel = parseWith(
-    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
-    "LOG_LEVEL",
-    nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? "info",
-    "must be one of fatal, error, warn, info, debug, trace, silent",
+  const logLevel = problems.attempt(
+    () =>
+      parseWith(
+        z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+        "LOG_LEVEL",
+        nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? "info",
+        "must be one of fatal, error, warn, info, debug, trace, silent",
+      ),
+    "info",
   );
   const endpoint = (variable: string) => {
     const raw = nonEmpty(env[variable]);
-    return raw === undefined ? undefined : parseHttpUrl(variable, raw);
+    return raw === undefined ? undefined : problems.attempt(() => parseHttpUrl(variable, raw), undefined);
   };
+  const certUrlPattern = problems.attempt(
+    () => parseRegex("SNS_CERT_URL_PATTERN", certPatternRaw ?? DEFAULT_SNS_CERT_URL_PATTERN),
+    new RegExp(DEFAULT_SNS_CERT_URL_PATTERN),
+  );
+  const webhookUrlPattern =
+    webhookPatternRaw === undefined
+      ? undefined
+      : problems.attempt(() => parseRegex("WEBHOOK_URL_PATTERN", webhookPatternRaw), undefined);
+  const awsEndpoints = {
+    sns: endpoint("AWS_ENDPOINT_URL_SNS"),
+    sts: endpoint("AWS_ENDPOINT_URL_STS"),
+    cloudwatch: endpoint("AWS_ENDPOINT_URL_CLOUDWATCH"),
+  };
+  const delivery = problems.attempt(() => parseDeliverySettings(env), undefined);
+  if (problems.lines.length > 0 || delivery === undefined) {
+    throw new ChatbotError(ErrorCode.ConfigInvalid, problems.lines.join("\n"));
+  }
   return {
     port,
     host,
@@ -203,19 +301,11 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     database,
     encryptionKey,
     slack,
-    sns: {
-      certUrlPattern: parseRegex("SNS_CERT_URL_PATTERN", certPatternRaw ?? DEFAULT_SNS_CERT_URL_PATTERN),
-      certUrlPatternOverridden: certPatternRaw !== undefined,
-    },
-    webhookUrlPattern:
-      webhookPatternRaw === undefined ? undefined : parseRegex("WEBHOOK_URL_PATTERN", webhookPatternRaw),
+    sns: { certUrlPattern, certUrlPatternOverridden: certPatternRaw !== undefined },
+    webhookUrlPattern,
     awsRegion: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
     logLevel,
-    awsEndpoints: {
-      sns: endpoint("AWS_ENDPOINT_URL_SNS"),
-      sts: endpoint("AWS_ENDPOINT_URL_STS"),
-      cloudwatch: endpoint("AWS_ENDPOINT_URL_CLOUDWATCH"),
-    },
-    delivery: parseDeliverySettings(env),
+    awsEndpoints,
+    delivery,
   };
 }

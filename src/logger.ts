@@ -3,6 +3,8 @@ import pino, { type DestinationStream, type Logger } from "pino";
 
 export type { Logger } from "pino";
 
+const REDACTED = "[Redacted]";
+
 /**
  * Paths pino blanks out. Tokens, secrets, webhook URLs and Authorization headers must never
  * reach a log line, whatever object they travel in.
@@ -57,7 +59,7 @@ const SECRET_PATTERNS: RegExp[] = [
 
 export function scrubSecrets(text: string): string {
   let scrubbed = text;
-  for (const pattern of SECRET_PATTERNS) scrubbed = scrubbed.replace(pattern, "[Redacted]");
+  for (const pattern of SECRET_PATTERNS) scrubbed = scrubbed.replace(pattern, REDACTED);
   return scrubbed;
 }
 
@@ -66,11 +68,36 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * A base URL (scheme, host, port; no path, query or credentials) carries no secret, so a `url` field
+ * holding one stays readable ("aws-chatbot listening" at http://127.0.0.1:3000). Webhook URLs keep
+ * their secret in the path or query, so every other `url` value is still redacted.
+ */
+function isBareOrigin(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return (
+      url.username === "" &&
+      url.password === "" &&
+      url.pathname === "/" &&
+      url.search === "" &&
+      url.hash === ""
+    );
+  } catch {
+    return false;
+  }
+}
+
+function censor(value: unknown, path: string[]): unknown {
+  return path[path.length - 1] === "url" && isBareOrigin(value) ? value : REDACTED;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? "info",
-      redact: { paths: REDACT_PATHS, censor: "[Redacted]" },
+      redact: { paths: REDACT_PATHS, censor },
       hooks: {
         logMethod(args, method) {
           const scrubbed = args.map((arg) => (typeof arg === "string" ? scrubSecrets(arg) : arg));

@@ -1,6 +1,6 @@
 /** Entry point of `npm start`: configuration, migrations, server, graceful shutdown. */
 import { startServer } from "./app";
-import { loadConfig } from "./config";
+import { loadConfig, loadDotEnv } from "./config";
 import { migrateDatabase } from "./db/migrate";
 import { isChatbotError } from "./errors";
 import { createLogger } from "./logger";
@@ -8,10 +8,12 @@ import { createLogger } from "./logger";
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
+    loadDotEnv();
     config = loadConfig(process.env, { requireSlack: true });
   } catch (error) {
     if (!isChatbotError(error)) throw error;
-    process.stderr.write(`aws-chatbot: ${error.message}\n`);
+    // One line per problem, so an operator fixes them all before the next start.
+    for (const line of error.message.split("\n")) process.stderr.write(`aws-chatbot: ${line}\n`);
     process.exit(1);
   }
   const logger = createLogger({ level: config.logLevel });

@@ -1,4 +1,7 @@
-import { DEFAULT_SLACK_API_URL, loadConfig } from "../src/config";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DEFAULT_SLACK_API_URL, loadConfig, loadDotEnv } from "../src/config";
 import { ChatbotError } from "../src/errors";
 
 const KEY = Buffer.alloc(32, 7).toString("base64");
@@ -114,5 +117,70 @@ describe("loadConfig", () => {
     expect(config.awsEndpoints.sns).toBe("http://127.0.0.1:4566");
     expect(config.sns.certUrlPatternOverridden).toBe(true);
     expect(config.logLevel).toBe("debug");
+  });
+
+  it("reports every missing and malformed variable at once, one line each", () => {
+    const env = {
+      PORT: "http",
+      DATABASE_URL: "postgres://u@h/db",
+      PUBLIC_URL: "ftp://x",
+      LOG_LEVEL: "loud",
+      SLACK_COMMAND: "aws",
+      SLACK_CLIENT_ID: "1.2",
+      DELIVERY_LEASE_MS: "soon",
+      DELIVERY_MAX_ATTEMPTS: "0",
+    };
+    const lines = messageOf(() => loadConfig(env, { requireSlack: true })).split("\n");
+    expect(lines.map((line) => line.split(" ")[0]).sort()).toEqual(
+      [
+        "PORT",
+        "PUBLIC_URL",
+        "ENCRYPTION_KEY",
+        "LOG_LEVEL",
+        "SLACK_COMMAND",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_STATE_SECRET",
+        "SLACK_SIGNING_SECRET",
+        "DELIVERY_LEASE_MS",
+        "DELIVERY_MAX_ATTEMPTS",
+      ].sort(),
+    );
+  });
+
+  it("with nothing set, names the signing secret and the bot token together", () => {
+    const lines = messageOf(() => loadConfig({}, { requireSlack: true })).split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^SLACK_SIGNING_SECRET is required/);
+    expect(lines[1]).toMatch(/^SLACK_BOT_TOKEN is required .*SLACK_CLIENT_ID/);
+  });
+
+  it("refuses a rotating bot token in single-workspace mode, saying how to turn rotation off", () => {
+    const message = messageOf(() =>
+      loadConfig({ SLACK_SIGNING_SECRET: "x", SLACK_BOT_TOKEN: "xoxe.xoxb-1-abc" }, { requireSlack: true }),
+    );
+    expect(message).toMatch(/^SLACK_BOT_TOKEN is a rotating token .*expires within 12 hours/);
+    expect(message).toContain("token_rotation_enabled: false");
+    expect(message).not.toContain("xoxe.xoxb-1-abc");
+  });
+});
+
+describe("loadDotEnv", () => {
+  const names = ["CHATBOT_DOTENV_A", "CHATBOT_DOTENV_B"];
+  afterEach(() => {
+    for (const name of names) delete process.env[name];
+  });
+
+  it("reads the file into process.env; variables already set win", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "chatbot-dotenv-")), ".env");
+    fs.writeFileSync(file, "# comment\nCHATBOT_DOTENV_A=from-file\nCHATBOT_DOTENV_B='quoted value'\n");
+    process.env.CHATBOT_DOTENV_A = "from-environment";
+    expect(loadDotEnv(file)).toBe(true);
+    expect(process.env.CHATBOT_DOTENV_A).toBe("from-environment");
+    expect(process.env.CHATBOT_DOTENV_B).toBe("quoted value");
+  });
+
+  it("does nothing when the file is absent", () => {
+    expect(loadDotEnv(path.join(os.tmpdir(), "no-such-dir", ".env"))).toBe(false);
+    expect(process.env.CHATBOT_DOTENV_B).toBeUndefined();
   });
 });

@@ -23,6 +23,28 @@ describe("logger", () => {
       expect(out).not.toContain(secret);
   });
 
+  it("keeps a base URL in a url field readable, and redacts any url with a path, query or credentials", () => {
+    const { logger, lines } = capturingLogger();
+    logger.info(
+      { url: "http://127.0.0.1:3000", snsEndpoint: "https://chatbot.example.com/sns/events" },
+      "up",
+    );
+    logger.warn({ url: WEBHOOK, delivery: { url: "https://example.com/hooks/SECRETHOOK" } }, "failed");
+    logger.warn({ url: "https://user:SECRETPASS@example.com" }, "credentials");
+    logger.warn({ url: "https://example.com/?token=SECRETQUERY" }, "query");
+    const [up, failed, credentials, query] = lines().map(
+      (line) => JSON.parse(line) as Record<string, unknown>,
+    );
+    expect(up).toMatchObject({
+      url: "http://127.0.0.1:3000",
+      snsEndpoint: "https://chatbot.example.com/sns/events",
+    });
+    expect(failed).toMatchObject({ url: "[Redacted]", delivery: { url: "[Redacted]" } });
+    expect(credentials.url).toBe("[Redacted]");
+    expect(query.url).toBe("[Redacted]");
+    expect(lines().join("\n")).not.toContain("SECRET");
+  });
+
   it("scrubs token-shaped text from messages and errors", () => {
     const { logger, text } = capturingLogger();
     logger.warn(`posting with ${BOT_TOKEN} to ${WEBHOOK}`);

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { type FakeSlack, startFakeSlack } from "./support/fake-slack";
 import { freePort } from "./support/ports";
+import { startServerProcess } from "./support/server-process";
 import { SHARED_SNS_FIXTURES_DIR } from "./support/sns-signing";
 
 const root = path.resolve(__dirname, "..");
@@ -27,13 +28,39 @@ function tempDir(): string {
 }
 
 describe("npm start (dist/main.js)", () => {
-  it("with nothing set exits non-zero with one line naming the missing variable", () => {
+  it("with nothing set exits non-zero with one line per missing variable", () => {
     const result = spawnSync(process.execPath, [mainJs], { cwd: tempDir(), env: baseEnv, encoding: "utf8" });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/SLACK_SIGNING_SECRET is required/);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^aws-chatbot: SLACK_SIGNING_SECRET is required/);
+    expect(lines[1]).toMatch(/^aws-chatbot: SLACK_BOT_TOKEN is required/);
     expect(result.stdout).toBe("");
+  });
+
+  it("reports every malformed variable at once, one line each, and starts nothing", () => {
+    const cwd = tempDir();
+    const env = {
+      ...baseEnv,
+      SLACK_SIGNING_SECRET: "x",
+      SLACK_BOT_TOKEN: "xoxp-a-user-token",
+      PORT: "http",
+      LOG_LEVEL: "loud",
+      DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+      DELIVERY_LEASE_MS: "soon",
+    };
+    const result = spawnSync(process.execPath, [mainJs], { cwd, env, encoding: "utf8" });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines.map((line) => /^aws-chatbot: (\S+) /.exec(line)?.[1])).toEqual([
+      "PORT",
+      "ENCRYPTION_KEY",
+      "SLACK_BOT_TOKEN",
+      "LOG_LEVEL",
+      "DELIVERY_LEASE_MS",
+    ]);
+    expect(result.stdout).toBe("");
+    expect(fs.existsSync(path.join(cwd, "data"))).toBe(false);
   });
 
   it("names a malformed variable", () => {
@@ -96,6 +123,113 @@ describe("npm start (dist/main.js)", () => {
       expect(output).not.toContain("xoxb-");
     }, 60_000);
   });
+});
+
+describe("npm start: .env, start-up log lines, no TypeScript", () => {
+  let fake: FakeSlack;
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const logLines = (output: string) =>
+    output
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it("reads .env from the working directory (the environment wins), logs the listening URL in clear and warns that PUBLIC_URL is unset", async () => {
+    const cwd = tempDir();
+    const { botToken } = fake.addWorkspace({ teamId: "T0DOTENV" });
+    // PORT and LOG_LEVEL in the file are malformed: the server starts only if the environment's win.
+    fs.writeFileSync(
+      path.join(cwd, ".env"),
+      `# copied from .env.example\nSLACK_BOT_TOKEN=${botToken}\nSLACK_API_URL="${fake.url}"\nPORT=http\nLOG_LEVEL=loud\n`,
+    );
+    const server = await startServerProcess({ compiled: true, cwd, env: { HOME: os.tmpdir() } });
+    try {
+      const lines = logLines(server.output());
+      const listening = lines.find((line) => line.msg === `aws-chatbot listening on ${server.url}`);
+      expect(listening).toMatchObject({ url: server.url, database: "sqlite", mode: "http" });
+      expect(listening?.snsEndpoint).toBeUndefined();
+      expect(lines.some((line) => line.level === 40 && /^PUBLIC_URL is not set/.test(String(line.msg)))).toBe(
+        true,
+      );
+      expect(fs.existsSync(path.join(cwd, "data", "chatbot.db"))).toBe(true);
+    } finally {
+      await server.kill("SIGTERM");
+    }
+    expect(server.output()).not.toContain(botToken);
+  }, 60_000);
+
+  it("starts from a built dist/ with TypeScript unresolvable, logs the SNS endpoint, warns about an http PUBLIC_URL and names the Slack API host that failed", async () => {
+    // npm start = prestart (bin/build-if-needed.js) + node dist/main.js; both run here with a hook
+    // that makes `typescript` unresolvable, as after `npm ci --omit=dev`.
+    const hook = path.join(tempDir(), "no-typescript.js");
+    fs.writeFileSync(
+      hook,
+      `const Module = require("node:module");
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === "typescript" || request.startsWith("typescript/")) {
+    throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: "MODULE_NOT_FOUND" });
+  }
+  return resolve.call(this, request, ...rest);
+};
+`,
+    );
+    const probe = spawnSync(process.execPath, ["--require", hook, "-e", 'require.resolve("typescript")'], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(probe.status).not.toBe(0);
+    const prestart = spawnSync(
+      process.execPath,
+      ["--require", hook, path.join(root, "bin", "build-if-needed.js")],
+      {
+        cwd: root,
+        env: baseEnv,
+        encoding: "utf8",
+      },
+    );
+    expect(prestart.status).toBe(0);
+    expect(prestart.stderr).toBe("");
+
+    const deadSlack = `http://127.0.0.1:${await freePort()}/api/`;
+    const server = await startServerProcess({
+      compiled: true,
+      cwd: tempDir(),
+      nodeArgs: ["--require", hook],
+      env: {
+        SLACK_BOT_TOKEN: "xoxb-never-reaches-slack",
+        SLACK_API_URL: deadSlack,
+        PUBLIC_URL: "http://chatbot.example.com/",
+      },
+    });
+    try {
+      const lines = () => logLines(server.output());
+      expect(lines().find((line) => String(line.msg).startsWith("aws-chatbot listening"))).toMatchObject({
+        url: server.url,
+        snsEndpoint: "http://chatbot.example.com/sns/events",
+      });
+      expect(
+        lines().some((line) => line.level === 40 && /^PUBLIC_URL is not https/.test(String(line.msg))),
+      ).toBe(true);
+      // Bolt's auth.test at start fails ("fetch failed"); the line names the host it tried.
+      await waitFor(async () =>
+        lines().some((line) => line.component === "bolt" && /fetch failed/.test(String(line.msg))),
+      );
+      const failed = lines().find(
+        (line) => line.component === "bolt" && /fetch failed/.test(String(line.msg)),
+      );
+      expect(failed?.slackApi).toBe(new URL(deadSlack).host);
+    } finally {
+      await server.kill("SIGTERM");
+    }
+    expect(server.output()).not.toContain("xoxb-never-reaches-slack");
+  }, 60_000);
 });
 
 describe("npx chatbot", () => {

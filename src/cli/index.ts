@@ -2,6 +2,7 @@
 
 import { runConfigurations } from "./configurations";
 import { runDeadLetters } from "./dead-letters";
+import { runDoctor } from "./doctor";
 import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from "./io";
 import { runMigrate } from "./migrate";
 import { runRender } from "./render";
@@ -24,6 +25,10 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   "dead-letters": {
     run: runDeadLetters,
     usage: "dead-letters list|replay [--configuration ID]  deliveries given up on",
+  },
+  doctor: {
+    run: runDoctor,
+    usage: "doctor                   checks configuration, database, Slack, AWS, PUBLIC_URL, topics",
   },
 };
 

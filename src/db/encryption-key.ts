@@ -12,19 +12,32 @@ import type { Logger } from "../logger";
 
 export const GENERATED_KEY_FILE = "encryption.key";
 
-export function resolveEncryptionKey(config: Config, logger: Logger): Buffer {
-  if (config.encryptionKey) return config.encryptionKey;
+function keyFileOf(config: Config): string {
   if (config.database.kind !== "sqlite" || config.database.sqliteFile === undefined) {
     throw new ChatbotError(ErrorCode.ConfigInvalid, "ENCRYPTION_KEY is required with PostgreSQL");
   }
-  const keyFile = path.join(path.dirname(path.resolve(config.database.sqliteFile)), GENERATED_KEY_FILE);
-  if (fs.existsSync(keyFile)) {
-    const key = Buffer.from(fs.readFileSync(keyFile, "utf8").trim(), "base64");
-    if (key.length !== 32) {
-      throw new ChatbotError(ErrorCode.ConfigInvalid, `${keyFile} does not hold a 32-byte base64 key`);
-    }
-    return key;
+  return path.join(path.dirname(path.resolve(config.database.sqliteFile)), GENERATED_KEY_FILE);
+}
+
+function readKeyFile(keyFile: string): Buffer {
+  const key = Buffer.from(fs.readFileSync(keyFile, "utf8").trim(), "base64");
+  if (key.length !== 32) {
+    throw new ChatbotError(ErrorCode.ConfigInvalid, `${keyFile} does not hold a 32-byte base64 key`);
   }
+  return key;
+}
+
+/** The key if there is one (ENCRYPTION_KEY or the generated file), never creating it (`chatbot doctor`). */
+export function existingEncryptionKey(config: Config): Buffer | undefined {
+  if (config.encryptionKey) return config.encryptionKey;
+  const keyFile = keyFileOf(config);
+  return fs.existsSync(keyFile) ? readKeyFile(keyFile) : undefined;
+}
+
+export function resolveEncryptionKey(config: Config, logger: Logger): Buffer {
+  if (config.encryptionKey) return config.encryptionKey;
+  const keyFile = keyFileOf(config);
+  if (fs.existsSync(keyFile)) return readKeyFile(keyFile);
   fs.mkdirSync(path.dirname(keyFile), { recursive: true });
   const key = randomBytes(32);
   fs.writeFileSync(keyFile, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });

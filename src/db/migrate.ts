@@ -157,3 +157,70 @@ export async function migrateDatabase(
   for (const name of result.applied) logger.info({ migration: name }, "applied migration");
   return result;
 }
+
+export interface MigrationStatus {
+  applied: string[];
+  /** Migrations of this version the database has not had yet. */
+  pending: string[];
+}
+
+/**
+ * What `migrateDatabase` would do, without doing it or creating anything (`chatbot doctor`). Throws
+ * MigrationFailed for a database written by another version, DatabaseUnavailable when it cannot be
+ * read (a SQLite file that does not exist included).
+ */
+export async function migrationStatus(
+  database: Config["database"],
+  migrationsRoot = MIGRATIONS_ROOT,
+): Promise<MigrationStatus> {
+  const migrations = readMigrations(database.kind, migrationsRoot);
+  let recorded: Map<string, string>;
+  try {
+    recorded =
+      database.kind === "sqlite"
+        ? recordedSqlite(database.sqliteFile ?? "")
+        : await recordedPostgres(database.url);
+  } catch (error) {
+    throw new ChatbotError(ErrorCode.DatabaseUnavailable, (error as Error).message, { cause: error });
+  }
+  checkRecorded(migrations, recorded);
+  return {
+    applied: migrations.filter((m) => recorded.has(m.name)).map((m) => m.name),
+    pending: migrations.filter((m) => !recorded.has(m.name)).map((m) => m.name),
+  };
+}
+
+type Recorded = Map<string, string>;
+
+function recordedSqlite(file: string): Recorded {
+  if (!fs.existsSync(file)) throw new Error(`the SQLite file ${file} does not exist`);
+  const db = new Sqlite(file, { readonly: true, fileMustExist: true });
+  try {
+    const table = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(MIGRATION_TABLE);
+    if (table === undefined) return new Map();
+    const rows = db.prepare(`SELECT name, checksum FROM ${MIGRATION_TABLE}`).all() as Migration[];
+    return new Map(rows.map((row) => [row.name, row.checksum]));
+  } finally {
+    db.close();
+  }
+}
+
+async function recordedPostgres(url: string): Promise<Recorded> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ exists: string | null }>(
+      "SELECT to_regclass($1) AS exists",
+      [MIGRATION_TABLE],
+    );
+    if (tables[0]?.exists === null) return new Map();
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      `SELECT name, checksum FROM ${MIGRATION_TABLE}`,
+    );
+    return new Map(rows.map((row) => [row.name, row.checksum]));
+  } finally {
+    await client.end();
+  }
+}

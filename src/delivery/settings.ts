@@ -53,26 +53,29 @@ function numberFrom(
   variable: string,
   fallback: number,
   { min, integer }: { min: number; integer: boolean },
+  problems: string[],
 ): number {
   const raw = env[variable]?.trim();
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new ChatbotError(
-      ErrorCode.ConfigInvalid,
-      `${variable} must be ${integer ? "an integer" : "a number"} ≥ ${min} (got "${raw}")`,
-    );
+    problems.push(`${variable} must be ${integer ? "an integer" : "a number"} ≥ ${min} (got "${raw}")`);
+    return fallback;
   }
   return value;
 }
 
-/** DELIVERY_* variables; every one is optional. */
+/**
+ * DELIVERY_* variables; every one is optional. Throws ChatbotError(ConfigInvalid) with one line per
+ * malformed variable.
+ */
 export function parseDeliverySettings(env: Environment): DeliverySettings {
   const d = DEFAULT_DELIVERY_SETTINGS;
+  const problems: string[] = [];
   const ms = (variable: string, fallback: number, min = 1) =>
-    numberFrom(env, variable, fallback, { min, integer: true });
+    numberFrom(env, variable, fallback, { min, integer: true }, problems);
   const rate = (variable: string, fallback: number) =>
-    numberFrom(env, variable, fallback, { min: 0.001, integer: false });
+    numberFrom(env, variable, fallback, { min: 0.001, integer: false }, problems);
   const settings: DeliverySettings = {
     leaseMs: ms("DELIVERY_LEASE_MS", d.leaseMs, 100),
     pollMs: ms("DELIVERY_POLL_MS", d.pollMs, 10),
@@ -92,10 +95,8 @@ export function parseDeliverySettings(env: Environment): DeliverySettings {
     newThreadAfterMs: ms("DELIVERY_NEW_THREAD_AFTER_MS", d.newThreadAfterMs, 0),
   };
   if (settings.backoffMaxMs < settings.backoffBaseMs) {
-    throw new ChatbotError(
-      ErrorCode.ConfigInvalid,
-      `DELIVERY_BACKOFF_MAX_MS must be ≥ DELIVERY_BACKOFF_BASE_MS (${settings.backoffBaseMs})`,
-    );
+    problems.push(`DELIVERY_BACKOFF_MAX_MS must be ≥ DELIVERY_BACKOFF_BASE_MS (${settings.backoffBaseMs})`);
   }
+  if (problems.length > 0) throw new ChatbotError(ErrorCode.ConfigInvalid, problems.join("\n"));
   return settings;
 }

@@ -68,7 +68,8 @@ export function createSlackApp({
   subscriptions,
   delivery,
 }: SlackAppDeps): SlackApp {
-  const boltLogger = boltLoggerFrom(logger);
+  // Bolt's own lines ("http request failed fetch failed") name no host: every one carries it here.
+  const boltLogger = boltLoggerFrom(logger.child({ slackApi: new URL(config.slack.apiUrl).host }));
   const clientOptions = { slackApiUrl: config.slack.apiUrl };
   const workspaceRemoval = new WorkspaceRemoval(
     prisma,

@@ -1,7 +1,8 @@
 /**
  * Loopback fakes of the two AWS APIs a chart needs, speaking what the installed SDK clients send:
- * - STS (`@aws-sdk/client-sts`, awsQuery): form-encoded `Action=AssumeRole&…`, XML answers
- *   (AssumeRoleResponse / ErrorResponse with AccessDenied);
+ * - STS (`@aws-sdk/client-sts`, awsQuery): form-encoded `Action=AssumeRole&…` or
+ *   `Action=GetCallerIdentity`, XML answers (AssumeRoleResponse, GetCallerIdentityResponse /
+ *   ErrorResponse with AccessDenied);
  * - CloudWatch (`@aws-sdk/client-cloudwatch` ≥ 3.7xx, AWS JSON 1.0 with awsQuery compatibility):
  *   `X-Amz-Target: GraniteServiceVersion20100801.GetMetricWidgetImage`, JSON `{MetricWidget,
  *   OutputFormat}`, answered `{"MetricWidgetImage": "<base64 PNG>"}` with a real PNG (png.ts).
@@ -133,6 +134,9 @@ export interface IssuedCredentials {
   externalId?: string;
 }
 
+/** The account of the IAM user every long-term access key of the fake belongs to. */
+export const FAKE_STS_ACCOUNT = "111122223333";
+
 export class FakeSts extends FakeAwsService {
   /** Credentials handed out, by access key id. */
   readonly issued = new Map<string, IssuedCredentials>();
@@ -155,6 +159,22 @@ export class FakeSts extends FakeAwsService {
     return this.calls.filter((call) => call.action === "AssumeRole");
   }
 
+  /** Who signed: an assumed role for credentials this fake issued, else an IAM user named for the key. */
+  private answerCallerIdentity(response: ServerResponse, accessKeyId: string): void {
+    const role = this.issued.get(accessKeyId);
+    const arn =
+      role === undefined
+        ? `arn:aws:iam::${FAKE_STS_ACCOUNT}:user/${accessKeyId}`
+        : `arn:aws:sts::${role.roleArn.split(":")[4]}:assumed-role/${role.roleArn.slice(role.roleArn.lastIndexOf("/") + 1)}/session`;
+    response
+      .writeHead(200, { "content-type": "text/xml" })
+      .end(
+        `<GetCallerIdentityResponse xmlns="${STS_XMLNS}"><GetCallerIdentityResult>` +
+          `<Arn>${xmlEscape(arn)}</Arn><UserId>AIDA${accessKeyId.slice(-8)}</UserId><Account>${arn.split(":")[4]}</Account>` +
+          `</GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      );
+  }
+
   protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const params = Object.fromEntries(new URLSearchParams(await readBody(request)));
     const action = params.Action ?? "(none)";
@@ -163,6 +183,10 @@ export class FakeSts extends FakeAwsService {
     if (failure?.delayMs !== undefined) await sleep(failure.delayMs);
     const roleArn = params.RoleArn ?? "";
     let error: FakeAwsFailure | undefined = failure?.code === undefined ? undefined : failure;
+    if (error === undefined && action === "GetCallerIdentity") {
+      this.answerCallerIdentity(response, this.calls[this.calls.length - 1].accessKeyId ?? "anonymous");
+      return;
+    }
     if (error === undefined && action !== "AssumeRole") {
       error = { status: 400, code: "InvalidAction", message: `Could not find operation ${action}` };
     }

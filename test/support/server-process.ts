@@ -1,7 +1,8 @@
 /**
  * The real server as a CHILD PROCESS (`node --require tsx/cjs src/main.ts`, exactly what `npm run
- * dev` runs, migrations included), for what an in-process server cannot show: kill -9 mid-burst,
- * SIGTERM, a restart on the same database, the process's own memory. Resolves once /healthz answers.
+ * dev` runs, migrations included; or with `compiled`, `node dist/main.js` as `npm start` runs it),
+ * for what an in-process server cannot show: kill -9 mid-burst, SIGTERM, a restart on the same
+ * database, the process's own memory, start-up logs. Resolves once /healthz answers.
  *
  *   const server = await startServerProcess({ env: { DATABASE_URL, SLACK_BOT_TOKEN, SLACK_API_URL } });
  *   … await server.kill("SIGKILL"); …
@@ -15,6 +16,7 @@ import { TEST_SIGNING_SECRET } from "./server";
 const REPO = path.resolve(__dirname, "..", "..");
 const TSX_REQUIRE = path.join(REPO, "node_modules", "tsx", "dist", "cjs", "index.cjs");
 const MAIN = path.join(REPO, "src", "main.ts");
+const COMPILED_MAIN = path.join(REPO, "dist", "main.js");
 
 export interface ServerProcessOptions {
   /**
@@ -25,6 +27,12 @@ export interface ServerProcessOptions {
   env: Environment;
   /** How long to wait for /healthz. Default 30 s. */
   startTimeoutMs?: number;
+  /** Run dist/main.js (build it first: bin/build-if-needed.js) instead of src/main.ts through tsx. */
+  compiled?: boolean;
+  /** Working directory (where `.env` and the default ./data are looked for); default the repository. */
+  cwd?: string;
+  /** Extra node options, e.g. ["--require", hook]. */
+  nodeArgs?: string[];
 }
 
 export interface ProcessExit {
@@ -55,7 +63,7 @@ async function healthy(url: string): Promise<boolean> {
 
 /**
  * The TCP port the process listens on, from /proc (Linux): its socket inodes, looked up among the
- * listening sockets. (The "listening" log line cannot say: the logger redacts URLs.)
+ * listening sockets. (Read before the "listening" log line is written, and whatever LOG_LEVEL says.)
  */
 function listeningPort(pid: number): number | undefined {
   let inodes: Set<string>;
@@ -105,8 +113,9 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   for (const [key, value] of Object.entries({ ...options.env, PORT: port })) {
     if (value !== undefined) env[key] = value;
   }
-  const child: ChildProcess = spawn(process.execPath, ["--require", TSX_REQUIRE, MAIN], {
-    cwd: REPO,
+  const entry = options.compiled ? [COMPILED_MAIN] : ["--require", TSX_REQUIRE, MAIN];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
+    cwd: options.cwd ?? REPO,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
