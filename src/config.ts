@@ -23,6 +23,11 @@ export interface SlackConfig {
 }
 
 export interface Config {
+  /**
+   * No Slack credentials at all: `npm start` serves the setup page (src/first-run/) instead of the
+   * Slack app, on localhost unless HOST says otherwise.
+   */
+  firstRun: boolean;
   port: number;
   host: string;
   publicUrl?: string;
@@ -115,6 +120,20 @@ function parseEncryptionKey(raw: string | undefined, kind: DatabaseKind): Buffer
   return key;
 }
 
+const SLACK_CREDENTIALS = [
+  "SLACK_SIGNING_SECRET",
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "SLACK_CLIENT_ID",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+] as const;
+
+/** Nothing of Slack's set: a fresh install, not a half-configured one (which must fail loudly). */
+function hasNoSlackCredentials(env: Environment): boolean {
+  return SLACK_CREDENTIALS.every((variable) => nonEmpty(env[variable]) === undefined);
+}
+
 function parseSlack(env: Environment, requireSlack: boolean): SlackConfig {
   const signingSecret = nonEmpty(env.SLACK_SIGNING_SECRET);
   const botToken = nonEmpty(env.SLACK_BOT_TOKEN);
@@ -177,13 +196,15 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     nonEmpty(env.PORT) ?? "3000",
     "must be a TCP port number 0-65535, e.g. 3000",
   );
-  const host = nonEmpty(env.HOST) ?? "0.0.0.0";
+  const firstRun = hasNoSlackCredentials(env);
+  // The setup page is for the person at this machine, so it stays on loopback unless asked.
+  const host = nonEmpty(env.HOST) ?? (firstRun ? "127.0.0.1" : "0.0.0.0");
   const publicUrlRaw = nonEmpty(env.PUBLIC_URL);
   const publicUrl =
     publicUrlRaw === undefined ? undefined : parseHttpUrl("PUBLIC_URL", publicUrlRaw).replace(/\/+$/, "");
   const database = parseDatabase(nonEmpty(env.DATABASE_URL));
   const encryptionKey = parseEncryptionKey(nonEmpty(env.ENCRYPTION_KEY), database.kind);
-  const slack = parseSlack(env, options.requireSlack ?? false);
+  const slack = parseSlack(env, (options.requireSlack ?? false) && !firstRun);
   const certPatternRaw = nonEmpty(env.SNS_CERT_URL_PATTERN);
   const webhookPatternRaw = nonEmpty(env.WEBHOOK_URL_PATTERN);
   const logLevel = parseWith(
@@ -197,6 +218,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     return raw === undefined ? undefined : parseHttpUrl(variable, raw);
   };
   return {
+    firstRun,
     port,
     host,
     publicUrl,

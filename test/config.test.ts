@@ -16,7 +16,8 @@ function messageOf(fn: () => unknown): string {
 
 describe("loadConfig", () => {
   it("applies the contract's defaults", () => {
-    const config = loadConfig({}, { requireSlack: false });
+    const config = loadConfig(slackHttp, { requireSlack: true });
+    expect(config.firstRun).toBe(false);
     expect(config.port).toBe(3000);
     expect(config.host).toBe("0.0.0.0");
     expect(config.database).toEqual({
@@ -37,9 +38,21 @@ describe("loadConfig", () => {
     );
   });
 
-  it("names SLACK_SIGNING_SECRET first when nothing is set for the server", () => {
-    expect(messageOf(() => loadConfig({}, { requireSlack: true }))).toMatch(
+  it("with no Slack credentials at all is first-run mode, on loopback unless HOST says otherwise", () => {
+    const config = loadConfig({}, { requireSlack: true });
+    expect(config.firstRun).toBe(true);
+    expect(config.host).toBe("127.0.0.1");
+    expect(loadConfig({ HOST: "0.0.0.0" }, { requireSlack: true }).host).toBe("0.0.0.0");
+    // Blank values count as unset, as everywhere in config.ts.
+    expect(loadConfig({ SLACK_BOT_TOKEN: " " }, { requireSlack: true }).firstRun).toBe(true);
+  });
+
+  it("any one Slack credential leaves first-run mode and names what else is needed", () => {
+    expect(messageOf(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" }, { requireSlack: true }))).toMatch(
       /^SLACK_SIGNING_SECRET is required/,
+    );
+    expect(messageOf(() => loadConfig({ SLACK_STATE_SECRET: "s" }, { requireSlack: true }))).toMatch(
+      /^SLACK_CLIENT_ID is required/,
     );
   });
 
