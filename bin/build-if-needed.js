@@ -18,6 +18,8 @@ function newestMtime(dir) {
 }
 
 function buildIfNeeded() {
+  // A production image (Dockerfile) ships dist/ without src/ or TypeScript: nothing to build.
+  if (!fs.existsSync(path.join(root, "src"))) return;
   const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
   if (built >= newestMtime(path.join(root, "src"))) return;
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
