@@ -2,10 +2,11 @@
  * The commands of CONTRACT.md as real processes: the compiled server (`npm start` runs
  * `node dist/main.js` after building) and the `chatbot` CLI (bin/chatbot.js).
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ensureCompiled } from "./support/compiled-server";
 import { type FakeSlack, startFakeSlack } from "./support/fake-slack";
 import { freePort } from "./support/ports";
 import { SHARED_SNS_FIXTURES_DIR } from "./support/sns-signing";
@@ -15,12 +16,9 @@ const mainJs = path.join(root, "dist", "main.js");
 const chatbotBin = path.join(root, "bin", "chatbot.js");
 const baseEnv = { PATH: process.env.PATH ?? "", HOME: os.tmpdir() };
 
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, "bin", "build-if-needed.js")], {
-    cwd: root,
-    stdio: "inherit",
-  });
-}, 120_000);
+beforeAll(async () => {
+  await ensureCompiled();
+}, 180_000);
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "chatbot-process-"));

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { waitUntil } from "../slack/slack-harness";
+import { ensureCompiled } from "../support/compiled-server";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack";
 import { freePort } from "../support/ports";
 import { copyArgs, envPairs, execForm, parseDockerfile, type Stage } from "./dockerfile";
@@ -77,10 +78,7 @@ describe("Dockerfile runtime stage, performed in a clean folder", () => {
   let npmSeconds = 0;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(root, "bin", "build-if-needed.js")], {
-      cwd: root,
-      stdio: "inherit",
-    });
+    await ensureCompiled();
     fake = await startFakeSlack();
     app = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "chatbot-image-")), "app");
     fs.mkdirSync(app);

@@ -3,12 +3,13 @@
  * server started as `npm start` runs it, with no Slack variables at all. Leaves a screenshot in
  * test-artifacts/ (gitignored). .ci/run installs chromium when /usr/bin/chromium is missing.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { waitUntil } from "../slack/slack-harness";
+import { ensureCompiled } from "../support/compiled-server";
 import { freePort } from "../support/ports";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -52,10 +53,7 @@ describe("the first-run page in chromium", () => {
     if (!fs.existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
     }
-    execFileSync(process.execPath, [path.join(root, "bin", "build-if-needed.js")], {
-      cwd: root,
-      stdio: "inherit",
-    });
+    await ensureCompiled();
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "chatbot-first-run-"));
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
