@@ -5,12 +5,11 @@
  * cache when it can), the compiled dist/ (what the build stage makes), then CMD started and its
  * HEALTHCHECK run against it. What only an image has (/data owned by `node`) is checked, not done.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { waitUntil } from "../slack/slack-harness";
-import { ensureCompiled } from "../support/compiled-server";
+import { ensureCompiled, startNodeProcess } from "../support/compiled-server";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack";
 import { freePort } from "../support/ports";
 import { copyArgs, envPairs, execForm, parseDockerfile, type Stage } from "./dockerfile";
@@ -163,27 +162,16 @@ describe("Dockerfile runtime stage, performed in a clean folder", () => {
     });
     const [command, ...args] = execForm(instructions(runtime, "CMD")[0].args);
     expect(command).toBe("node");
-    const child = spawn(process.execPath, args, { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const server = startNodeProcess(args, { cwd: app, env });
     const healthcheck = () => {
       const [, ...checkArgs] = execForm(instructions(runtime, "HEALTHCHECK")[0].args);
       return spawnSync(process.execPath, checkArgs, { env, timeout: 10_000 }).status;
     };
     try {
-      await waitUntil(async () => {
-        if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-        return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200;
-      }, 60_000);
+      await server.healthy(`http://127.0.0.1:${port}`);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       expect(healthcheck()).toBe(0);
-      expect(output).toContain("applied migration");
+      expect(server.output()).toContain("applied migration");
       // The CLI works in the image too (no src/, no TypeScript there).
       const cli = spawnSync(process.execPath, ["bin/chatbot.js", "migrate"], {
         cwd: app,
@@ -193,9 +181,9 @@ describe("Dockerfile runtime stage, performed in a clean folder", () => {
       expect(cli.stderr).toBe("");
       expect(cli.stdout).toMatch(/is up to date/);
     } finally {
-      child.kill("SIGTERM");
+      server.child.kill("SIGTERM");
     }
-    expect(await exited).toBe(0);
+    expect(await server.exited).toBe(0);
     expect(healthcheck()).toBe(1);
     fs.rmSync(data, { recursive: true, force: true });
   }, 90_000);

@@ -3,13 +3,16 @@
  * server started as `npm start` runs it, with no Slack variables at all. Leaves a screenshot in
  * test-artifacts/ (gitignored). .ci/run installs chromium when /usr/bin/chromium is missing.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { waitUntil } from "../slack/slack-harness";
-import { ensureCompiled } from "../support/compiled-server";
+import {
+  COMPILED_MAIN,
+  ensureCompiled,
+  type NodeProcess,
+  startNodeProcess,
+} from "../support/compiled-server";
 import { freePort } from "../support/ports";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -42,8 +45,7 @@ const HOSTILE = JSON.stringify(
 );
 
 describe("the first-run page in chromium", () => {
-  let child: ReturnType<typeof spawn>;
-  let output = "";
+  let server: NodeProcess;
   let url: string;
   let context: BrowserContext;
   let page: Page;
@@ -58,21 +60,11 @@ describe("the first-run page in chromium", () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     // Nothing of Slack's, no HOST: first-run mode on loopback. No AWS keys and no metadata service.
-    child = spawn(process.execPath, [path.join(root, "dist", "main.js")], {
+    server = startNodeProcess([COMPILED_MAIN], {
       cwd,
       env: { PATH: process.env.PATH ?? "", HOME: cwd, PORT: String(port), AWS_EC2_METADATA_DISABLED: "true" },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await waitUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-      return (await fetch(`${url}/healthz`).catch(() => null))?.status === 200;
-    }, 60_000);
+    await server.healthy(url);
     context = await chromium.launchPersistentContext(
       fs.mkdtempSync(path.join(os.tmpdir(), "chatbot-chromium-")),
       {
@@ -90,12 +82,12 @@ describe("the first-run page in chromium", () => {
 
   afterAll(async () => {
     await context?.close();
-    child?.kill("SIGTERM");
+    server?.child.kill("SIGTERM");
   });
 
   it("listens on loopback only, having said where", () => {
-    expect(output).toContain("first-run mode");
-    expect(output).toContain('"host":"127.0.0.1"');
+    expect(server.output()).toContain("first-run mode");
+    expect(server.output()).toContain('"host":"127.0.0.1"');
   });
 
   it("shows the checklist and the create-app link", async () => {

@@ -4,11 +4,12 @@
  * into dist/ at once while a third reads it. The lock is a file created exclusively; the others
  * wait for it to go, then find dist/ up to date.
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { waitUntil } from "../slack/slack-harness";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const COMPILED_MAIN = path.join(REPO_ROOT, "dist", "main.js");
@@ -55,4 +56,41 @@ export async function ensureCompiled(timeoutMs = 180_000): Promise<void> {
       fs.rmSync(LOCK, { force: true });
     }
   }
+}
+
+export interface NodeProcess {
+  child: ChildProcess;
+  /** stdout + stderr so far. */
+  output(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  /** Resolves once GET url/healthz answers 200; throws with the output if the process exits first. */
+  healthy(url: string, timeoutMs?: number): Promise<void>;
+}
+
+/** `node ARGS…` in `cwd` with exactly `env` (nothing inherited), its output collected. */
+export function startNodeProcess(
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): NodeProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const chunks: string[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => chunks.push(chunk.toString()));
+  const output = () => chunks.join("");
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    output,
+    exited,
+    healthy: (url, timeoutMs = 60_000) =>
+      waitUntil(async () => {
+        if (child.exitCode !== null) throw new Error(`the process exited (${child.exitCode}):\n${output()}`);
+        return (await fetch(`${url}/healthz`).catch(() => null))?.status === 200;
+      }, timeoutMs),
+  };
 }
