@@ -11,6 +11,7 @@ import { type Database, openDatabase } from "./db/database";
 import { resolveEncryptionKey } from "./db/encryption-key";
 import { SecretBox } from "./db/secret-box";
 import { DeliveryService } from "./delivery/delivery-service";
+import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
@@ -56,6 +57,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
   const expressApp = express();
   expressApp.disable("x-powered-by");
   registerHealthRoutes(expressApp, db, metrics);
+  registerStatusPage(expressApp, config);
   const snsApi = new SnsApi({ logger, endpoint: config.awsEndpoints.sns });
   const subscriptions = new SubscriptionService(
     db.prisma,

@@ -26,6 +26,11 @@ export interface SlackConfig {
 }
 
 export interface Config {
+  /**
+   * No Slack credentials at all: `npm start` serves the setup page (src/first-run/) instead of the
+   * Slack app, on localhost unless HOST says otherwise.
+   */
+  firstRun: boolean;
   port: number;
   host: string;
   publicUrl?: string;
@@ -142,6 +147,20 @@ class Problems {
 
 const OAUTH_VARIABLE_HELP = "is required for OAuth (from the app's Basic Information page)";
 
+const SLACK_CREDENTIALS = [
+  "SLACK_SIGNING_SECRET",
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "SLACK_CLIENT_ID",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+] as const;
+
+/** Nothing of Slack's set: a fresh install, not a half-configured one (which must fail loudly). */
+function hasNoSlackCredentials(env: Environment): boolean {
+  return SLACK_CREDENTIALS.every((variable) => nonEmpty(env[variable]) === undefined);
+}
+
 function parseSlack(env: Environment, requireSlack: boolean, problems: Problems): SlackConfig {
   const signingSecret = nonEmpty(env.SLACK_SIGNING_SECRET);
   const botToken = nonEmpty(env.SLACK_BOT_TOKEN);
@@ -246,7 +265,9 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       ),
     0,
   );
-  const host = nonEmpty(env.HOST) ?? "0.0.0.0";
+  const firstRun = hasNoSlackCredentials(env);
+  // The setup page is for the person at this machine, so it stays on loopback unless asked.
+  const host = nonEmpty(env.HOST) ?? (firstRun ? "127.0.0.1" : "0.0.0.0");
   const publicUrlRaw = nonEmpty(env.PUBLIC_URL);
   const publicUrl =
     publicUrlRaw === undefined
@@ -260,7 +281,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     () => parseEncryptionKey(nonEmpty(env.ENCRYPTION_KEY), database.kind),
     undefined,
   );
-  const slack = parseSlack(env, options.requireSlack ?? false, problems);
+  const slack = parseSlack(env, (options.requireSlack ?? false) && !firstRun, problems);
   const certPatternRaw = nonEmpty(env.SNS_CERT_URL_PATTERN);
   const webhookPatternRaw = nonEmpty(env.WEBHOOK_URL_PATTERN);
   const logLevel = problems.attempt(
@@ -295,6 +316,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     throw new ChatbotError(ErrorCode.ConfigInvalid, problems.lines.join("\n"));
   }
   return {
+    firstRun,
     port,
     host,
     publicUrl,

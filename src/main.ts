@@ -3,6 +3,7 @@ import { startServer } from "./app";
 import { loadConfig, loadDotEnv } from "./config";
 import { migrateDatabase } from "./db/migrate";
 import { isChatbotError } from "./errors";
+import { startFirstRunServer } from "./first-run/first-run-server";
 import { createLogger } from "./logger";
 
 async function main(): Promise<void> {
@@ -19,7 +20,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   try {
     await migrateDatabase(config.database, logger);
-    const server = await startServer(config, logger);
+    // No Slack credentials at all: the setup page instead of the app (src/first-run/).
+    const server = config.firstRun
+      ? await startFirstRunServer(config, logger)
+      : await startServer(config, logger);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

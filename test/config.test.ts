@@ -19,7 +19,8 @@ function messageOf(fn: () => unknown): string {
 
 describe("loadConfig", () => {
   it("applies the contract's defaults", () => {
-    const config = loadConfig({}, { requireSlack: false });
+    const config = loadConfig(slackHttp, { requireSlack: true });
+    expect(config.firstRun).toBe(false);
     expect(config.port).toBe(3000);
     expect(config.host).toBe("0.0.0.0");
     expect(config.database).toEqual({
@@ -40,9 +41,21 @@ describe("loadConfig", () => {
     );
   });
 
-  it("names SLACK_SIGNING_SECRET first when nothing is set for the server", () => {
-    expect(messageOf(() => loadConfig({}, { requireSlack: true }))).toMatch(
+  it("with no Slack credentials at all is first-run mode, on loopback unless HOST says otherwise", () => {
+    const config = loadConfig({}, { requireSlack: true });
+    expect(config.firstRun).toBe(true);
+    expect(config.host).toBe("127.0.0.1");
+    expect(loadConfig({ HOST: "0.0.0.0" }, { requireSlack: true }).host).toBe("0.0.0.0");
+    // Blank values count as unset, as everywhere in config.ts.
+    expect(loadConfig({ SLACK_BOT_TOKEN: " " }, { requireSlack: true }).firstRun).toBe(true);
+  });
+
+  it("any one Slack credential leaves first-run mode and names what else is needed", () => {
+    expect(messageOf(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" }, { requireSlack: true }))).toMatch(
       /^SLACK_SIGNING_SECRET is required/,
+    );
+    expect(messageOf(() => loadConfig({ SLACK_STATE_SECRET: "s" }, { requireSlack: true }))).toMatch(
+      /^SLACK_CLIENT_ID is required/,
     );
   });
 
@@ -147,11 +160,16 @@ describe("loadConfig", () => {
     );
   });
 
-  it("with nothing set, names the signing secret and the bot token together", () => {
-    const lines = messageOf(() => loadConfig({}, { requireSlack: true })).split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^SLACK_SIGNING_SECRET is required/);
-    expect(lines[1]).toMatch(/^SLACK_BOT_TOKEN is required .*SLACK_CLIENT_ID/);
+  it("with one OAuth variable set, names every other missing one together", () => {
+    // With nothing of Slack's set it is first-run mode instead (above).
+    const lines = messageOf(() => loadConfig({ SLACK_STATE_SECRET: "s" }, { requireSlack: true })).split(
+      "\n",
+    );
+    expect(lines.sort()).toEqual([
+      expect.stringMatching(/^SLACK_CLIENT_ID is required for OAuth/),
+      expect.stringMatching(/^SLACK_CLIENT_SECRET is required for OAuth/),
+      expect.stringMatching(/^SLACK_SIGNING_SECRET is required/),
+    ]);
   });
 
   it("refuses a rotating bot token in single-workspace mode, saying how to turn rotation off", () => {

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
 import { ChatbotError, ErrorCode, isChatbotError } from "../errors";
-import { renderNotification, type SnsNotificationEnvelope } from "../notifications";
+import { parseEnvelope, renderNotification } from "../notifications";
 
 /**
  * `chatbot render FILE|-`: prints what would be posted for one SNS HTTP message body, without
@@ -22,22 +21,6 @@ and prints {"slack": {"text", "blocks"}, "webhook": {"Content"}}: what would be 
 
 /** Far above SNS's 256 KiB, so every real message passes; a runaway pipe does not eat memory. */
 const MAX_INPUT_BYTES = 16 * 1024 * 1024;
-
-const NON_RENDERING_TYPES = new Set(["SubscriptionConfirmation", "UnsubscribeConfirmation"]);
-
-const notificationSchema = z.object({
-  Type: z.literal("Notification"),
-  MessageId: z.string(),
-  TopicArn: z.string(),
-  // Lambda-style records carry `Subject: null` when there is none.
-  Subject: z.string().nullish(),
-  Message: z.string(),
-  Timestamp: z.string(),
-  MessageAttributes: z
-    .record(z.string(), z.object({ Type: z.string(), Value: z.string().optional() }))
-    .optional()
-    .catch(undefined),
-});
 
 export async function runRender(args: string[], io: RenderIo): Promise<number> {
   try {
@@ -93,61 +76,6 @@ function tooLarge(): ChatbotError {
     ErrorCode.NotSnsMessage,
     `input is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; an SNS message is at most 256 KiB`,
   );
-}
-
-/** Only a Notification envelope renders; anything else says what it is and what was expected. */
-export function parseEnvelope(text: string): SnsNotificationEnvelope {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    throw new ChatbotError(
-      ErrorCode.NotSnsMessage,
-      `not an SNS message: the input is not JSON (${(error as Error).message})`,
-    );
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ChatbotError(
-      ErrorCode.NotSnsMessage,
-      "not an SNS message: expected a JSON object with Type and Message",
-    );
-  }
-  const record = value as Record<string, unknown>;
-  const type = record.Type;
-  if (type === undefined) {
-    const hint =
-      "envelope" in record
-        ? ' (this looks like a test fixture: render its "envelope" object)'
-        : "Records" in record
-          ? " (this looks like a Lambda event: render Records[0].Sns)"
-          : "";
-    throw new ChatbotError(ErrorCode.NotSnsMessage, `not an SNS message: no "Type" field${hint}`);
-  }
-  if (typeof type === "string" && NON_RENDERING_TYPES.has(type)) {
-    throw new ChatbotError(
-      ErrorCode.NotSnsMessage,
-      `this is an SNS ${type}; only Notification messages render (subscriptions are confirmed by the server)`,
-    );
-  }
-  if (type !== "Notification") {
-    throw new ChatbotError(
-      ErrorCode.NotSnsMessage,
-      `not an SNS message: unknown Type ${JSON.stringify(type)}`,
-    );
-  }
-  const parsed = notificationSchema.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
-      .join("; ");
-    throw new ChatbotError(ErrorCode.NotSnsMessage, `not a valid SNS Notification: ${problems}`);
-  }
-  const { Subject, MessageAttributes, ...rest } = parsed.data;
-  return {
-    ...rest,
-    ...(typeof Subject === "string" ? { Subject } : {}),
-    ...(MessageAttributes === undefined ? {} : { MessageAttributes }),
-  };
 }
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {

@@ -7,6 +7,7 @@ export {
   type EventBridgeEvent,
 } from "./classify";
 export { formatClassification, formatNotification } from "./format";
+export { parseEnvelope } from "./parse-envelope";
 export { type RenderedNotification, renderNotification } from "./render";
 export {
   CONSOLE_ACTION_ID,
