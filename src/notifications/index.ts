@@ -10,6 +10,7 @@ export { formatClassification, formatNotification } from "./format";
 export { type RenderedNotification, renderNotification } from "./render";
 export {
   CONSOLE_ACTION_ID,
+  LINK_ACTION_ID_PREFIX,
   renderSlackMessage,
   SLACK_LIMITS,
   type SlackBlock,
@@ -37,6 +38,7 @@ export type {
   ChartMetric,
   Notification,
   NotificationField,
+  NotificationLink,
   NotificationList,
   Partition,
   ServiceId,

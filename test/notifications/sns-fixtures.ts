@@ -20,7 +20,8 @@ export interface SnsFixture {
     service: string;
     kind: string;
     must_mention: string[];
-    severity: Severity;
+    /** Absent where the event carries no severity (issue 12: no invented badge). */
+    severity?: Severity;
     /** Own fixtures only: extra expectations. */
     console_url_prefix?: string;
     region?: string;

@@ -1,9 +1,10 @@
 import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, num, obj, objects, str } from "../json";
-import { formatUtc, toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
+import { stateSeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
 /**
  * CodePipeline pipeline, stage and action execution state changes, from EventBridge or from a
@@ -15,23 +16,6 @@ const KINDS: Record<string, string> = {
   "CodePipeline Stage Execution State Change": "stage-execution-state-change",
   "CodePipeline Action Execution State Change": "action-execution-state-change",
 };
-
-export function pipelineSeverity(state: string | undefined): Severity {
-  switch (state) {
-    case "FAILED":
-      return "high";
-    case "STOPPED":
-    case "ABANDONED":
-      return "medium";
-    case "CANCELED":
-    case "STOPPING":
-      return "low";
-    case "SUCCEEDED":
-      return "ok";
-    default:
-      return "info";
-  }
-}
 
 export function formatCodePipelineEvent(
   event: EventBridgeEvent,
@@ -59,7 +43,7 @@ export function formatCodePipelineEvent(
     service: "codepipeline",
     kind,
     title: `Pipeline ${pipeline}${subject === undefined ? "" : ` ${subject}`} ${state ?? "changed state"}`,
-    severity: pipelineSeverity(state),
+    severity: stateSeverity("codepipeline", state),
     state,
     sourceLabel: "CodePipeline",
     fields: fieldList(
@@ -76,7 +60,7 @@ export function formatCodePipelineEvent(
       ["Failed stage", str(extra, "failedStage")],
       ["Error code", str(result, "error-code")],
       ["External id", str(result, "external-execution-id")],
-      ["Started", started === undefined ? undefined : formatUtc(started)],
+      ["Started", at(started)],
       ["Attempt", num(detail, "pipeline-execution-attempt")],
     ),
     reason: str(result, "external-execution-summary"),
