@@ -1,18 +1,9 @@
-import {
-  formatClassification,
-  formatNotification,
-  type SnsNotificationEnvelope,
-} from "../../src/notifications";
+import { formatClassification, formatNotification } from "../../src/notifications";
 import { guardDutySeverity } from "../../src/notifications/severity";
-import { fixture } from "./sns-fixtures";
+import { fixture, withMessage } from "./sns-fixtures";
 
 function format(file: string) {
   return formatNotification(fixture(file).envelope);
-}
-
-function withMessage(file: string, message: unknown): SnsNotificationEnvelope {
-  const { envelope } = fixture(file);
-  return { ...envelope, Message: typeof message === "string" ? message : JSON.stringify(message) };
 }
 
 describe("CloudWatch alarms", () => {
