@@ -6,6 +6,7 @@ import {
   renderSlackMessage,
   renderWebhookMessage,
 } from "../../src/notifications";
+import { summaryText } from "../../src/notifications/formatters/codepipeline";
 import { mrkdwnTexts } from "../support/block-kit-validator";
 import { eventEnvelope, fixture, visibleSlackText, withMessage } from "./sns-fixtures";
 
@@ -293,5 +294,15 @@ describe("links", () => {
     expect(formatNotification(fixture("inspector2-finding-high").envelope).consoleUrl).toBe(
       "https://console.aws.amazon.com/inspector/v2/home?region=eu-central-1#/findings/container-image/payments%2Fapi%2Fsha256%3A1217904e5603b18d7fbd159520072a092903660efc564918e6e539044c985700",
     );
+  });
+});
+
+describe("CodePipeline summaries", () => {
+  it("shows a source action's JSON summary as words", () => {
+    expect(
+      summaryText('{"ProviderType":"GitHub","CommitMessage":"Fix the retry loop\\n\\nCloses #12"}'),
+    ).toBe("GitHub commit: Fix the retry loop\n\nCloses #12");
+    expect(summaryText("Deployment d-1 failed")).toBe("Deployment d-1 failed");
+    expect(summaryText('{"not json')).toBe('{"not json');
   });
 });

@@ -1,6 +1,6 @@
 import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
-import { type JsonObject, num, obj, objects, str } from "../json";
+import { isObject, type JsonObject, num, obj, objects, parseJson, scalarText, str } from "../json";
 import { stateSeverity } from "../severity";
 import { toIsoTime } from "../time";
 import type { Notification } from "../types";
@@ -16,6 +16,28 @@ const KINDS: Record<string, string> = {
   "CodePipeline Stage Execution State Change": "stage-execution-state-change",
   "CodePipeline Action Execution State Change": "action-execution-state-change",
 };
+
+/**
+ * Source actions report their summary as a JSON string (`{"ProviderType":"GitHub","CommitMessage":
+ * "…"}`): shown as `GitHub commit: …`, other keys as `key: value`; plain text stays as it is.
+ */
+export function summaryText(summary: string | undefined): string | undefined {
+  if (summary === undefined || !summary.trimStart().startsWith("{")) return summary;
+  const parsed = parseJson(summary);
+  if (!isObject(parsed)) return summary;
+  const provider = str(parsed, "ProviderType");
+  const commit = str(parsed, "CommitMessage");
+  const rest = Object.keys(parsed)
+    .filter((key) => key !== "ProviderType" && key !== "CommitMessage")
+    .map((key) => {
+      const value = scalarText(parsed[key]);
+      return value === undefined ? undefined : `${key}: ${value}`;
+    })
+    .filter((part): part is string => part !== undefined);
+  const head =
+    commit === undefined ? provider : `${provider === undefined ? "" : `${provider} `}commit: ${commit}`;
+  return [head, ...rest].filter((part) => part !== undefined && part !== "").join(" · ") || undefined;
+}
 
 export function formatCodePipelineEvent(
   event: EventBridgeEvent,
@@ -63,7 +85,7 @@ export function formatCodePipelineEvent(
       ["Started", at(started)],
       ["Attempt", num(detail, "pipeline-execution-attempt")],
     ),
-    reason: str(result, "external-execution-summary"),
+    reason: summaryText(str(result, "external-execution-summary")),
     lists: failedActions.length === 0 ? [] : [{ title: "Failed actions", ...limitItems(failedActions, 5) }],
     threadKey: executionId,
     consoleUrl: consoleUrl(
