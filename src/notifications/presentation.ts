@@ -1,5 +1,5 @@
 import { arnResourceName } from "./aws";
-import { cutAtWord, oneLine } from "./text";
+import { cutAtWord, oneLine, safeSlice } from "./text";
 import type { Notification, Severity } from "./types";
 
 /** Words and symbols both renderers use, so Slack and webhook rooms read the same. */
@@ -39,7 +39,7 @@ export const MAX_LINK_BUTTONS = 5;
 
 /** The one URL check every link target passes: https, no spaces or link-syntax characters, short. */
 export function isSafeLinkUrl(url: string | undefined): url is string {
-  return url !== undefined && url.length <= 3000 && /^https:\/\/[^\s<>|"'`]+$/i.test(url);
+  return url !== undefined && url.length <= 3000 && url.startsWith("https://") && !/[\s<>|"'`]/.test(url);
 }
 
 /** The console link first, then the message's own links that pass the check, without repeats. */
@@ -63,7 +63,8 @@ export const HEADER_MAX_CHARS = 100;
 /** State first, then the title: `ALARM · web-fleet-cpu-high`; "Build x FAILED" stays as it is. */
 export function titleLine(notification: Notification): string {
   const { state } = notification;
-  const title = oneLine(notification.title);
+  // A header shows 100 characters; a 20 KB title need not be reflowed for them.
+  const title = oneLine(safeSlice(notification.title, 400));
   if (state === undefined || saysState(title, state)) return title;
   const shown = oneLine(state);
   // Lower-case states (`open`, `ongoing`) lead a header capitalised.

@@ -5,7 +5,6 @@ import {
   TEAMS_MAX_PAYLOAD_BYTES,
   type TeamsWebhookPayload,
 } from "./render-webhook-teams";
-import { shortcodesToEmoji } from "./slack-syntax";
 import { utf8Length } from "./text";
 import type { Notification } from "./types";
 import { fitParts, preCut, textParts } from "./webhook-text";
@@ -145,7 +144,7 @@ export function renderChimeWebhook(
 ): ChimeWebhookPayload {
   const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }), maxBytes).map((part) => ({
     ...part,
-    text: neutralizeChimeMentions(shortcodesToEmoji(part.text)),
+    text: neutralizeChimeMentions(part.text),
   }));
   return { Content: CHIME_PREFIX + fitParts(parts, maxBytes - utf8Length(CHIME_PREFIX)) };
 }
@@ -156,7 +155,7 @@ export function renderMattermostWebhook(
 ): MattermostWebhookPayload {
   const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }), maxBytes).map((part) => ({
     ...part,
-    text: neutralizeMattermostMentions(shortcodesToEmoji(part.text)),
+    text: neutralizeMattermostMentions(part.text),
   }));
   return { text: fitParts(parts, maxBytes) };
 }

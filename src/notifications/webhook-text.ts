@@ -1,5 +1,5 @@
 import { headerLine, linkButtons, shownReason, statusParts, unmentionedResources } from "./presentation";
-import { slackLinksToMarkdown } from "./slack-syntax";
+import { shortcodesToEmoji, slackLinksToMarkdown } from "./slack-syntax";
 import { oneLine, TRUNCATION_MARKER, truncateBytes, truncateChars, utf8Length } from "./text";
 import { formatUtc } from "./time";
 import type { Notification } from "./types";
@@ -25,15 +25,19 @@ export function textParts(
 ): TextPart[] {
   const { bold } = markdown;
   const parts: TextPart[] = [];
-  parts.push({ text: bold(headline(notification)), essential: true });
+  // Shortcodes only where a publisher writes free text; field values and JSON are left alone.
+  parts.push({ text: bold(shortcodesToEmoji(headline(notification))), essential: true });
   parts.push({ text: statusLine(notification), essential: true });
   if (notification.summary !== undefined && notification.summary !== notification.title) {
-    parts.push({ text: `_${oneLine(truncateChars(notification.summary, 500))}_` });
+    parts.push({ text: `_${shortcodesToEmoji(oneLine(truncateChars(notification.summary, 500)))}_` });
   }
   const { description } = notification;
   if (description !== undefined) {
     parts.push({
-      text: description.format === "markdown" ? slackLinksToMarkdown(description.text) : description.text,
+      text:
+        description.format === "markdown"
+          ? shortcodesToEmoji(slackLinksToMarkdown(description.text))
+          : description.text,
     });
   }
   for (const note of notification.notes) parts.push({ text: `⚠️ ${note}` });
@@ -48,7 +52,10 @@ export function textParts(
   if (reason !== undefined) parts.push({ text: `${bold("Reason:")} ${reason}` });
   for (const list of notification.lists) {
     if (list.items.length === 0) continue;
-    const items = list.format === "markdown" ? list.items.map(slackLinksToMarkdown) : list.items;
+    const items =
+      list.format === "markdown"
+        ? list.items.map((item) => shortcodesToEmoji(slackLinksToMarkdown(item)))
+        : list.items;
     parts.push({ text: `${bold(`${list.title}:`)}\n${listItems(items, list.more).join("\n")}` });
   }
   if (notification.details !== undefined && notification.details !== "") {
@@ -91,7 +98,8 @@ export function resourceLines(notification: Notification): string | undefined {
 }
 
 export function keywordLine(notification: Notification): string {
-  return `Keywords: ${notification.keywords.slice(0, 20).map(slackLinksToMarkdown).join(", ")}`;
+  const keywords = notification.keywords.slice(0, 20).map((k) => shortcodesToEmoji(slackLinksToMarkdown(k)));
+  return `Keywords: ${keywords.join(", ")}`;
 }
 
 /** `Account 123456789012 · us-east-1 · 2026-03-04 17:43 UTC`; undefined when nothing is known. */

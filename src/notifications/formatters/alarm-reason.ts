@@ -29,17 +29,27 @@ const DATAPOINT = /(-?[\d.eE+-]+) \((\d{2})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\
 
 interface Datapoint {
   value: string;
-  epoch: number;
+  /** `yymmddHHMMSS`: sorts as the time does. */
+  key: string;
   time: string;
 }
 
+function datapoint(text: string): Datapoint | undefined {
+  DATAPOINT.lastIndex = 0;
+  const m = DATAPOINT.exec(text);
+  if (m === null) return undefined;
+  return { value: m[1], key: `${m[4]}${m[3]}${m[2]}${m[5]}${m[6]}${m[7]}`, time: `${m[5]}:${m[6]}` };
+}
+
+/**
+ * The first and the last datapoint of the list: CloudWatch writes the newest first, but reading
+ * both ends costs nothing and does not depend on that order (a 200-point list is never parsed whole).
+ */
 function datapoints(list: string): Datapoint[] {
-  const out: Datapoint[] = [];
-  for (const m of list.matchAll(DATAPOINT)) {
-    const epoch = Date.UTC(2000 + Number(m[4]), Number(m[3]) - 1, Number(m[2]), Number(m[5]), Number(m[6]));
-    out.push({ value: m[1], epoch, time: `${m[5]}:${m[6]}` });
-  }
-  return out;
+  const first = datapoint(list);
+  const comma = list.lastIndexOf(", ");
+  const last = comma === -1 ? undefined : datapoint(list.slice(comma + 2));
+  return [first, last].filter((point): point is Datapoint => point !== undefined);
 }
 
 /** `4.0` → `4`, `0.25` stays; anything that is not a plain number is kept as written. */
@@ -50,7 +60,7 @@ function number(text: string): string {
 
 function latest(points: Datapoint[]): string | undefined {
   if (points.length === 0) return undefined;
-  const newest = points.reduce((a, b) => (b.epoch > a.epoch ? b : a));
+  const newest = points.reduce((a, b) => (b.key > a.key ? b : a));
   return `latest ${newest.value} at ${newest.time} UTC`;
 }
 
