@@ -1,4 +1,4 @@
-import { arnResourceName } from "./aws";
+import { arnResourceName, parseArn } from "./aws";
 import { cutAtWord, oneLine, safeSlice } from "./text";
 import type { Notification, Severity } from "./types";
 
@@ -131,8 +131,14 @@ export function unmentionedResources(
   ].join("\n");
   const missing = notification.resources.filter((resource) => {
     if (resource === notification.threadKey || haystack.includes(resource)) return false;
+    // `stack/orders-service-prod/91d4…` is the stack the title names; `analyzer/x` the Analyzer field.
+    const arn = parseArn(resource);
+    if (arn === undefined) return true;
     const name = arnResourceName(resource);
-    return name === undefined || name.length < 3 || !notification.title.includes(name);
+    if (name !== undefined && name.length >= 4 && notification.fields.some((f) => f.value.includes(name))) {
+      return false;
+    }
+    return !arn.resource.split(/[/:]/).some((part) => part.length >= 4 && notification.title.includes(part));
   });
   return { items: missing.slice(0, limit), more: Math.max(0, missing.length - limit) };
 }

@@ -306,3 +306,34 @@ describe("CodePipeline summaries", () => {
     expect(summaryText('{"not json')).toBe('{"not json');
   });
 });
+
+describe("times in unknown shapes", () => {
+  it("shows ISO and epoch times as Slack dates", () => {
+    const envelope = withMessage("json-unknown-shape", {
+      orderId: "o-1",
+      occurredAt: "2026-04-10T10:10:09.877Z",
+      createdAt: 1775815809,
+      count: 1775815809,
+    });
+    const n = formatNotification(envelope);
+    expect(n.fields).toEqual([
+      { label: "Order id", value: "o-1" },
+      { label: "Occurred at", value: "2026-04-10 10:10:09 UTC", time: "2026-04-10T10:10:09.877Z" },
+      { label: "Created at", value: "2026-04-10 10:10:09 UTC", time: "2026-04-10T10:10:09.000Z" },
+      { label: "Count", value: "1775815809" },
+    ]);
+    expect(JSON.stringify(renderNotification(envelope).slack)).toContain("<!date^1775815809^");
+  });
+});
+
+describe("Resources", () => {
+  it("leaves out the ARN of the resource the title or a field already names", () => {
+    const text = visibleSlackText(
+      renderNotification(fixture("cloudformation-stack-update-rollback").envelope).slack,
+    );
+    expect(text).not.toContain("arn:aws:cloudformation:");
+    // A related resource named nowhere but in a next step is still listed.
+    const custom = visibleSlackText(renderNotification(fixture("custom-notification-full").envelope).slack);
+    expect(custom).toContain("arn:aws:ecs:eu-west-1:123456789012:service/prod-apps/payments-gateway");
+  });
+});

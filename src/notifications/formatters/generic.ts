@@ -2,6 +2,7 @@ import type { EventBridgeEvent } from "../classify";
 import { boundedJson, isObject, type JsonObject, scalarText } from "../json";
 import { stateSeverity } from "../severity";
 import { firstLine, humanizeKey, truncateChars } from "../text";
+import { formatUtc, toIsoTime } from "../time";
 import type { Notification, NotificationField } from "../types";
 import { createNotification, eventDefaults, type FormatContext } from "./common";
 
@@ -26,7 +27,13 @@ export function readableFields(value: JsonObject): NotificationField[] | undefin
     if (item === null || item === undefined) return true;
     const text = scalarText(item);
     if (text !== undefined) {
-      if (text !== "null") fields.push({ label: humanizeKey(label), value: truncateChars(text, 300) });
+      if (text === "null") return true;
+      const time = timeOf(label, text);
+      fields.push(
+        time === undefined
+          ? { label: humanizeKey(label), value: truncateChars(text, 300) }
+          : { label: humanizeKey(label), value: formatUtc(time), time },
+      );
       return true;
     }
     if (Array.isArray(item)) {
@@ -47,6 +54,14 @@ export function readableFields(value: JsonObject): NotificationField[] | undefin
     if (fields.length > MAX_READABLE_FIELDS) return undefined;
   }
   return fields;
+}
+
+/** An ISO time, or epoch seconds / milliseconds under a time-like key (`createdAt`, `eventTime`). */
+function timeOf(key: string, text: string): string | undefined {
+  if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/.test(text)) return toIsoTime(text);
+  if (/^\d{10}$/.test(text) && /(time|date|at)$/i.test(key)) return toIsoTime(Number(text) * 1000);
+  if (/^\d{13}$/.test(text) && /(time|date|at)$/i.test(key)) return toIsoTime(text);
+  return undefined;
 }
 
 /** A short name for the thing an unknown event is about: its first `…Name` value. */
