@@ -152,8 +152,8 @@ export function shownReason(notification: Notification): string | undefined {
   if (reason === undefined) return undefined;
   const text = oneLine(reason);
   if (text === "") return undefined;
-  const header = titleLine(notification);
-  if (header.length <= HEADER_MAX_CHARS && header.includes(text)) return undefined;
+  // The header as shown: a reason cut off there must still be shown in full.
+  if (headerLine(notification).includes(text)) return undefined;
   if (notification.description !== undefined && oneLine(notification.description.text) === text)
     return undefined;
   return reason;

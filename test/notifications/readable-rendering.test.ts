@@ -337,3 +337,13 @@ describe("Resources", () => {
     expect(custom).toContain("arn:aws:ecs:eu-west-1:123456789012:service/prod-apps/payments-gateway");
   });
 });
+
+describe("reasons", () => {
+  it("are shown in full when the header had to cut them", () => {
+    const n = formatNotification(fixture("rds-sns-event-notification").envelope);
+    const text = visibleSlackText(renderSlackMessage(n));
+    expect(text).toContain(
+      "*Reason*\nAllocated storage has been exhausted. Allocate additional storage to resolve.",
+    );
+  });
+});
