@@ -277,6 +277,13 @@ describe("links", () => {
     expect(renderWebhookMessage(n).Content).toContain(
       "Open grafana.example.com: https://grafana.example.com/d/payments",
     );
+    expect(renderWebhookMessage(n, "teams").attachments[0].content.actions).toEqual([
+      {
+        type: "Action.OpenUrl",
+        title: "Open grafana.example.com",
+        url: "https://grafana.example.com/d/payments",
+      },
+    ]);
   });
 
   it("refuses a carried link that is not plain https", () => {
