@@ -67,7 +67,7 @@ export function nextThreadState(
   return { lastState: state, lastStateAt: at };
 }
 
-const STATE_EMOJI: Record<Notification["severity"], string> = {
+const STATE_EMOJI: Record<NonNullable<Notification["severity"]>, string> = {
   critical: ":rotating_light:",
   high: ":red_circle:",
   medium: ":large_orange_circle:",
@@ -97,13 +97,14 @@ export function parentWithCurrentState(
   current: Pick<Notification, "state" | "severity">,
   since: Date,
 ): SlackMessage {
-  const state = current.state ?? current.severity;
+  const state = current.state ?? current.severity ?? "updated";
+  const emoji = current.severity === undefined ? "" : `${STATE_EMOJI[current.severity]} `;
   const line: SlackBlock = {
     type: "context",
     elements: [
       {
         type: "mrkdwn",
-        text: `${STATE_EMOJI[current.severity]} Now *${escapeMrkdwn(state)}* since ${slackDate(since)}  ·  every change is in the thread`,
+        text: `${emoji}Now *${escapeMrkdwn(state)}* since ${slackDate(since)}  ·  every change is in the thread`,
       },
     ],
   };

@@ -2,8 +2,9 @@ import type { Partition } from "./types";
 
 /**
  * AWS naming facts the formatters share: ARNs, regions, partitions and console hosts. Console links
- * are assembled here from identifiers in the message; a URL found in a message is never reused as a
- * link target, because anyone allowed to publish to a topic could otherwise plant one.
+ * are assembled here from identifiers in the message; a URL found in a message never becomes the
+ * console button, because anyone allowed to publish to a topic could otherwise plant one. (A
+ * message's own links get buttons of their own, labelled as such: `Notification.links`.)
  */
 
 export interface Arn {

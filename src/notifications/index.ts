@@ -11,6 +11,7 @@ export { parseEnvelope } from "./parse-envelope";
 export { type RenderedNotification, renderNotification } from "./render";
 export {
   CONSOLE_ACTION_ID,
+  LINK_ACTION_ID_PREFIX,
   renderSlackMessage,
   SLACK_LIMITS,
   type SlackBlock,
@@ -38,6 +39,7 @@ export type {
   ChartMetric,
   Notification,
   NotificationField,
+  NotificationLink,
   NotificationList,
   Partition,
   ServiceId,

@@ -20,7 +20,10 @@ export function mrkdwnLink(url: string, label: string): string {
   return `<${escapeMrkdwn(url)}|${escapeMrkdwn(label).replace(/\|/g, "¦")}>`;
 }
 
-const LINK = /\[([^\]\n]{1,500})\]\(([^)\s]{1,3000})\)/g;
+// A Markdown link `[label](url)`, or a Slack link `<https://…|label>` as AWS's own custom
+// notification examples write them in nextSteps. `<!channel>`, `<@U…>` never match: those stay text.
+const LINK =
+  /\[([^\]\n]{1,500})\]\(([^)\s]{1,3000})\)|<(https?:\/\/[^\s<>|]{1,3000})(?:\|([^<>\n]{1,500}))?>/g;
 const CODE = /```[\s\S]*?```|`[^`\n]+`/g;
 
 /**
@@ -44,7 +47,9 @@ function convertProse(text: string): string {
   let last = 0;
   for (const match of text.matchAll(LINK)) {
     const index = match.index ?? 0;
-    out += convertInline(text.slice(last, index)) + mrkdwnLink(match[2], match[1]);
+    const link =
+      match[3] === undefined ? mrkdwnLink(match[2], match[1]) : mrkdwnLink(match[3], match[4] ?? match[3]);
+    out += convertInline(text.slice(last, index)) + link;
     last = index + match[0].length;
   }
   return out + convertInline(text.slice(last));

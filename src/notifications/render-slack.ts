@@ -1,11 +1,5 @@
 import { clientMarkdownToMrkdwn, escapeMrkdwn, truncateMrkdwn } from "./mrkdwn";
-import {
-  CONSOLE_BUTTON_LABEL,
-  fallbackLine,
-  SEVERITY_EMOJI,
-  SEVERITY_LABEL,
-  unmentionedResources,
-} from "./presentation";
+import { headerLine, linkButtons, shownReason, statusParts, unmentionedResources } from "./presentation";
 import { oneLine, truncateChars } from "./text";
 import { formatUtc } from "./time";
 import type { Notification } from "./types";
@@ -81,6 +75,8 @@ export const SLACK_LIMITS = {
 } as const;
 
 export const CONSOLE_ACTION_ID = "open_aws_console";
+/** Buttons for links the message carried: `open_link_1`, `open_link_2`… (acked like the console's). */
+export const LINK_ACTION_ID_PREFIX = "open_link_";
 
 const FIELD_VALUE_CHARS = 600;
 const MAX_FIELD_SECTIONS = 2;
@@ -98,10 +94,8 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     if (canShrink) shrinkable.push(object);
   };
 
-  blocks.push({
-    type: "header",
-    text: { type: "plain_text", text: headerText(notification.title), emoji: true },
-  });
+  const header = headerLine(notification);
+  blocks.push({ type: "header", text: { type: "plain_text", text: header, emoji: true } });
   section(statusLine(notification), false);
   if (notification.summary !== undefined && notification.summary !== notification.title) {
     section(`_${escapeMrkdwn(oneLine(truncateChars(notification.summary, 500)))}_`);
@@ -112,10 +106,14 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     section(notification.notes.map((note) => `:warning: ${escapeMrkdwn(note)}`).join("\n"));
   }
   blocks.push(...fieldSections(notification, shrinkable));
-  if (notification.reason !== undefined) section(`*Reason*\n${escapeMrkdwn(capRaw(notification.reason))}`);
+  const reason = shownReason(notification);
+  if (reason !== undefined) section(`*Reason*\n${escapeMrkdwn(capRaw(reason))}`);
   for (const list of notification.lists.slice(0, 6)) {
     if (list.items.length === 0) continue;
-    const items = list.items.map((item) => `• ${escapeMrkdwn(truncateChars(item, MAX_LIST_ITEMS_CHARS))}`);
+    const items = list.items.map((item) => {
+      const text = truncateChars(item, MAX_LIST_ITEMS_CHARS);
+      return `• ${list.format === "markdown" ? clientMarkdownToMrkdwn(text) : escapeMrkdwn(text)}`;
+    });
     if (list.more !== undefined && list.more > 0) items.push(`_+${list.more} more_`);
     section(`*${escapeMrkdwn(list.title)}*\n${items.join("\n")}`);
   }
@@ -130,20 +128,22 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     );
   }
   blocks.push(contextBlock(notification));
-  const button = consoleButton(notification.consoleUrl);
-  if (button !== undefined) blocks.push({ type: "actions", elements: [button] });
+  const buttons = linkButtons(notification).map(
+    (link, index): ButtonElement => ({
+      type: "button",
+      text: { type: "plain_text", text: link.label, emoji: true },
+      url: link.url,
+      action_id: link.console ? CONSOLE_ACTION_ID : `${LINK_ACTION_ID_PREFIX}${index}`,
+    }),
+  );
+  if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
 
   fitTotal(blocks, shrinkable);
-  const fallback = oneLine(capRaw(fallbackLine(notification), 2000)) || headerText(notification.title);
   return {
-    text: truncateMrkdwn(escapeMrkdwn(fallback), SLACK_LIMITS.fallbackText),
+    // The push preview says what the header says.
+    text: escapeMrkdwn(header),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };
-}
-
-function headerText(title: string): string {
-  const text = oneLine(title);
-  return text === "" ? "Notification" : truncateChars(text, SLACK_LIMITS.headerText);
 }
 
 /** Cuts raw text before escaping, so a 300 KB message is not escaped in full only to be cut. */
@@ -156,21 +156,12 @@ function bodyText(text: string, format: "plain" | "markdown"): string {
   return format === "markdown" ? clientMarkdownToMrkdwn(capped) : escapeMrkdwn(capped);
 }
 
+/** `OK → *ALARM*  ·  High severity  ·  CloudWatch alarm`: what the header does not say. */
 function statusLine(notification: Notification): string {
-  const parts: string[] = [];
-  const emoji = SEVERITY_EMOJI[notification.severity];
-  if (notification.state !== undefined) {
-    const previous =
-      notification.previousState !== undefined && notification.previousState !== notification.state
-        ? ` (was ${escapeMrkdwn(truncateChars(oneLine(notification.previousState), 60))})`
-        : "";
-    parts.push(`${emoji} *${escapeMrkdwn(truncateChars(oneLine(notification.state), 100))}*${previous}`);
-    parts.push(`${SEVERITY_LABEL[notification.severity]} severity`);
-  } else {
-    parts.push(`${emoji} *${SEVERITY_LABEL[notification.severity]} severity*`);
-  }
-  parts.push(escapeMrkdwn(truncateChars(notification.sourceLabel, 200)));
-  return parts.join("  ·  ");
+  const { transition, parts } = statusParts(notification);
+  const shown = parts.map(escapeMrkdwn);
+  if (transition !== undefined) shown.unshift(`*${escapeMrkdwn(transition)}*`);
+  return shown.join("  ·  ");
 }
 
 function fieldSections(notification: Notification, shrinkable: MrkdwnObject[]): SectionBlock[] {
@@ -178,9 +169,11 @@ function fieldSections(notification: Notification, shrinkable: MrkdwnObject[]): 
     (field): MrkdwnObject => ({
       type: "mrkdwn",
       text: truncateMrkdwn(
-        `*${escapeMrkdwn(truncateChars(oneLine(field.label), 100))}*\n${escapeMrkdwn(
-          truncateChars(field.value, FIELD_VALUE_CHARS),
-        )}`,
+        `*${escapeMrkdwn(truncateChars(oneLine(field.label), 100))}*\n${
+          field.time === undefined
+            ? escapeMrkdwn(truncateChars(field.value, FIELD_VALUE_CHARS))
+            : slackDate(field.time)
+        }`,
         SLACK_LIMITS.fieldText,
       ),
     }),
@@ -213,8 +206,8 @@ function contextBlock(notification: Notification): ContextBlock {
   if (notification.keywords.length > 0) {
     const keywords = notification.keywords
       .slice(0, 20)
-      .map((k) => `\`${escapeMrkdwn(truncateChars(oneLine(k), 60))}\``);
-    elements.push({ type: "mrkdwn", text: truncateMrkdwn(`Keywords: ${keywords.join(" ")}`, 1000) });
+      .map((k) => clientMarkdownToMrkdwn(truncateChars(oneLine(k), 120)));
+    elements.push({ type: "mrkdwn", text: truncateMrkdwn(`Keywords: ${keywords.join("  ·  ")}`, 1000) });
   }
   return { type: "context", elements };
 }
@@ -224,16 +217,6 @@ function slackDate(iso: string): string {
   const epoch = Math.floor(Date.parse(iso) / 1000);
   if (!Number.isFinite(epoch)) return escapeMrkdwn(iso);
   return `<!date^${epoch}^{date_short_pretty} {time_secs}|${formatUtc(iso)}>`;
-}
-
-function consoleButton(url: string | undefined): ButtonElement | undefined {
-  if (url === undefined || url.length > SLACK_LIMITS.buttonUrl || !/^https:\/\//.test(url)) return undefined;
-  return {
-    type: "button",
-    text: { type: "plain_text", text: CONSOLE_BUTTON_LABEL, emoji: true },
-    url,
-    action_id: CONSOLE_ACTION_ID,
-  };
 }
 
 function blockTextLength(block: SlackBlock): number {

@@ -1,14 +1,14 @@
-import { CONSOLE_BUTTON_LABEL } from "./presentation";
+import { shownReason } from "./presentation";
 import { oneLine, TRUNCATION_MARKER, truncateChars, utf8Length } from "./text";
 import type { Notification, Severity } from "./types";
 import {
-  consoleLink,
   contextLine,
   headline,
   keywordLine,
   listItems,
   resourceLines,
   statusLine,
+  webhookLinks,
 } from "./webhook-text";
 
 /**
@@ -108,7 +108,8 @@ function bodyPieces(notification: Notification): Piece[] {
     const asText = facts.map((fact) => `**${fact.title}:** ${fact.value}`).join("\n\n");
     out.push({ text: asText, build: (t) => (t === asText ? { type: "FactSet", facts } : textBlock(t)) });
   }
-  if (notification.reason !== undefined) out.push(piece(`**Reason:** ${notification.reason}`));
+  const reason = shownReason(notification);
+  if (reason !== undefined) out.push(piece(`**Reason:** ${reason}`));
   for (const list of notification.lists) {
     if (list.items.length === 0) continue;
     out.push(piece(`**${list.title}:**\n\n${listItems(list.items, list.more).join("\n")}`));
@@ -124,15 +125,21 @@ function bodyPieces(notification: Notification): Piece[] {
   return out;
 }
 
-function payloadOf(body: CardElement[], link: string | undefined): TeamsWebhookPayload {
+function payloadOf(body: CardElement[], links: { label: string; url: string }[]): TeamsWebhookPayload {
   const content: AdaptiveCard = {
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     type: "AdaptiveCard",
     version: "1.4",
     body,
-    ...(link === undefined
+    ...(links.length === 0
       ? {}
-      : { actions: [{ type: "Action.OpenUrl", title: CONSOLE_BUTTON_LABEL, url: link }] }),
+      : {
+          actions: links.map((link) => ({
+            type: "Action.OpenUrl" as const,
+            title: link.label,
+            url: link.url,
+          })),
+        }),
     msteams: { width: "Full" },
   };
   return {
@@ -163,12 +170,12 @@ export function renderTeamsWebhook(
   notification: Notification,
   maxBytes: number = TEAMS_MAX_PAYLOAD_BYTES,
 ): TeamsWebhookPayload {
-  const link = consoleLink(notification);
+  const link = webhookLinks(notification);
   const head = [
     textBlock(truncateChars(headline(notification), ESSENTIAL_MAX_CHARS), {
       weight: "Bolder",
       size: "Medium",
-      color: SEVERITY_COLOR[notification.severity],
+      color: notification.severity === undefined ? undefined : SEVERITY_COLOR[notification.severity],
     }),
     textBlock(truncateChars(statusLine(notification), ESSENTIAL_MAX_CHARS), {
       isSubtle: true,

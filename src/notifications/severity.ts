@@ -1,10 +1,249 @@
 import type { Severity } from "./types";
 
 /**
- * Severity conventions shared by formatters (shared/fixtures/sns/README.md): ALARM → high,
- * OK / recovery → ok, INSUFFICIENT_DATA → low; failed runs → high or medium; succeeded → ok;
- * unknown shapes → info unless their text says something failed.
+ * Every severity a notification shows comes from here: the event's own severity field (GuardDuty,
+ * Security Hub, Inspector, custom `priority`/`severity`, SEVn/Pn keywords) or the per-service table
+ * below, which src/notifications/README.md lists. A state no table knows gets no badge: an invented
+ * "Info" on an event we cannot read misleads more than no badge at all.
  */
+
+type Table = Readonly<Record<string, Severity>>;
+
+/** State words per service, upper-cased. Keys of this object are the table names formatters use. */
+export const STATE_SEVERITY = {
+  cloudwatch: { ALARM: "high", OK: "ok", INSUFFICIENT_DATA: "low" },
+  codepipeline: {
+    FAILED: "high",
+    STOPPED: "medium",
+    ABANDONED: "medium",
+    CANCELED: "low",
+    STOPPING: "low",
+    SUCCEEDED: "ok",
+    STARTED: "info",
+    RESUMED: "info",
+    SUPERSEDED: "info",
+  },
+  codebuild: {
+    FAILED: "high",
+    FAULT: "high",
+    TIMED_OUT: "high",
+    STOPPED: "medium",
+    SUCCEEDED: "ok",
+    IN_PROGRESS: "info",
+  },
+  codedeploy: { FAILURE: "high", STOP: "medium", SUCCESS: "ok", START: "info", READY: "info" },
+  stepfunctions: {
+    FAILED: "high",
+    TIMED_OUT: "high",
+    ABORTED: "medium",
+    PENDING_REDRIVE: "medium",
+    SUCCEEDED: "ok",
+    RUNNING: "info",
+  },
+  "ssm-command": {
+    FAILED: "medium",
+    TIMEDOUT: "medium",
+    "TIMED OUT": "medium",
+    CANCELLED: "low",
+    CANCELED: "low",
+    CANCELLING: "low",
+    SUCCESS: "ok",
+    SUCCEEDED: "ok",
+  },
+  "ssm-automation": {
+    FAILED: "high",
+    TIMEDOUT: "high",
+    "TIMED OUT": "high",
+    CANCELLED: "medium",
+    CANCELED: "medium",
+    CANCELLING: "medium",
+    SUCCESS: "ok",
+    SUCCEEDED: "ok",
+  },
+  backup: {
+    FAILED: "high",
+    ABORTED: "medium",
+    EXPIRED: "medium",
+    PARTIAL: "medium",
+    COMPLETED: "ok",
+    CREATED: "info",
+    PENDING: "info",
+    RUNNING: "info",
+    STARTED: "info",
+  },
+  config: { NON_COMPLIANT: "medium", COMPLIANT: "ok", INSUFFICIENT_DATA: "low" },
+  trustedadvisor: { ERROR: "high", WARN: "medium", OK: "ok" },
+  elasticbeanstalk: {
+    SEVERE: "critical",
+    DEGRADED: "high",
+    WARNING: "medium",
+    SUSPENDED: "medium",
+    UNKNOWN: "low",
+    "NO DATA": "low",
+    INFO: "info",
+    PENDING: "info",
+    OK: "ok",
+  },
+  "access-analyzer": { RESOLVED: "ok", ARCHIVED: "info" },
+  inspector: { CLOSED: "ok", SUPPRESSED: "info" },
+  // Instance state changes are routine (scaling, schedules); an unexpected one is for alarms to judge.
+  ec2: {
+    PENDING: "info",
+    RUNNING: "info",
+    STOPPING: "info",
+    STOPPED: "info",
+    "SHUTTING-DOWN": "info",
+    TERMINATED: "info",
+  },
+  autoscaling: {
+    FAILED: "high",
+    CANCELLED: "high",
+    SUCCESSFUL: "info",
+    INPROGRESS: "info",
+    PREINSERVICE: "info",
+    MIDLIFECYCLEACTION: "info",
+  },
+  "health-category": {
+    ISSUE: "high",
+    SCHEDULEDCHANGE: "medium",
+    INVESTIGATION: "medium",
+    ACCOUNTNOTIFICATION: "info",
+  },
+  // RDS User Guide, "Amazon RDS event categories".
+  "rds-category": {
+    FAILURE: "high",
+    "LOW STORAGE": "high",
+    AVAILABILITY: "high",
+    FAILOVER: "medium",
+    RECOVERY: "medium",
+    "READ REPLICA": "medium",
+    SECURITY: "medium",
+    RESTORATION: "info",
+    BACKUP: "info",
+    CONFIGURATION: "info",
+    "CONFIGURATION CHANGE": "info",
+    CREATION: "info",
+    DELETION: "info",
+    NOTIFICATION: "info",
+    MAINTENANCE: "low",
+    "SECURITY PATCHING": "low",
+  },
+  // Any event we have no formatter for: only a failure word in `state`/`status` is known to matter.
+  generic: { FAILED: "high", FAILURE: "high", ERROR: "high", FAULT: "high", TIMED_OUT: "high" },
+} as const satisfies Record<string, Table>;
+
+export type SeverityTable = keyof typeof STATE_SEVERITY;
+
+/** The table's severity of `state` (case-insensitive), or `undefined` when the table has none. */
+export function stateSeverity(table: SeverityTable, state: string | undefined): Severity | undefined {
+  if (state === undefined) return undefined;
+  const entries: Table = STATE_SEVERITY[table];
+  return entries[state.trim().toUpperCase()];
+}
+
+/** Events whose id says more than their category (RDS User Guide, "Amazon RDS event categories"). */
+export const RDS_EVENTS: Readonly<Record<string, { category: string; severity?: Severity }>> = {
+  "RDS-EVENT-0004": { category: "availability" }, // instance shut down
+  "RDS-EVENT-0006": { category: "availability", severity: "medium" }, // instance restarted
+  "RDS-EVENT-0007": { category: "low storage" }, // allocated storage exhausted
+  "RDS-EVENT-0013": { category: "failover", severity: "high" }, // Multi-AZ failover started
+  "RDS-EVENT-0015": { category: "failover" }, // Multi-AZ failover completed
+  "RDS-EVENT-0022": { category: "availability" }, // error while restarting
+  "RDS-EVENT-0031": { category: "failure" }, // instance failed (incompatible configuration)
+  "RDS-EVENT-0034": { category: "failover" }, // failover not attempted (recent failover)
+  "RDS-EVENT-0036": { category: "failure" }, // incompatible network
+  "RDS-EVENT-0049": { category: "failover" }, // Multi-AZ failover completed
+  "RDS-EVENT-0089": { category: "low storage" }, // storage consumed above 90%
+  "RDS-EVENT-0221": { category: "low storage" }, // storage-full threshold reached
+};
+
+/** An RDS event: its id's own entry, else its first known category, else none. */
+export function rdsSeverity(
+  eventId: string | undefined,
+  categories: readonly string[],
+): Severity | undefined {
+  const known = eventId === undefined ? undefined : RDS_EVENTS[eventId];
+  if (known?.severity !== undefined) return known.severity;
+  for (const category of known === undefined ? categories : [known.category, ...categories]) {
+    const severity = stateSeverity("rds-category", category);
+    if (severity !== undefined) return severity;
+  }
+  return undefined;
+}
+
+/** GuardDuty's bands: 1.0–3.9 Low, 4.0–6.9 Medium, 7.0–8.9 High, 9.0+ Critical. */
+export function guardDutySeverity(score: number | undefined): Severity | undefined {
+  if (score === undefined) return undefined;
+  if (score >= 9) return "critical";
+  if (score >= 7) return "high";
+  if (score >= 4) return "medium";
+  return "low";
+}
+
+/** Trusted Advisor checks of the Security category: an ERROR there is an open door. */
+const TRUSTED_ADVISOR_SECURITY_CHECKS = new Set(
+  [
+    "Exposed Access Keys",
+    "MFA on Root Account",
+    "Security Groups - Specific Ports Unrestricted",
+    "Security Groups - Unrestricted Access",
+    "Amazon S3 Bucket Permissions",
+    "Amazon EBS Public Snapshots",
+    "Amazon RDS Public Snapshots",
+    "Amazon RDS Security Group Access Risk",
+    "AWS CloudTrail Logging",
+    "IAM Use",
+    "IAM Password Policy",
+    "IAM Access Key Rotation",
+    "ELB Listener Security",
+    "ELB Security Groups",
+  ].map((name) => name.toLowerCase()),
+);
+
+export function isTrustedAdvisorSecurityCheck(check: string | undefined): boolean {
+  return TRUSTED_ADVISOR_SECURITY_CHECKS.has((check ?? "").trim().toLowerCase());
+}
+
+export function trustedAdvisorSeverity(
+  check: string | undefined,
+  status: string | undefined,
+): Severity | undefined {
+  const severity = stateSeverity("trustedadvisor", status);
+  if (severity === "high" && isTrustedAdvisorSecurityCheck(check)) {
+    return "critical";
+  }
+  return severity;
+}
+
+/** Health: a closed event is over; otherwise its category decides. */
+export function healthSeverity(
+  category: string | undefined,
+  status: string | undefined,
+  actionability: string | undefined,
+): Severity | undefined {
+  if (status === "closed") return "ok";
+  const byCategory = stateSeverity("health-category", category);
+  if (byCategory === "info" && actionability === "ACTION_REQUIRED") return "medium";
+  return byCategory;
+}
+
+/** CloudFormation statuses by suffix: a completed rollback is still a failed deployment. */
+export function cloudFormationSeverity(status: string | undefined): Severity | undefined {
+  if (status === undefined) return undefined;
+  if (status.endsWith("_FAILED") || status.includes("ROLLBACK")) return "high";
+  if (status === "DELETE_SKIPPED") return "low";
+  if (status.endsWith("_COMPLETE")) return "ok";
+  if (status.endsWith("_IN_PROGRESS")) return "info";
+  return undefined;
+}
+
+/** Cost anomalies by total impact in USD: ≥ 1000 high, ≥ 100 medium, less low. */
+export function costAnomalySeverity(totalImpact: number | undefined): Severity | undefined {
+  if (totalImpact === undefined) return undefined;
+  if (totalImpact >= 1000) return "high";
+  if (totalImpact >= 100) return "medium";
+  return "low";
+}
 
 // Letters-only boundaries so that `BUILD_FAILED` and `status=SUCCESS` match but `PAYMENT_DECLINED`
 // or `unhealthy` do not read as failure / success by accident.
@@ -13,22 +252,27 @@ const FAILURE =
 const SUCCESS =
   /(?<![a-z])(success|successful|successfully|succeeded|passed|resolved|recovered|healthy|completed successfully)(?![a-z])/i;
 
-/** Reads free text (a plain-text message, a status value) for failure or success words. */
-export function textSeverity(text: string, fallback: Severity = "info"): Severity {
+/**
+ * AWS's own fixed-text formats (Elastic Beanstalk, Backup) that carry no state word: a failure
+ * sentence → medium, a success sentence → ok. Never used for free text a person wrote.
+ */
+export function serviceTextSeverity(text: string): Severity | undefined {
   // Long texts are judged by their beginning: the verdict is rarely on line 2,000.
   const head = text.length > 2000 ? text.slice(0, 2000) : text;
-  if (head === "") return fallback;
   if (FAILURE.test(head)) return "medium";
   if (SUCCESS.test(head)) return "ok";
-  return fallback;
+  return undefined;
 }
 
-/** Maps a service's own severity label (Security Hub, Inspector, custom notifications). */
+/** A service's own severity label (Security Hub, Inspector, custom priority/severity, SEVn/Pn). */
 export function labelSeverity(label: string | undefined): Severity | undefined {
   switch (label?.trim().toUpperCase()) {
     case "CRITICAL":
     case "SEV1":
     case "SEV-1":
+    case "SEV0":
+    case "SEV-0":
+    case "P0":
     case "P1":
       return "critical";
     case "HIGH":
@@ -66,7 +310,7 @@ export function labelSeverity(label: string | undefined): Severity | undefined {
 }
 
 /** Order from most to least urgent, for picking the worst of several findings. */
-export function severityRank(severity: Severity): number {
+export function severityRank(severity: Severity | undefined): number {
   switch (severity) {
     case "critical":
       return 5;
@@ -80,5 +324,7 @@ export function severityRank(severity: Severity): number {
       return 1;
     case "ok":
       return 0;
+    default:
+      return -1;
   }
 }

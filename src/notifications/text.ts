@@ -65,6 +65,18 @@ export function oneLine(text: string): string {
   return /[\n\r\t\f\v\u00a0\u2028\u2029]| {2}/.test(text) ? text.replace(/\s+/g, " ").trim() : text.trim();
 }
 
+/**
+ * Cuts one-line text to at most `max` characters at a word boundary, ending with "…" when cut: a
+ * header reads as a sentence, never as "… (truncated)".
+ */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const slice = safeSlice(text, max - 1);
+  const space = slice.lastIndexOf(" ");
+  const cut = space >= max / 2 ? slice.slice(0, space) : slice;
+  return `${cut.replace(/[\s,;:·\-–—(]+$/u, "")}…`;
+}
+
 /** First line of `text`, trimmed. */
 export function firstLine(text: string): string {
   const trimmed = text.trim();

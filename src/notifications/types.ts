@@ -65,15 +65,26 @@ export type ServiceId =
 /** One labelled value shown in the fields grid (Slack) or as a `Label: value` line (webhooks). */
 export interface NotificationField {
   label: string;
+  /** As text (times as `2026-03-04 17:43:27 UTC`), for renderings without a date syntax. */
   value: string;
+  /** ISO-8601 UTC when the value is a time: Slack shows it in each reader's own zone. */
+  time?: string;
 }
 
 /** A titled bullet list: next steps, triggering child alarms, findings, failed actions… */
 export interface NotificationList {
   title: string;
   items: string[];
+  /** `markdown`: items are client-markdown (custom notifications' nextSteps), links kept. */
+  format?: "plain" | "markdown";
   /** How many further items the message had that are not in `items`. */
   more?: number;
+}
+
+/** A link the message carried, with the words its button shows. */
+export interface NotificationLink {
+  label: string;
+  url: string;
 }
 
 /** Free text from the message; `markdown` is an AWS Chatbot custom notification's client-markdown. */
@@ -134,7 +145,11 @@ export interface Notification {
   /** Event kind, e.g. `alarm-state-change`, `finding`, `plain-text` (fixtures' `expect.kind`). */
   kind: string;
   title: string;
-  severity: Severity;
+  /**
+   * Only when known: from the event's own severity field or the per-service table of severity.ts.
+   * Absent means no badge, never "info".
+   */
+  severity?: Severity;
   /** The service's own state word: `ALARM`, `FAILED`, `NON_COMPLIANT`, `open`… */
   state?: string;
   previousState?: string;
@@ -156,11 +171,18 @@ export interface Notification {
   lists: NotificationList[];
   /** Warnings about the message itself (e.g. an invalid custom notification). */
   notes: string[];
+  /** Client-markdown like a custom notification's description: links kept, mentions defused. */
   keywords: string[];
   /** A one-line summary (custom notifications' `metadata.summary`). */
   summary?: string;
   /** Console deep link; only ever built from parts of the message, never copied from it. */
   consoleUrl?: string;
+  /**
+   * Links the message itself carries (a custom notification's relatedResources URLs…): shown as
+   * buttons only when they pass `isSafeLinkUrl`, so a publisher cannot plant `javascript:` or a
+   * malformed target.
+   */
+  links?: NotificationLink[];
   /** ISO-8601 UTC time of the event. */
   timestamp?: string;
   /** Messages with the same key belong in one thread (alarm ARN, pipeline execution id…). */

@@ -1,10 +1,5 @@
-import {
-  CONSOLE_BUTTON_LABEL,
-  SEVERITY_LABEL,
-  SEVERITY_UNICODE,
-  titleLine,
-  unmentionedResources,
-} from "./presentation";
+import { headerLine, linkButtons, shownReason, statusParts, unmentionedResources } from "./presentation";
+import { shortcodesToEmoji, slackLinksToMarkdown } from "./slack-syntax";
 import { oneLine, TRUNCATION_MARKER, truncateBytes, truncateChars, utf8Length } from "./text";
 import { formatUtc } from "./time";
 import type { Notification } from "./types";
@@ -30,12 +25,21 @@ export function textParts(
 ): TextPart[] {
   const { bold } = markdown;
   const parts: TextPart[] = [];
-  parts.push({ text: bold(headline(notification)), essential: true });
+  // Shortcodes only where a publisher writes free text; field values and JSON are left alone.
+  parts.push({ text: bold(shortcodesToEmoji(headline(notification))), essential: true });
   parts.push({ text: statusLine(notification), essential: true });
   if (notification.summary !== undefined && notification.summary !== notification.title) {
-    parts.push({ text: `_${oneLine(truncateChars(notification.summary, 500))}_` });
+    parts.push({ text: `_${shortcodesToEmoji(oneLine(truncateChars(notification.summary, 500)))}_` });
   }
-  if (notification.description !== undefined) parts.push({ text: notification.description.text });
+  const { description } = notification;
+  if (description !== undefined) {
+    parts.push({
+      text:
+        description.format === "markdown"
+          ? shortcodesToEmoji(slackLinksToMarkdown(description.text))
+          : description.text,
+    });
+  }
   for (const note of notification.notes) parts.push({ text: `⚠️ ${note}` });
   if (notification.fields.length > 0) {
     parts.push({
@@ -44,10 +48,15 @@ export function textParts(
         .join("\n"),
     });
   }
-  if (notification.reason !== undefined) parts.push({ text: `${bold("Reason:")} ${notification.reason}` });
+  const reason = shownReason(notification);
+  if (reason !== undefined) parts.push({ text: `${bold("Reason:")} ${reason}` });
   for (const list of notification.lists) {
     if (list.items.length === 0) continue;
-    parts.push({ text: `${bold(`${list.title}:`)}\n${listItems(list.items, list.more).join("\n")}` });
+    const items =
+      list.format === "markdown"
+        ? list.items.map((item) => shortcodesToEmoji(slackLinksToMarkdown(item)))
+        : list.items;
+    parts.push({ text: `${bold(`${list.title}:`)}\n${listItems(items, list.more).join("\n")}` });
   }
   if (notification.details !== undefined && notification.details !== "") {
     parts.push({ text: `\`\`\`\n${notification.details}\n\`\`\`` });
@@ -57,30 +66,20 @@ export function textParts(
   if (notification.keywords.length > 0) parts.push({ text: keywordLine(notification) });
   const context = contextLine(notification);
   if (context !== undefined) parts.push({ text: context, essential: true });
-  const link = consoleLink(notification);
-  if (link !== undefined) parts.push({ text: `${CONSOLE_BUTTON_LABEL}: ${link}`, essential: true });
+  for (const link of webhookLinks(notification)) {
+    // The console link always fits; a message's own links give way to the budget like the body.
+    parts.push({ text: `${link.label}: ${link.url}`, essential: link.console });
+  }
   return parts;
 }
 
-/** Severity emoji and `STATE: title`, on one line. */
-export function headline(notification: Notification): string {
-  return `${SEVERITY_UNICODE[notification.severity]} ${truncateChars(oneLine(titleLine(notification)), 200)}`;
-}
+/** The header line, as Slack shows it: severity emoji, state, resource, qualifier. */
+export const headline = headerLine;
 
-/** `ALARM (was OK) · High severity · CloudWatch alarm`. */
+/** `OK → ALARM · High severity · CloudWatch alarm`. */
 export function statusLine(notification: Notification): string {
-  const status = [
-    notification.state === undefined
-      ? undefined
-      : `${truncateChars(oneLine(notification.state), 100)}${
-          notification.previousState !== undefined && notification.previousState !== notification.state
-            ? ` (was ${truncateChars(oneLine(notification.previousState), 60)})`
-            : ""
-        }`,
-    `${SEVERITY_LABEL[notification.severity]} severity`,
-    truncateChars(notification.sourceLabel, 100),
-  ].filter((p) => p !== undefined);
-  return status.join(" · ");
+  const { transition, parts } = statusParts(notification);
+  return (transition === undefined ? parts : [transition, ...parts]).join(" · ");
 }
 
 /** `- item` lines, each capped, with `- +N more` when the list was cut. */
@@ -99,7 +98,8 @@ export function resourceLines(notification: Notification): string | undefined {
 }
 
 export function keywordLine(notification: Notification): string {
-  return `Keywords: ${notification.keywords.slice(0, 20).join(", ")}`;
+  const keywords = notification.keywords.slice(0, 20).map((k) => shortcodesToEmoji(slackLinksToMarkdown(k)));
+  return `Keywords: ${keywords.join(", ")}`;
 }
 
 /** `Account 123456789012 · us-east-1 · 2026-03-04 17:43 UTC`; undefined when nothing is known. */
@@ -112,11 +112,9 @@ export function contextLine(notification: Notification): string | undefined {
   return context.length > 0 ? context.join(" · ") : undefined;
 }
 
-/** The console link, unless it is so long that it would have to be cut (a cut URL is a broken link). */
-export function consoleLink(notification: Notification): string | undefined {
-  return notification.consoleUrl !== undefined && notification.consoleUrl.length <= 1500
-    ? notification.consoleUrl
-    : undefined;
+/** The link buttons, minus any so long that it would have to be cut (a cut URL is a broken link). */
+export function webhookLinks(notification: Notification): ReturnType<typeof linkButtons> {
+  return linkButtons(notification).filter((link) => link.url.length <= 1500);
 }
 
 /** Nothing past the budget can be shown; cutting first keeps a 256 KB message cheap. */

@@ -52,7 +52,8 @@ describe("chatbot render", () => {
     const fx = fixture("cw-alarm-ec2-cpu-alarm");
     const result = await run(["-"], JSON.stringify(fx.envelope));
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).slack.text).toBe("ALARM: web-fleet-cpu-high-i-0c4f2a9e81b3d5f60");
+    // The push text is the header: severity emoji, state first, then the alarm.
+    expect(JSON.parse(result.stdout).slack.text).toBe("🔴 ALARM · web-fleet-cpu-high-i-0c4f2a9e81b3d5f60");
   });
 
   it("renders any Notification SNS could deliver: no Subject, empty Message, unknown event, BOM", async () => {

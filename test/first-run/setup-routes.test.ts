@@ -112,8 +112,8 @@ describe("first-run mode without PUBLIC_URL", () => {
     const page = await response.text();
     const expected = renderNotification(parseEnvelope(readSample("cloudwatch-alarm") ?? ""));
     expect(page).toMatch(/<option value="cloudwatch-alarm" selected>/);
-    expect(page).toContain('<div class="bk-header">web-fleet-cpu-high-i-0c4f2a9e81b3d5f60</div>');
-    expect(page).toContain("🔴 <strong>ALARM</strong> (was OK)");
+    expect(page).toContain('<div class="bk-header">🔴 ALARM · web-fleet-cpu-high-i-0c4f2a9e81b3d5f60</div>');
+    expect(page).toContain("<strong>OK → ALARM</strong>");
     expect(page).toContain('class="bk-button" href="https://console.aws.amazon.com/cloudwatch/home?');
     // The Block Kit Builder link carries exactly the blocks delivery would post.
     const builder = /id="block-kit-builder" href="([^"]+)"/.exec(page)?.[1] ?? "";

@@ -1,18 +1,9 @@
-import {
-  formatClassification,
-  formatNotification,
-  type SnsNotificationEnvelope,
-} from "../../src/notifications";
-import { guardDutySeverity } from "../../src/notifications/formatters/guardduty";
-import { fixture } from "./sns-fixtures";
+import { formatClassification, formatNotification } from "../../src/notifications";
+import { guardDutySeverity } from "../../src/notifications/severity";
+import { fixture, withMessage } from "./sns-fixtures";
 
 function format(file: string) {
   return formatNotification(fixture(file).envelope);
-}
-
-function withMessage(file: string, message: unknown): SnsNotificationEnvelope {
-  const { envelope } = fixture(file);
-  return { ...envelope, Message: typeof message === "string" ? message : JSON.stringify(message) };
 }
 
 describe("CloudWatch alarms", () => {
@@ -125,8 +116,8 @@ describe("GuardDuty", () => {
     [8.9, "high", "High"],
     [9, "critical", "Critical"],
     [10, "critical", "Critical"],
-  ])("severity %p is %s (%s)", (score, severity, label) => {
-    expect(guardDutySeverity(score)).toEqual({ severity, label });
+  ])("severity %p is %s (%s)", (score, severity, _label) => {
+    expect(guardDutySeverity(score)).toBe(severity);
   });
 
   it("shows the label with the score", () => {
@@ -201,14 +192,16 @@ describe("thread keys and deep links", () => {
 });
 
 describe("generic renderings", () => {
-  it("shows detail-type, source, account, region and top-level detail fields of an unknown event", () => {
+  it("shows detail-type, source, account, region and readable detail fields of an unknown event", () => {
     const n = format("eventbridge-unknown-widget-rotated");
     expect(n.title).toBe("Widget Rotated");
-    expect(n.fields.slice(0, 3)).toEqual([
-      { label: "Source", value: "aws.imaginary" },
-      { label: "widgetId", value: "wdg-7f3a91" },
-      { label: "rotationDegrees", value: "270" },
+    expect(n.sourceLabel).toBe("EventBridge · aws.imaginary");
+    expect(n.fields.slice(0, 2)).toEqual([
+      { label: "Widget id", value: "wdg-7f3a91" },
+      { label: "Rotation degrees", value: "270" },
     ]);
+    // Readable fields or a JSON block, never both.
+    expect(n.details).toBeUndefined();
     expect(n.account).toBe("123456789012");
     expect(n.region).toBe("us-east-1");
     expect(n.resources).toEqual(["arn:aws:imaginary:us-east-1:123456789012:widget/wdg-7f3a91"]);
@@ -221,13 +214,14 @@ describe("generic renderings", () => {
     );
   });
 
-  it("reads failure words in unknown shapes as medium", () => {
+  it("reads a FAILED/ERROR status of unknown shapes as high, and guesses nothing from free text", () => {
     const n = formatNotification(withMessage("json-unknown-shape", { job: "sync", status: "FAILED" }));
-    expect(n.severity).toBe("medium");
+    expect(n.severity).toBe("high");
+    expect(n.state).toBe("FAILED");
     const text = formatNotification(
       withMessage("plain-text-human-deploy", "Backup of db-1 failed: disk full"),
     );
-    expect(text.severity).toBe("medium");
+    expect(text.severity).toBeUndefined();
   });
 });
 
@@ -252,7 +246,7 @@ describe("fallbacks", () => {
     );
     expect(n.service).toBe("eventbridge");
     expect(n.kind).toBe("unknown-event");
-    expect(n.fields).toContainEqual({ label: "widgetCount", value: "3" });
+    expect(n.fields).toContainEqual({ label: "Widget count", value: "3" });
   });
 
   it("still returns something when even the generic rendering fails", () => {

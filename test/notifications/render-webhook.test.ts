@@ -115,11 +115,11 @@ describe("Teams Adaptive Card", () => {
     const card = payload.attachments[0].content;
     expect(card.msteams).toEqual({ width: "Full" });
     expect(card.body[0]).toMatchObject({ type: "TextBlock", color: "Attention", size: "Medium" });
-    expect((card.body[0] as { text: string }).text).toMatch(/^🔴 ALARM: web-fleet-cpu-high/);
+    expect((card.body[0] as { text: string }).text).toMatch(/^🔴 ALARM · web-fleet-cpu-high/);
     expect(card.body[1]).toMatchObject({
       type: "TextBlock",
       isSubtle: true,
-      text: expect.stringMatching(/^ALARM \(was OK\)/),
+      text: expect.stringMatching(/^OK → ALARM · High severity/),
     });
     const facts = card.body.find((element) => element.type === "FactSet");
     expect(facts).toMatchObject({
@@ -140,7 +140,8 @@ describe("Teams Adaptive Card", () => {
     expect(bytes(payload)).toBeGreaterThan(TEAMS_MAX_PAYLOAD_BYTES - 2000);
     const texts = teamsTexts(payload);
     expect(texts).toContain("… (truncated)");
-    expect(texts).toMatch(/^🔵 🧾/);
+    // A title that opens with its own emoji gets no severity emoji in front.
+    expect(texts).toMatch(/^🧾/);
     expect(texts).toContain("Account 123456789012 · us-east-1");
     expect(payload.attachments[0].content.actions?.[0].url).toBe(
       "https://console.aws.amazon.com/cloudwatch/home",

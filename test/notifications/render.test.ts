@@ -6,6 +6,7 @@ import {
   SLACK_LIMITS,
 } from "../../src/notifications";
 import { clientMarkdownToMrkdwn, escapeMrkdwn, truncateMrkdwn } from "../../src/notifications/mrkdwn";
+import { SEVERITY_UNICODE } from "../../src/notifications/presentation";
 import { sliceBytes, truncateBytes, truncateChars } from "../../src/notifications/text";
 import { toIsoTime } from "../../src/notifications/time";
 import { blockTexts, mrkdwnTexts, validateSlackMessage } from "../support/block-kit-validator";
@@ -75,11 +76,11 @@ describe("renderSlackMessage", () => {
     expect(mrkdwn).not.toContain("<!channel>");
     expect(mrkdwn).not.toContain("<@U123>");
     expect(mrkdwn).toContain("&lt;!channel&gt; &amp; &lt;@U123&gt;");
-    expect(message.text).toBe("&lt;!channel&gt; &amp; &lt;@U123&gt;");
+    expect(message.text).toBe(`${SEVERITY_UNICODE.info} &lt;!channel&gt; &amp; &lt;@U123&gt;`);
     // plain_text header is shown literally by Slack and is not escaped.
     expect(message.blocks[0]).toEqual({
       type: "header",
-      text: { type: "plain_text", text: "<!channel> & <@U123>", emoji: true },
+      text: { type: "plain_text", text: `${SEVERITY_UNICODE.info} <!channel> & <@U123>`, emoji: true },
     });
   });
 
@@ -116,9 +117,11 @@ describe("renderSlackMessage", () => {
   });
 
   it("uses an empty-safe header", () => {
-    expect(renderSlackMessage(notification({ title: "  \n " })).blocks[0]).toMatchObject({
-      text: { text: "Notification" },
-    });
+    expect(renderSlackMessage(notification({ title: "  \n ", severity: undefined })).blocks[0]).toMatchObject(
+      {
+        text: { text: "Notification" },
+      },
+    );
   });
 });
 

@@ -20,7 +20,8 @@ export interface SnsFixture {
     service: string;
     kind: string;
     must_mention: string[];
-    severity: Severity;
+    /** Absent where the event carries no severity (issue 12: no invented badge). */
+    severity?: Severity;
     /** Own fixtures only: extra expectations. */
     console_url_prefix?: string;
     region?: string;
@@ -52,6 +53,33 @@ export function fixture(file: string): SnsFixture {
   const found = allFixtures().find((f) => f.file === file || f.file === `${file}.json`);
   if (found === undefined) throw new Error(`no fixture ${file}`);
   return found;
+}
+
+/** A fixture's envelope carrying another message (an object is sent as its JSON). */
+export function withMessage(file: string, message: unknown): SnsNotificationEnvelope {
+  const { envelope } = fixture(file);
+  return { ...envelope, Message: typeof message === "string" ? message : JSON.stringify(message) };
+}
+
+/** An EventBridge event as SNS delivers it, with the fields every event has. */
+export function eventEnvelope(
+  detailType: string,
+  source: string,
+  detail: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): SnsNotificationEnvelope {
+  return withMessage("eventbridge-unknown-widget-rotated", {
+    version: "0",
+    id: "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+    "detail-type": detailType,
+    source,
+    account: "123456789012",
+    time: "2026-04-01T05:30:00Z",
+    region: "us-east-1",
+    resources: [],
+    detail,
+    ...extra,
+  });
 }
 
 /** Slack mrkdwn escapes exactly these three; fixtures' must_mention strings are raw. */

@@ -1,15 +1,54 @@
-import { arnResourceName, consoleUrl, enc } from "../aws";
+import { arnResourceName, consoleUrl, enc, parseArn } from "../aws";
 import type { EventBridgeEvent } from "../classify";
-import { boundedJson, obj, str, strings } from "../json";
+import { type JsonObject, obj, scalarText, str, strings } from "../json";
+import { stateSeverity } from "../severity";
 import type { Notification, Severity } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
 
 /** IAM Access Analyzer findings: resources shared outside the zone of trust, or public. */
 
-export function accessFindingSeverity(status: string | undefined, isPublic: boolean): Severity {
-  if (status === "RESOLVED") return "ok";
-  if (status === "ARCHIVED") return "info";
-  return isPublic ? "high" : "medium";
+/** Resolved and archived findings by the table; an active one is high when public, else medium. */
+function accessFindingSeverity(status: string | undefined, isPublic: boolean): Severity | undefined {
+  const closed = stateSeverity("access-analyzer", status);
+  if (closed !== undefined) return closed;
+  return status === "ACTIVE" ? (isPublic ? "high" : "medium") : undefined;
+}
+
+/** `{"AWS": "999988887777"}` → `999988887777`; `{"AWS": "*"}` → `anyone (*)`; ARNs by name and account. */
+export function describePrincipal(principal: JsonObject): string | undefined {
+  const out: string[] = [];
+  for (const [kind, value] of Object.entries(principal)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      const text = scalarText(item);
+      if (text === undefined) continue;
+      if (text === "*") out.push("anyone (*)");
+      else {
+        const arn = parseArn(text);
+        out.push(
+          arn === undefined
+            ? kind === "AWS"
+              ? text
+              : `${text} (${kind})`
+            : `${arn.resource === "root" ? "account" : arn.resource.replace("/", " ")} ${arn.resource === "root" ? arn.account : `(${arn.account})`}`,
+        );
+      }
+    }
+  }
+  return out.length === 0 ? undefined : out.join(", ");
+}
+
+/** `{"aws:SourceVpc": "vpc-1"}` → `aws:SourceVpc = vpc-1`. */
+function describePairs(condition: JsonObject): string | undefined {
+  const pairs = Object.entries(condition)
+    .map(([key, value]) => {
+      const text =
+        scalarText(value) ??
+        (Array.isArray(value) ? value.map(scalarText).filter(Boolean).join(", ") : undefined);
+      return text === undefined ? undefined : `${key} = ${text}`;
+    })
+    .filter((pair): pair is string => pair !== undefined);
+  return pairs.length === 0 ? undefined : pairs.join("; ");
 }
 
 export function formatAccessAnalyzerEvent(
@@ -48,14 +87,9 @@ export function formatAccessAnalyzerEvent(
       ["Resource type", resourceType],
       ["Status", status],
       ["Public", isPublic ? "yes" : detail.isPublic === false ? "no" : undefined],
-      ["Principal", principal === undefined ? undefined : boundedJson(principal, 300).text],
+      ["Principal", principal === undefined ? undefined : describePrincipal(principal)],
       ["Actions", strings(detail, "action").join(", ")],
-      [
-        "Condition",
-        condition === undefined || Object.keys(condition).length === 0
-          ? undefined
-          : boundedJson(condition, 300).text,
-      ],
+      ["Condition", condition === undefined ? undefined : describePairs(condition)],
       ["Finding type", str(detail, "findingType")],
       ["Analyzer", analyzer],
       ["Owner account", str(detail, "resourceOwnerAccount")],

@@ -1,6 +1,7 @@
 import { consoleUrl, enc, parseArn, partitionOf } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, obj, str } from "../json";
+import { stateSeverity } from "../severity";
 import { toIsoTime } from "../time";
 import type { Notification, Severity } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
@@ -16,9 +17,8 @@ const EVENT_TYPES = new Set([
   "EC2 Instance-terminate Lifecycle Action",
 ]);
 
-function activitySeverity(unsuccessful: boolean, statusCode: string | undefined): Severity {
-  if (unsuccessful || statusCode === "Failed" || statusCode === "Cancelled") return "high";
-  return "info";
+function activitySeverity(unsuccessful: boolean, statusCode: string | undefined): Severity | undefined {
+  return unsuccessful ? "high" : stateSeverity("autoscaling", statusCode);
 }
 
 export function formatAutoScalingEvent(
@@ -36,9 +36,15 @@ export function formatAutoScalingEvent(
     ...defaults,
     service: "autoscaling",
     kind,
-    title: `${event.detailType.replace(/^EC2 /, "")}: ${group ?? "Auto Scaling group"}`,
+    title: activityTitle(
+      /terminate/i.test(event.detailType) ? "terminate" : "launch",
+      lifecycle ? "lifecycle hook" : unsuccessful ? "FAILED" : "successful",
+      group,
+      lifecycle ? str(detail, "LifecycleHookName") : str(detail, "EC2InstanceId"),
+    ),
     severity: activitySeverity(unsuccessful, str(detail, "StatusCode")),
-    state: str(detail, "StatusCode") ?? str(detail, "LifecycleTransition"),
+    // A lifecycle event's "state" would be `autoscaling:EC2_INSTANCE_LAUNCHING`: machine text.
+    state: lifecycle ? undefined : (str(detail, "StatusCode") ?? (unsuccessful ? "Failed" : undefined)),
     sourceLabel: "EC2 Auto Scaling",
     fields: activityFields(detail, lifecycle),
     reason: str(detail, "StatusMessage"),
@@ -46,6 +52,18 @@ export function formatAutoScalingEvent(
     threadKey: str(detail, "ActivityId") ?? str(detail, "LifecycleActionToken"),
     consoleUrl: groupUrl(defaults.partition, defaults.region, group),
   });
+}
+
+/** `Auto Scaling launch FAILED · render-farm-asg · i-0abc…`. */
+function activityTitle(
+  action: string,
+  outcome: string | undefined,
+  group: string | undefined,
+  qualifier: string | undefined,
+): string {
+  return [`Auto Scaling ${action}${outcome === undefined ? "" : ` ${outcome}`}`, group, qualifier]
+    .filter((part) => part !== undefined && part !== "")
+    .join(" · ");
 }
 
 function activityFields(detail: JsonObject, lifecycle: boolean) {
@@ -93,10 +111,16 @@ export function formatAutoScalingSns(payload: JsonObject, context: FormatContext
     service: "autoscaling",
     kind,
     title: test
-      ? `Auto Scaling test notification: ${group ?? ""}`.trim()
-      : `${str(payload, "Description") ?? eventName}${group === undefined ? "" : ` (${group})`}`,
+      ? activityTitle("test notification", undefined, group, undefined)
+      : activityTitle(
+          /TERMINATE/.test(eventName) ? "terminate" : "launch",
+          error ? "FAILED" : undefined,
+          group,
+          str(payload, "EC2InstanceId"),
+        ),
     severity: test ? "info" : activitySeverity(error, statusCode),
-    state: statusCode,
+    // A successful launch reports `InProgress`, which reads as if it were still going: no state.
+    state: error ? (statusCode ?? "Failed") : undefined,
     sourceLabel: "EC2 Auto Scaling",
     account: str(payload, "AccountId") ?? arn?.account ?? context.topic.account,
     region,

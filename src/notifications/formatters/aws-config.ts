@@ -1,23 +1,11 @@
 import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { obj, pathStr, str } from "../json";
-import type { Notification, Severity } from "../types";
+import { stateSeverity } from "../severity";
+import type { Notification } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList, transition } from "./common";
 
 /** AWS Config rule compliance changes and configuration item changes. */
-
-export function complianceSeverity(compliance: string | undefined): Severity {
-  switch (compliance) {
-    case "NON_COMPLIANT":
-      return "medium";
-    case "COMPLIANT":
-      return "ok";
-    case "INSUFFICIENT_DATA":
-      return "low";
-    default:
-      return "info";
-  }
-}
 
 export function formatConfigEvent(event: EventBridgeEvent, context: FormatContext): Notification | undefined {
   if (event.detailType === "Config Rules Compliance Change") return complianceChange(event, context);
@@ -44,7 +32,7 @@ function complianceChange(event: EventBridgeEvent, context: FormatContext): Noti
         /\s+/g,
         " ",
       ),
-    severity: complianceSeverity(next),
+    severity: stateSeverity("config", next),
     state: next,
     previousState: previous,
     sourceLabel: "AWS Config",

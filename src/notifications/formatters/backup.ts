@@ -1,31 +1,12 @@
 import { consoleUrl, enc, parseArn, partitionOf } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { num, str } from "../json";
-import { textSeverity } from "../severity";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
+import { serviceTextSeverity, stateSeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
 
 /** AWS Backup: job state change events, and the plain-text notifications a backup vault publishes. */
-
-export function backupSeverity(state: string | undefined): Severity | undefined {
-  switch (state?.toUpperCase()) {
-    case "FAILED":
-      return "high";
-    case "ABORTED":
-    case "EXPIRED":
-    case "PARTIAL":
-      return "medium";
-    case "COMPLETED":
-      return "ok";
-    case "CREATED":
-    case "PENDING":
-    case "RUNNING":
-    case "STARTED":
-      return "info";
-    default:
-      return undefined;
-  }
-}
 
 const JOB_TYPES: Record<string, { idKey: string; label: string; path: string }> = {
   "Backup Job State Change": { idKey: "backupJobId", label: "Backup job", path: "backup" },
@@ -50,7 +31,7 @@ export function formatBackupEvent(event: EventBridgeEvent, context: FormatContex
     title: `${type.label} ${state ?? "changed state"}: ${str(detail, "resourceType") ?? "resource"} ${
       resourceName(resourceArn) ?? ""
     }`.trim(),
-    severity: backupSeverity(state) ?? "info",
+    severity: stateSeverity("backup", state),
     state,
     sourceLabel: "AWS Backup",
     resources: resourceArn === undefined ? defaults.resources : [resourceArn, ...defaults.resources],
@@ -105,10 +86,12 @@ export function formatBackupText(text: string, context: FormatContext): Notifica
     title:
       context.envelope.Subject && context.envelope.Subject !== "Notification from AWS Backup"
         ? context.envelope.Subject
-        : firstSentence.length <= 150
-          ? firstSentence
-          : "AWS Backup notification",
-    severity: backupSeverity(state) ?? textSeverity(text),
+        : state !== undefined
+          ? `Backup job ${state}${resourceArn === undefined ? "" : ` · ${resourceName(resourceArn) ?? resourceArn}`}`
+          : firstSentence.length <= 150
+            ? firstSentence
+            : "AWS Backup notification",
+    severity: stateSeverity("backup", state) ?? serviceTextSeverity(text),
     state,
     sourceLabel: "AWS Backup",
     account: attribute("AccountId") ?? context.topic.account,
@@ -121,7 +104,7 @@ export function formatBackupText(text: string, context: FormatContext): Notifica
       ["Job", jobId],
       ["Resource", resourceArn],
       ["Recovery point", recoveryPoint],
-      ["Started", attribute("StartTime")],
+      ["Started", at(toIsoTime(attribute("StartTime")), attribute("StartTime"))],
     ),
     reason: text,
     threadKey: jobId,

@@ -32,7 +32,6 @@ export function formatBudgetsText(text: string, context: FormatContext): Notific
     title: context.envelope.Subject ?? `AWS Budgets: ${name ?? "budget"} has exceeded your alert threshold`,
     // An actual overspend has happened; a forecast can still be acted on.
     severity: forecast ? "medium" : "high",
-    state: alertType,
     sourceLabel: "AWS Budgets",
     account: account ?? context.topic.account,
     region: undefined,

@@ -1,22 +1,14 @@
 import { consoleUrl, parseArn, partitionOf } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { obj, str } from "../json";
+import { cloudFormationSeverity } from "../severity";
 import { toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
+import type { Notification } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
 
 /** CloudFormation stack events: the `Key='value'` text of stack notifications, and EventBridge events. */
 
 /** Failures and rollbacks are high; finished work is ok; work in progress is info. */
-export function stackStatusSeverity(status: string | undefined): Severity {
-  if (status === undefined) return "info";
-  // A completed rollback is still a failed deployment.
-  if (status.endsWith("_FAILED") || status.includes("ROLLBACK")) return "high";
-  if (status === "DELETE_SKIPPED") return "low";
-  if (status.endsWith("_COMPLETE")) return "ok";
-  return "info";
-}
-
 /** `Key='value'` lines; a value may span lines (ResourceProperties is JSON). */
 export function parseKeyValueText(text: string): Map<string, string> {
   const values = new Map<string, string>();
@@ -45,7 +37,7 @@ export function formatCloudFormationText(text: string, context: FormatContext): 
     title: isStack
       ? `Stack ${stackName ?? "?"} ${status ?? "event"}`
       : `Stack ${stackName ?? "?"}: ${logical ?? "resource"} ${status ?? "event"}`,
-    severity: stackStatusSeverity(status),
+    severity: cloudFormationSeverity(status),
     state: status,
     sourceLabel: "CloudFormation",
     account: arn?.account || context.topic.account,
@@ -102,7 +94,7 @@ export function formatCloudFormationEvent(
     title: stack
       ? `Stack ${stackName ?? "?"} ${statusValue ?? "status change"}`
       : `Stack ${stackName ?? "?"}: ${logical ?? "resource"} ${statusValue ?? "status change"}`,
-    severity: stackStatusSeverity(statusValue),
+    severity: cloudFormationSeverity(statusValue),
     state: statusValue,
     sourceLabel: "CloudFormation",
     fields: fieldList(

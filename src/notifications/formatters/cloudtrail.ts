@@ -1,9 +1,10 @@
 import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { boundedJson, type JsonObject, obj, str } from "../json";
-import { formatUtc, toIsoTime } from "../time";
+import { toIsoTime } from "../time";
 import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
+import { describeRequest } from "./cloudtrail-request";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
 
 /** "AWS API Call via CloudTrail", console sign-ins and service events. */
 
@@ -82,6 +83,12 @@ function apiCall(event: EventBridgeEvent, context: FormatContext, kind: string):
   const signIn = kind === "console-sign-in";
   const outcome = str(obj(detail, "responseElements"), "ConsoleLogin");
   const request = obj(detail, "requestParameters");
+  const requestText = describeRequest(eventName, request);
+  // A request too intricate for words is shown whole, as code, never as inline JSON.
+  const requestJson =
+    request === undefined || requestText !== undefined || Object.keys(request).length === 0
+      ? undefined
+      : boundedJson(request, 1500, 2);
   const mfa = str(obj(obj(identity, "sessionContext"), "attributes"), "mfaAuthenticated");
 
   return createNotification(context, {
@@ -108,10 +115,12 @@ function apiCall(event: EventBridgeEvent, context: FormatContext, kind: string):
         "Error",
         errorCode === undefined ? undefined : `${errorCode}: ${str(detail, "errorMessage") ?? ""}`.trim(),
       ],
-      ["Request", request === undefined ? undefined : boundedJson(request, 400).text],
+      ["Request", requestText],
       ["User agent", str(detail, "userAgent")],
-      ["Event time", eventTime === undefined ? undefined : formatUtc(eventTime)],
+      ["Event time", at(eventTime)],
     ),
+    details:
+      requestJson === undefined ? undefined : `${requestJson.text}${requestJson.truncated ? "\n…" : ""}`,
     consoleUrl:
       eventId === undefined
         ? undefined

@@ -1,8 +1,10 @@
 import { consoleUrl, enc, isRegionCode, parseArn, regionCode } from "../aws";
 import type { AlarmKind, EventBridgeEvent } from "../classify";
 import { type JsonObject, num, obj, objects, str } from "../json";
+import { stateSeverity } from "../severity";
 import { formatSeconds, formatUtc, toIsoTime } from "../time";
-import type { AlarmChartSpec, ChartMetric, Notification, Severity } from "../types";
+import type { AlarmChartSpec, ChartMetric, Notification } from "../types";
+import { ruleWithNames, summarizeAlarmReason } from "./alarm-reason";
 import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
 /**
@@ -35,19 +37,6 @@ export function normalizeStat(stat: string | undefined): string | undefined {
   return STAT_NAMES[stat.toUpperCase()] ?? stat;
 }
 
-export function alarmSeverity(state: string | undefined): Severity {
-  switch (state) {
-    case "ALARM":
-      return "high";
-    case "OK":
-      return "ok";
-    case "INSUFFICIENT_DATA":
-      return "low";
-    default:
-      return "info";
-  }
-}
-
 export function formatCloudWatchAlarm(
   alarm: JsonObject,
   alarmKind: AlarmKind,
@@ -72,7 +61,7 @@ export function formatCloudWatchAlarm(
     service: "cloudwatch",
     kind: composite ? "composite-alarm-state-change" : "alarm-state-change",
     title: name,
-    severity: alarmSeverity(state),
+    severity: stateSeverity("cloudwatch", state),
     state,
     previousState: str(alarm, "OldStateValue"),
     sourceLabel: composite ? "CloudWatch composite alarm" : "CloudWatch alarm",
@@ -81,7 +70,7 @@ export function formatCloudWatchAlarm(
     partition,
     resources: alarmArn === undefined ? [] : [alarmArn],
     description: description === undefined ? undefined : { text: description, format: "plain" },
-    reason: str(alarm, "NewStateReason"),
+    reason: reasonOf(str(alarm, "NewStateReason")),
     timestamp: stateChangeTime ?? toIsoTime(context.envelope.Timestamp),
     threadKey: alarmArn ?? `cloudwatch-alarm:${account ?? ""}:${region ?? ""}:${name}`,
     consoleUrl: consoleUrl(partition, "/cloudwatch/home", {
@@ -91,7 +80,8 @@ export function formatCloudWatchAlarm(
   });
 
   if (composite) {
-    notification.fields = fieldList(["Alarm rule", str(alarm, "AlarmRule")]);
+    const rule = str(alarm, "AlarmRule");
+    notification.fields = fieldList(["Alarm rule", rule === undefined ? undefined : ruleWithNames(rule)]);
     const children = objects(alarm, "TriggeringChildren").map(describeChild);
     // The schema documents TriggeringChildren as strings; accept those too.
     for (const child of Array.isArray(alarm.TriggeringChildren) ? alarm.TriggeringChildren : []) {
@@ -122,6 +112,10 @@ export function formatCloudWatchAlarm(
     }
   }
   return notification;
+}
+
+function reasonOf(reason: string | undefined): string | undefined {
+  return reason === undefined ? undefined : ruleWithNames(summarizeAlarmReason(reason));
 }
 
 function describeChild(child: JsonObject): string {

@@ -1,26 +1,12 @@
 import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, num, obj, objects, str, strings } from "../json";
+import { stateSeverity } from "../severity";
 import { formatSeconds } from "../time";
-import type { Notification, Severity } from "../types";
+import type { Notification } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
 
 /** CodeBuild build state and build phase changes. */
-
-export function buildSeverity(status: string | undefined): Severity {
-  switch (status) {
-    case "FAILED":
-    case "FAULT":
-    case "TIMED_OUT":
-      return "high";
-    case "STOPPED":
-      return "medium";
-    case "SUCCEEDED":
-      return "ok";
-    default:
-      return "info";
-  }
-}
 
 export function formatCodeBuildEvent(
   event: EventBridgeEvent,
@@ -49,7 +35,7 @@ export function formatCodeBuildEvent(
     title: phaseChange
       ? `Build ${project}: phase ${str(detail, "completed-phase") ?? "?"} ${status ?? ""}`.trim()
       : `Build ${project} ${status ?? "changed state"}`,
-    severity: buildSeverity(status),
+    severity: stateSeverity("codebuild", status),
     state: status,
     sourceLabel: "CodeBuild",
     fields: fieldList(

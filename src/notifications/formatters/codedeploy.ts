@@ -1,23 +1,11 @@
 import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { str } from "../json";
-import type { Notification, Severity } from "../types";
+import { stateSeverity } from "../severity";
+import type { Notification } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
 
 /** CodeDeploy deployment and instance state changes. */
-
-export function deploymentSeverity(state: string | undefined): Severity {
-  switch (state) {
-    case "FAILURE":
-      return "high";
-    case "STOP":
-      return "medium";
-    case "SUCCESS":
-      return "ok";
-    default:
-      return "info";
-  }
-}
 
 export function formatCodeDeployEvent(
   event: EventBridgeEvent,
@@ -41,7 +29,7 @@ export function formatCodeDeployEvent(
     title: `Deployment ${deploymentId ?? ""}${target === "" ? "" : ` of ${target}`}${
       instance && instanceId !== undefined ? ` on ${instanceId}` : ""
     }: ${state ?? "state change"}`.replace(/\s+/g, " "),
-    severity: deploymentSeverity(state),
+    severity: stateSeverity("codedeploy", state),
     state,
     sourceLabel: "CodeDeploy",
     fields: fieldList(

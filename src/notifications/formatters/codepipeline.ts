@@ -1,9 +1,10 @@
 import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
-import { type JsonObject, num, obj, objects, str } from "../json";
-import { formatUtc, toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
+import { isObject, type JsonObject, num, obj, objects, parseJson, scalarText, str } from "../json";
+import { stateSeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
 /**
  * CodePipeline pipeline, stage and action execution state changes, from EventBridge or from a
@@ -16,21 +17,26 @@ const KINDS: Record<string, string> = {
   "CodePipeline Action Execution State Change": "action-execution-state-change",
 };
 
-export function pipelineSeverity(state: string | undefined): Severity {
-  switch (state) {
-    case "FAILED":
-      return "high";
-    case "STOPPED":
-    case "ABANDONED":
-      return "medium";
-    case "CANCELED":
-    case "STOPPING":
-      return "low";
-    case "SUCCEEDED":
-      return "ok";
-    default:
-      return "info";
-  }
+/**
+ * Source actions report their summary as a JSON string (`{"ProviderType":"GitHub","CommitMessage":
+ * "…"}`): shown as `GitHub commit: …`, other keys as `key: value`; plain text stays as it is.
+ */
+export function summaryText(summary: string | undefined): string | undefined {
+  if (summary === undefined || !summary.trimStart().startsWith("{")) return summary;
+  const parsed = parseJson(summary);
+  if (!isObject(parsed)) return summary;
+  const provider = str(parsed, "ProviderType");
+  const commit = str(parsed, "CommitMessage");
+  const rest = Object.keys(parsed)
+    .filter((key) => key !== "ProviderType" && key !== "CommitMessage")
+    .map((key) => {
+      const value = scalarText(parsed[key]);
+      return value === undefined ? undefined : `${key}: ${value}`;
+    })
+    .filter((part): part is string => part !== undefined);
+  const head =
+    commit === undefined ? provider : `${provider === undefined ? "" : `${provider} `}commit: ${commit}`;
+  return [head, ...rest].filter((part) => part !== undefined && part !== "").join(" · ") || undefined;
 }
 
 export function formatCodePipelineEvent(
@@ -59,7 +65,7 @@ export function formatCodePipelineEvent(
     service: "codepipeline",
     kind,
     title: `Pipeline ${pipeline}${subject === undefined ? "" : ` ${subject}`} ${state ?? "changed state"}`,
-    severity: pipelineSeverity(state),
+    severity: stateSeverity("codepipeline", state),
     state,
     sourceLabel: "CodePipeline",
     fields: fieldList(
@@ -76,10 +82,10 @@ export function formatCodePipelineEvent(
       ["Failed stage", str(extra, "failedStage")],
       ["Error code", str(result, "error-code")],
       ["External id", str(result, "external-execution-id")],
-      ["Started", started === undefined ? undefined : formatUtc(started)],
+      ["Started", at(started)],
       ["Attempt", num(detail, "pipeline-execution-attempt")],
     ),
-    reason: str(result, "external-execution-summary"),
+    reason: summaryText(str(result, "external-execution-summary")),
     lists: failedActions.length === 0 ? [] : [{ title: "Failed actions", ...limitItems(failedActions, 5) }],
     threadKey: executionId,
     consoleUrl: consoleUrl(

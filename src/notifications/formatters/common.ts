@@ -1,6 +1,6 @@
 import { isRegionCode, partitionOf, type TopicContext } from "../aws";
 import type { EventBridgeEvent } from "../classify";
-import { toIsoTime } from "../time";
+import { formatUtc, toIsoTime } from "../time";
 import type { Notification, NotificationField, ServiceId, Severity, SnsNotificationEnvelope } from "../types";
 
 /** What every formatter gets besides its payload: the envelope and what the topic ARN tells. */
@@ -17,7 +17,8 @@ export interface NotificationInit
   service: ServiceId;
   kind: string;
   title: string;
-  severity: Severity;
+  /** Required key, so that every formatter decides; `undefined` means no badge. */
+  severity: Severity | undefined;
   sourceLabel: string;
 }
 
@@ -55,15 +56,29 @@ export function eventDefaults(
   };
 }
 
-type FieldValue = string | number | boolean | undefined | null;
+/** A time value for `fieldList`: shown in Slack's date format, as UTC text elsewhere. */
+export interface TimeValue {
+  time: string;
+}
 
-/** Builds the fields list from `[label, value]` pairs, skipping absent and empty values. */
+type FieldValue = string | number | boolean | TimeValue | undefined | null;
+
+/** An ISO time as a field value, else `fallback` (the service's own text) when it did not parse. */
+export function at(iso: string | undefined, fallback?: string): TimeValue | string | undefined {
+  return iso === undefined ? fallback : { time: iso };
+}
+
+/** Builds the fields list from `[label, value]` pairs, skipping absent, empty and `null` values. */
 export function fieldList(...entries: [string, FieldValue][]): NotificationField[] {
   const out: NotificationField[] = [];
   for (const [label, value] of entries) {
     if (value === undefined || value === null) continue;
+    if (typeof value === "object") {
+      out.push({ label, value: formatUtc(value.time), time: value.time });
+      continue;
+    }
     const text = String(value).trim();
-    if (text !== "") out.push({ label, value: text });
+    if (text !== "" && text !== "null") out.push({ label, value: text });
   }
   return out;
 }

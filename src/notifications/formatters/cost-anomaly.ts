@@ -1,20 +1,13 @@
 import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, num, obj, objects, str } from "../json";
+import { costAnomalySeverity } from "../severity";
 import { formatAmount } from "../text";
 import { toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
+import type { Notification } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
 /** Cost Anomaly Detection alerts: the SNS JSON of an immediate alert, or EventBridge "Anomaly Detected". */
-
-/** By money at stake: ≥ 1000 → high, ≥ 100 → medium, less → low. */
-export function anomalySeverity(totalImpact: number | undefined): Severity {
-  if (totalImpact === undefined) return "medium";
-  if (totalImpact >= 1000) return "high";
-  if (totalImpact >= 100) return "medium";
-  return "low";
-}
 
 export function formatCostAnomalyEvent(
   event: EventBridgeEvent,
@@ -48,7 +41,7 @@ export function formatCostAnomaly(payload: JsonObject, context: FormatContext): 
     title: `Cost anomaly${total === undefined ? "" : ` of $${formatAmount(total)}`}${
       dimension === undefined ? "" : ` in ${dimension}`
     }`,
-    severity: anomalySeverity(total),
+    severity: costAnomalySeverity(total),
     state: end === undefined ? "ongoing" : "ended",
     sourceLabel: "Cost Anomaly Detection",
     account,

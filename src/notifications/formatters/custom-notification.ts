@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type JsonObject, obj, scalarText, str, strings } from "../json";
 import { labelSeverity } from "../severity";
-import type { Notification, Severity } from "../types";
+import type { Notification, NotificationLink, Severity } from "../types";
 import { createNotification, type FormatContext, fieldList, limitItems } from "./common";
 
 /**
@@ -48,15 +48,33 @@ function describeIssue(issue: Issue): string {
   }
 }
 
-/** Severity a publisher can express: `metadata.additionalContext.severity`, or a SEVn/P1 keyword. */
-function customSeverity(payload: JsonObject): Severity {
-  const declared = labelSeverity(str(obj(obj(payload, "metadata"), "additionalContext"), "severity"));
-  if (declared !== undefined) return declared;
+/**
+ * Severity a publisher can express: `metadata.additionalContext.priority` or `.severity` (AWS's
+ * own example uses `priority`), or a SEVn/Pn keyword; otherwise none.
+ */
+export function customSeverity(payload: JsonObject): Severity | undefined {
+  const additional = obj(obj(payload, "metadata"), "additionalContext");
+  for (const key of Object.keys(additional ?? {})) {
+    if (!/^(priority|severity)$/i.test(key)) continue;
+    const declared = labelSeverity(str(additional, key));
+    if (declared !== undefined) return declared;
+  }
   for (const keyword of strings(obj(payload, "content"), "keywords")) {
     const fromKeyword = labelSeverity(keyword);
     if (fromKeyword !== undefined && /^(sev|p)-?\d$/i.test(keyword.trim())) return fromKeyword;
   }
-  return "info";
+  return undefined;
+}
+
+/** A related-resource URL as a button: "Open runbooks.example.com". */
+function linkOf(url: string): NotificationLink {
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // An unparseable URL fails the renderers' link check and shows no button anyway.
+  }
+  return { label: `Open ${host}`, url };
 }
 
 export function formatCustomNotification(payload: JsonObject, context: FormatContext): Notification {
@@ -70,14 +88,16 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
   const title =
     str(content, "title") ?? context.envelope.Subject ?? str(metadata, "summary") ?? "Custom notification";
   const nextSteps = strings(content, "nextSteps");
+  const related = strings(metadata, "relatedResources");
 
   return createNotification(context, {
     service: "custom",
     kind: parsed.success ? "custom-notification" : "invalid-custom",
     title,
-    severity: parsed.success ? customSeverity(payload) : "info",
+    severity: customSeverity(payload),
     sourceLabel: "Custom notification",
-    resources: strings(metadata, "relatedResources"),
+    resources: related.filter((resource) => !/^https?:\/\//i.test(resource)),
+    links: related.filter((resource) => /^https:\/\//i.test(resource)).map(linkOf),
     description: description === undefined ? undefined : { text: description, format: "markdown" },
     fields: fieldList(
       ["Event type", str(metadata, "eventType")],
@@ -85,7 +105,10 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
         .slice(0, 10)
         .map((key): [string, string | undefined] => [key, scalarText(additional[key])]),
     ),
-    lists: nextSteps.length === 0 ? [] : [{ title: "Next steps", ...limitItems(nextSteps, 10) }],
+    lists:
+      nextSteps.length === 0
+        ? []
+        : [{ title: "Next steps", format: "markdown", ...limitItems(nextSteps, 10) }],
     notes:
       issues.length === 0
         ? []

@@ -1,6 +1,7 @@
 import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { str } from "../json";
+import { stateSeverity } from "../severity";
 import type { Notification, Severity } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
 
@@ -10,14 +11,13 @@ export function formatEc2Event(event: EventBridgeEvent, context: FormatContext):
   const detail = event.detail;
   const instanceId = str(detail, "instance-id");
   let kind: string;
-  let severity: Severity;
+  let severity: Severity | undefined;
   let title: string;
   switch (event.detailType) {
     case "EC2 Instance State-change Notification": {
       const state = str(detail, "state");
       kind = "instance-state-change";
-      // State changes are routine (scaling, schedules); an unexpected one is for alarms to judge.
-      severity = "info";
+      severity = stateSeverity("ec2", state);
       title = `EC2 instance ${instanceId ?? ""} is ${state ?? "changing state"}`;
       break;
     }

@@ -20,7 +20,7 @@ export function formatEcsEvent(event: EventBridgeEvent, context: FormatContext):
 }
 
 /** A task that stopped because a container failed is high; a planned stop (scale-in, deploy) is info. */
-export function taskSeverity(detail: JsonObject): Severity {
+export function taskSeverity(detail: JsonObject): Severity | undefined {
   const last = str(detail, "lastStatus");
   if (last !== "STOPPED") return "info";
   const stopCode = str(detail, "stopCode");
@@ -98,7 +98,7 @@ function serviceEvent(event: EventBridgeEvent, context: FormatContext): Notifica
   const serviceName = arnResourceName(serviceArn);
   const cluster = arnResourceName(str(detail, "clusterArn"));
   const deployment = event.detailType === "ECS Deployment State Change";
-  const severity: Severity =
+  const severity: Severity | undefined =
     eventType === "ERROR" || /FAILED/.test(eventName ?? "")
       ? "high"
       : eventType === "WARN"

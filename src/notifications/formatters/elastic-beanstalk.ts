@@ -1,7 +1,7 @@
 import { consoleUrl, enc, isRegionCode, partitionOf } from "../aws";
-import { textSeverity } from "../severity";
+import { serviceTextSeverity, stateSeverity } from "../severity";
 import { toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
+import type { Notification } from "../types";
 import { createNotification, type FormatContext, fieldList, transition } from "./common";
 
 /**
@@ -9,18 +9,6 @@ import { createNotification, type FormatContext, fieldList, transition } from ".
  * `Application:`, `Environment URL:` lines. The SNS Subject is cut at 100 characters, so the title
  * comes from the message.
  */
-
-const HEALTH_SEVERITY: Record<string, Severity> = {
-  severe: "critical",
-  degraded: "high",
-  warning: "medium",
-  ok: "ok",
-  info: "info",
-  pending: "info",
-  unknown: "low",
-  "no data": "low",
-  suspended: "medium",
-};
 
 export function formatElasticBeanstalkText(text: string, context: FormatContext): Notification {
   const line = (label: string): string | undefined =>
@@ -34,15 +22,14 @@ export function formatElasticBeanstalkText(text: string, context: FormatContext)
   const region = isRegionCode(urlRegion) ? urlRegion : context.topic.region;
   const partition = partitionOf([], region, context.topic.partition);
   const healthTo = health?.[2];
-  const failure = textSeverity(message) === "medium";
+  const textVerdict = serviceTextSeverity(message);
 
   return createNotification(context, {
     service: "elasticbeanstalk",
     kind: "environment-notification",
     title: `${environment ?? "Elastic Beanstalk"}: ${firstSentence(message)}`,
     severity:
-      (healthTo === undefined ? undefined : HEALTH_SEVERITY[healthTo.toLowerCase()]) ??
-      (failure ? "high" : textSeverity(message)),
+      stateSeverity("elasticbeanstalk", healthTo) ?? (textVerdict === "medium" ? "high" : textVerdict),
     state: healthTo,
     previousState: health?.[1],
     sourceLabel: "Elastic Beanstalk",

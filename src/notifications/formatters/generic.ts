@@ -1,8 +1,9 @@
 import type { EventBridgeEvent } from "../classify";
 import { boundedJson, isObject, type JsonObject, scalarText } from "../json";
-import { textSeverity } from "../severity";
-import { firstLine, truncateChars } from "../text";
-import type { Notification, NotificationField, Severity } from "../types";
+import { stateSeverity } from "../severity";
+import { firstLine, humanizeKey, truncateChars } from "../text";
+import { formatUtc, toIsoTime } from "../time";
+import type { Notification, NotificationField } from "../types";
 import { createNotification, eventDefaults, type FormatContext } from "./common";
 
 /**
@@ -10,71 +11,126 @@ import { createNotification, eventDefaults, type FormatContext } from "./common"
  * shape, empty messages, and the fallback used when a dedicated formatter fails on odd input.
  */
 
-const STATUS_KEY = /^(status|state|result|outcome|error|errorCode|failure|severity|level)$/i;
+const STATUS_KEY = /^(status|state)$/i;
 const DETAILS_CHARS = 2000;
 
+const MAX_READABLE_FIELDS = 10;
+
 /**
- * Scalars first (they read best as fields), then small objects and lists; a list of objects is
- * only counted, its content is in the details block.
+ * The object as labelled fields when it reads well that way (scalars, short lists of scalars, small
+ * flat objects; at most ten), else `undefined`: then it is shown as one JSON block instead, never
+ * both. Nulls and empty values are left out.
  */
-export function topLevelFields(value: JsonObject, limit: number): NotificationField[] {
-  const scalars: NotificationField[] = [];
-  const nested: NotificationField[] = [];
-  for (const key of Object.keys(value)) {
-    if (scalars.length >= limit) break;
-    const item = value[key];
+export function readableFields(value: JsonObject): NotificationField[] | undefined {
+  const fields: NotificationField[] = [];
+  const add = (label: string, item: unknown): boolean => {
+    if (item === null || item === undefined) return true;
     const text = scalarText(item);
-    if (text !== undefined) scalars.push({ label: key, value: truncateChars(text, 300) });
-    else if (Array.isArray(item)) {
-      const objectsOnly =
-        item.length > 0 && item.every((entry) => typeof entry === "object" && entry !== null);
-      nested.push({ label: key, value: objectsOnly ? `${item.length} items` : summarise(item) });
-    } else if (isObject(item)) nested.push({ label: key, value: summarise(item) });
+    if (text !== undefined) {
+      if (text === "null") return true;
+      const time = timeOf(label, text);
+      fields.push(
+        time === undefined
+          ? { label: humanizeKey(label), value: truncateChars(text, 300) }
+          : { label: humanizeKey(label), value: formatUtc(time), time },
+      );
+      return true;
+    }
+    if (Array.isArray(item)) {
+      const texts = item.map(scalarText);
+      if (item.length > 10 || texts.some((t) => t === undefined)) return false;
+      if (texts.length > 0) fields.push({ label: humanizeKey(label), value: texts.join(", ") });
+      return true;
+    }
+    return false;
+  };
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (isObject(item)) {
+      const keys = Object.keys(item);
+      if (keys.length > 4) return undefined;
+      for (const inner of keys) if (!add(`${key} ${inner}`, item[inner])) return undefined;
+    } else if (!add(key, item)) return undefined;
+    if (fields.length > MAX_READABLE_FIELDS) return undefined;
   }
-  return [...scalars, ...nested].slice(0, limit);
+  return fields;
 }
 
-function summarise(value: unknown): string {
-  const json = boundedJson(value, 200);
-  return json.truncated ? `${json.text}…` : json.text;
+/** An ISO time, or epoch seconds / milliseconds under a time-like key (`createdAt`, `eventTime`). */
+function timeOf(key: string, text: string): string | undefined {
+  if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/.test(text)) return toIsoTime(text);
+  if (/^\d{10}$/.test(text) && /(time|date|at)$/i.test(key)) return toIsoTime(Number(text) * 1000);
+  if (/^\d{13}$/.test(text) && /(time|date|at)$/i.test(key)) return toIsoTime(text);
+  return undefined;
 }
 
-/** Failure words in status-like top-level fields mean medium; anything else stays info. */
-function statusSeverity(value: JsonObject) {
+/** A short name for the thing an unknown event is about: its first `…Name` value. */
+function nameOf(value: JsonObject): string | undefined {
+  for (const key of Object.keys(value)) {
+    if (!/name$/i.test(key)) continue;
+    const text = scalarText(value[key]);
+    if (text !== undefined && text.length <= 80 && !text.includes("\n")) return text;
+  }
+  return undefined;
+}
+
+/** A title an unknown JSON message gives itself: its `title`, `subject`, `summary`… when short. */
+function ownTitle(value: JsonObject): string | undefined {
+  for (const key of ["title", "subject", "summary", "message", "event", "eventType", "type", "name"]) {
+    const text = scalarText(value[key]);
+    if (text !== undefined && text.length <= 120 && !text.includes("\n")) return text;
+  }
+  return undefined;
+}
+
+/** Fields or a JSON block, whichever reads; never both. */
+function fieldsOrDetails(value: unknown): Pick<Notification, "fields" | "details"> {
+  const fields = isObject(value) ? readableFields(value) : undefined;
+  if (fields !== undefined && fields.length > 0) return { fields, details: undefined };
+  const details = boundedJson(value, DETAILS_CHARS, 2);
+  return { fields: [], details: details.truncated ? `${details.text}\n…` : details.text };
+}
+
+/** The event's own `state` / `status` word, when it has one. */
+export function statusOf(value: JsonObject): string | undefined {
   for (const key of Object.keys(value)) {
     if (!STATUS_KEY.test(key)) continue;
     const text = scalarText(value[key]);
-    if (text !== undefined && textSeverity(text) === "medium") return "medium" as const;
+    if (text !== undefined && text.length <= 40) return text;
   }
-  return "info" as const;
+  return undefined;
 }
 
 export function formatGenericEvent(event: EventBridgeEvent, context: FormatContext): Notification {
   const defaults = eventDefaults(event, context);
-  const details = boundedJson(event.detail, DETAILS_CHARS, 2);
+  const state = statusOf(event.detail);
+  const name = nameOf(event.detail);
   return createNotification(context, {
     ...defaults,
     service: "eventbridge",
     kind: "unknown-event",
-    title: event.detailType,
-    severity: statusSeverity(event.detail),
+    title: name === undefined ? event.detailType : `${event.detailType} · ${name}`,
+    severity: stateSeverity("generic", state),
+    state,
     sourceLabel: `EventBridge · ${event.source}`,
-    fields: [{ label: "Source", value: event.source }, ...topLevelFields(event.detail, 9)],
-    details: details.truncated ? `${details.text}\n…` : details.text,
+    ...fieldsOrDetails(event.detail),
   });
 }
 
 export function formatUnknownJson(value: unknown, context: FormatContext): Notification {
-  const details = boundedJson(value, DETAILS_CHARS, 2);
   const topic = context.topic.topicName;
+  const state = isObject(value) ? statusOf(value) : undefined;
   return createNotification(context, {
     service: "unknown",
     kind: "unknown-json",
-    title: context.envelope.Subject ?? `JSON message${topic === undefined ? "" : ` on ${topic}`}`,
-    severity: isObject(value) ? statusSeverity(value) : "info",
+    title:
+      context.envelope.Subject ??
+      (isObject(value) ? ownTitle(value) : undefined) ??
+      `JSON message${topic === undefined ? "" : ` on ${topic}`}`,
+    severity: stateSeverity("generic", state),
+    state,
     sourceLabel: "Amazon SNS",
-    fields: isObject(value) ? topLevelFields(value, 10) : [],
-    details: details.truncated ? `${details.text}\n…` : details.text,
+    ...fieldsOrDetails(value),
   });
 }
 
@@ -87,21 +143,14 @@ export function formatPlainText(text: string, context: FormatContext): Notificat
     service: "text",
     kind: "plain-text",
     title: subject ?? (truncateChars(first, 150) || `Message on ${topic ?? "SNS"}`),
-    // Judged separately: joining would copy a 256 KB message only to read its start.
-    severity: worse(textSeverity(subject ?? ""), textSeverity(text)),
+    // Free text has no severity field and no service table: reading words into it guessed wrong.
+    severity: undefined,
     sourceLabel: "Amazon SNS",
     // Without a subject, a one-line message is its own title; longer text is shown in full.
     description:
       subject === undefined && singleLine && first.length <= 150 ? undefined : { text, format: "plain" },
     fields: topic === undefined ? [] : [{ label: "Topic", value: topic }],
   });
-}
-
-/** Failure beats success beats nothing: "Backup done" with a "failed" body is a failure. */
-function worse(a: Severity, b: Severity): Severity {
-  if (a === "medium" || b === "medium") return "medium";
-  if (a === "ok" || b === "ok") return "ok";
-  return a;
 }
 
 export function formatEmptyMessage(context: FormatContext): Notification {
@@ -111,7 +160,7 @@ export function formatEmptyMessage(context: FormatContext): Notification {
     service: "text",
     kind: subject === undefined ? "plain-text" : "subject-only",
     title: subject ?? `Empty message on ${topic ?? "SNS"}`,
-    severity: subject === undefined ? "info" : textSeverity(subject),
+    severity: undefined,
     sourceLabel: "Amazon SNS",
     fields: topic === undefined ? [] : [{ label: "Topic", value: topic }],
     notes: subject === undefined ? ["The message was empty and had no subject."] : [],

@@ -1,20 +1,13 @@
 import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, num, obj, objects, pathStr, str } from "../json";
-import { formatUtc, toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
+import { SEVERITY_LABEL } from "../presentation";
+import { guardDutySeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
 
 /** GuardDuty findings ("GuardDuty Finding" events). */
-
-/** GuardDuty's bands: 1.0–3.9 Low, 4.0–6.9 Medium, 7.0–8.9 High, 9.0+ Critical. */
-export function guardDutySeverity(score: number | undefined): { severity: Severity; label: string } {
-  if (score === undefined) return { severity: "info", label: "Unknown" };
-  if (score >= 9) return { severity: "critical", label: "Critical" };
-  if (score >= 7) return { severity: "high", label: "High" };
-  if (score >= 4) return { severity: "medium", label: "Medium" };
-  return { severity: "low", label: "Low" };
-}
 
 export function formatGuardDutyEvent(
   event: EventBridgeEvent,
@@ -23,7 +16,7 @@ export function formatGuardDutyEvent(
   if (event.detailType !== "GuardDuty Finding") return undefined;
   const detail = event.detail;
   const score = num(detail, "severity");
-  const { severity, label } = guardDutySeverity(score);
+  const severity = guardDutySeverity(score);
   const type = str(detail, "type");
   const id = str(detail, "id");
   const findingArn = str(detail, "arn");
@@ -47,13 +40,13 @@ export function formatGuardDutyEvent(
     description: descriptionOf(detail),
     fields: fieldList(
       ["Finding type", type],
-      ["Severity", `${label}${score === undefined ? "" : ` (${score})`}`],
+      ["Severity", severity === undefined ? undefined : `${SEVERITY_LABEL[severity]} (${score})`],
       ["Resource", describeResource(obj(detail, "resource"))],
       ["Action", describeAction(obj(service, "action"))],
       ["Resource role", str(service, "resourceRole")],
       ["Count", num(service, "count")],
-      ["First seen", firstSeen === undefined ? undefined : formatUtc(firstSeen)],
-      ["Last seen", lastSeen === undefined ? undefined : formatUtc(lastSeen)],
+      ["First seen", at(firstSeen)],
+      ["Last seen", at(lastSeen)],
     ),
     threadKey: findingArn ?? id,
     consoleUrl:

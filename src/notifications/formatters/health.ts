@@ -1,9 +1,10 @@
 import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, objects, str } from "../json";
-import { formatUtc, toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
+import { healthSeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
 /** AWS Health events (public and account-specific issues, scheduled changes, notifications). */
 
@@ -28,7 +29,12 @@ export function formatHealthEvent(event: EventBridgeEvent, context: FormatContex
     ...defaults,
     service: "health",
     kind: "health-event",
-    title: `AWS Health ${categoryLabel(category)}: ${typeCode ?? "event"}`,
+    title: [
+      typeCode === undefined ? `AWS Health ${categoryLabel(category)}` : humanizeEventCode(typeCode),
+      region,
+    ]
+      .filter((part) => part !== undefined)
+      .join(" · "),
     severity: healthSeverity(category, status, str(detail, "actionability")),
     state: status,
     sourceLabel: "AWS Health",
@@ -43,8 +49,8 @@ export function formatHealthEvent(event: EventBridgeEvent, context: FormatContex
       ["Status", status],
       ["Scope", str(detail, "eventScopeCode")],
       ["Region", region],
-      ["Start", start === undefined ? str(detail, "startTime") : formatUtc(start)],
-      ["End", end === undefined ? str(detail, "endTime") : formatUtc(end)],
+      ["Start", at(start, str(detail, "startTime"))],
+      ["End", at(end, str(detail, "endTime"))],
       ["Actionability", str(detail, "actionability")],
     ),
     lists: entities.length === 0 ? [] : [{ title: "Affected entities", ...limitItems(entities, 10) }],
@@ -56,6 +62,70 @@ export function formatHealthEvent(event: EventBridgeEvent, context: FormatContex
             fragment: `/account/event-log?eventID=${enc(eventArn)}&eventTab=details`,
           }),
   });
+}
+
+/** Words AWS Health codes spell in capitals that read best as their product name. */
+const CODE_WORDS: Record<string, string> = {
+  ELASTICLOADBALANCING: "Elastic Load Balancing",
+  LAMBDA: "Lambda",
+  CLOUDFRONT: "CloudFront",
+  CLOUDWATCH: "CloudWatch",
+  CLOUDFORMATION: "CloudFormation",
+  DYNAMODB: "DynamoDB",
+  ELASTICACHE: "ElastiCache",
+  ELASTICSEARCH: "Elasticsearch",
+  OPENSEARCH: "OpenSearch",
+  REDSHIFT: "Redshift",
+  AUTOSCALING: "Auto Scaling",
+  APIGATEWAY: "API Gateway",
+  ROUTE53: "Route 53",
+  FSX: "FSx",
+  DIRECTCONNECT: "Direct Connect",
+  SAGEMAKER: "SageMaker",
+  BILLING: "Billing",
+};
+const ACRONYMS = new Set([
+  "ACM",
+  "AMI",
+  "API",
+  "AZ",
+  "CPU",
+  "DNS",
+  "EBS",
+  "EC2",
+  "ECR",
+  "ECS",
+  "EFS",
+  "EKS",
+  "ELB",
+  "EMR",
+  "IAM",
+  "IP",
+  "KMS",
+  "MFA",
+  "MQ",
+  "MSK",
+  "RDS",
+  "S3",
+  "SES",
+  "SNS",
+  "SQS",
+  "SSL",
+  "SSM",
+  "TLS",
+  "VPC",
+  "VPN",
+]);
+
+/** `AWS_EC2_INSTANCE_STORE_DRIVE_PERFORMANCE_DEGRADED` → "EC2 instance store drive performance degraded". */
+export function humanizeEventCode(code: string): string {
+  const words = code
+    .replace(/^AWS_/, "")
+    .split(/_+/)
+    .filter((word) => word !== "")
+    .map((word) => CODE_WORDS[word] ?? (ACRONYMS.has(word) ? word : word.toLowerCase()));
+  const text = words.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function categoryLabel(category: string | undefined): string {
@@ -71,19 +141,6 @@ function categoryLabel(category: string | undefined): string {
     default:
       return "event";
   }
-}
-
-/** Closed → ok; open issues → high; upcoming changes and required actions → medium; notices → info. */
-export function healthSeverity(
-  category: string | undefined,
-  status: string | undefined,
-  actionability: string | undefined,
-): Severity {
-  if (status === "closed") return "ok";
-  if (category === "issue") return "high";
-  if (category === "scheduledChange" || category === "investigation") return "medium";
-  if (actionability === "ACTION_REQUIRED") return "medium";
-  return "info";
 }
 
 function description(detail: JsonObject) {

@@ -1,7 +1,7 @@
-import { consoleUrl } from "../aws";
+import { consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, num, obj, objects, pathStr, str, strings } from "../json";
-import { labelSeverity } from "../severity";
+import { labelSeverity, stateSeverity } from "../severity";
 import type { Notification } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
@@ -26,7 +26,7 @@ export function formatInspectorEvent(
     service: "inspector",
     kind: "finding",
     title: str(detail, "title") ?? "Inspector finding",
-    severity: status === "CLOSED" ? "ok" : (labelSeverity(label) ?? "info"),
+    severity: stateSeverity("inspector", status) ?? labelSeverity(label),
     state: status,
     sourceLabel: "Amazon Inspector",
     account: str(detail, "awsAccountId") ?? defaults.account,
@@ -53,9 +53,22 @@ export function formatInspectorEvent(
     threadKey: findingArn,
     consoleUrl: consoleUrl(defaults.partition, "/inspector/v2/home", {
       region: defaults.region,
-      fragment: "/findings/all",
+      fragment: findingsPage(resources[0]),
     }),
   });
+}
+
+/**
+ * The console's findings of the affected container image (`#/findings/container-image/<repo>/<sha>`,
+ * the form public integrations link to); other resources get the list of all findings, because
+ * no per-finding route of the Inspector console could be confirmed.
+ */
+function findingsPage(resource: JsonObject | undefined): string {
+  const image = obj(obj(resource, "details"), "awsEcrContainerImage");
+  const repository = str(image, "repositoryName");
+  const hash = str(image, "imageHash");
+  if (repository === undefined || hash === undefined) return "/findings/all";
+  return `/findings/container-image/${enc(`${repository}/${hash}`)}`;
 }
 
 function describePackage(pkg: JsonObject): string {

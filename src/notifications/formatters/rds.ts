@@ -1,53 +1,12 @@
 import { consoleUrl, enc, isRegionCode, partitionOf } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, str, strings } from "../json";
-import { formatUtc, toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
+import { rdsSeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
 
 /** RDS events: EventBridge "RDS DB … Event" and the JSON that RDS event subscriptions publish. */
-
-/** Events whose id alone says how bad they are (RDS User Guide, "Amazon RDS event categories"). */
-const EVENT_SEVERITY: Record<string, Severity> = {
-  "RDS-EVENT-0007": "critical", // allocated storage exhausted
-  "RDS-EVENT-0031": "critical", // instance failed (incompatible configuration)
-  "RDS-EVENT-0036": "critical", // incompatible network
-  "RDS-EVENT-0221": "critical", // storage-full threshold reached, instance shut down
-  "RDS-EVENT-0089": "high", // storage consumed above 90%
-  "RDS-EVENT-0004": "high", // instance shut down
-  "RDS-EVENT-0022": "high", // error while restarting
-  "RDS-EVENT-0013": "high", // Multi-AZ failover started
-  "RDS-EVENT-0015": "ok", // Multi-AZ failover completed
-  "RDS-EVENT-0049": "ok", // Multi-AZ failover completed
-  "RDS-EVENT-0006": "medium", // instance restarted
-};
-
-const CATEGORY_SEVERITY: Record<string, Severity> = {
-  failure: "critical",
-  "low storage": "high",
-  failover: "high",
-  availability: "high",
-  recovery: "medium",
-  "read replica": "medium",
-  security: "medium",
-  maintenance: "low",
-  "security patching": "low",
-};
-
-export function rdsSeverity(
-  eventId: string | undefined,
-  categories: string[],
-  message: string | undefined,
-): Severity {
-  const byId = eventId === undefined ? undefined : EVENT_SEVERITY[eventId];
-  if (byId !== undefined) return byId;
-  for (const category of categories) {
-    const byCategory = CATEGORY_SEVERITY[category.toLowerCase()];
-    if (byCategory !== undefined) return byCategory;
-  }
-  if (/exhausted|failed|failure|error|incompatible/i.test(message ?? "")) return "high";
-  return "info";
-}
 
 export function formatRdsEvent(event: EventBridgeEvent, context: FormatContext): Notification | undefined {
   if (!/^RDS DB .*Event$/.test(event.detailType)) return undefined;
@@ -56,7 +15,7 @@ export function formatRdsEvent(event: EventBridgeEvent, context: FormatContext):
   const eventId = str(detail, "EventID");
   const categories = strings(detail, "EventCategories");
   const message = str(detail, "Message");
-  const source = str(detail, "SourceIdentifier");
+  const source = sourceId(str(detail, "SourceIdentifier"));
   const sourceType = str(detail, "SourceType");
   const sourceArn = str(detail, "SourceArn");
   const date = toIsoTime(str(detail, "Date"));
@@ -65,15 +24,14 @@ export function formatRdsEvent(event: EventBridgeEvent, context: FormatContext):
     service: "rds",
     kind: slug(event.detailType.replace(/^RDS /, "")),
     title: `RDS ${source ?? "event"}: ${message ?? eventId ?? event.detailType}`,
-    severity: rdsSeverity(eventId, categories, message),
-    state: eventId,
+    severity: rdsSeverity(eventId, categories),
     sourceLabel: "Amazon RDS",
     fields: fieldList(
       ["Source", source],
       ["Source type", sourceType],
       ["Event", eventId],
       ["Categories", categories.join(", ")],
-      ["Time", date === undefined ? undefined : formatUtc(date)],
+      ["Time", at(date)],
     ),
     reason: message,
     threadKey: sourceArn,
@@ -98,6 +56,12 @@ function rdsUrl(
   return consoleUrl(partition, "/rds/home", { region, fragment: "events:" });
 }
 
+/** Event subscriptions name some sources `rds:<id>`; the console and people know them as `<id>`. */
+function sourceId(value: string | undefined): string | undefined {
+  const id = value?.replace(/^rds:/, "");
+  return id === "" ? undefined : id;
+}
+
 /**
  * RDS event subscriptions publish `{"Event Source", "Event Time", "Identifier Link", "Source ID",
  * "Event ID" (a documentation URL ending in #RDS-EVENT-nnnn), "Event Message"}`.
@@ -105,7 +69,7 @@ function rdsUrl(
 export function formatRdsSns(payload: JsonObject, context: FormatContext): Notification {
   const eventLink = str(payload, "Event ID");
   const eventId = /RDS-EVENT-\d+/.exec(eventLink ?? "")?.[0] ?? eventLink;
-  const source = str(payload, "Source ID");
+  const source = sourceId(str(payload, "Source ID"));
   const sourceType = str(payload, "Event Source");
   const message = str(payload, "Event Message");
   // The identifier link is only read for its region; the button is built from the parts.
@@ -118,8 +82,7 @@ export function formatRdsSns(payload: JsonObject, context: FormatContext): Notif
     service: "rds",
     kind: "rds-event-notification",
     title: `RDS ${source ?? "event"}: ${message ?? eventId ?? "event notification"}`,
-    severity: rdsSeverity(eventId, [], message),
-    state: eventId,
+    severity: rdsSeverity(eventId, []),
     sourceLabel: "Amazon RDS",
     region,
     partition,
@@ -128,7 +91,7 @@ export function formatRdsSns(payload: JsonObject, context: FormatContext): Notif
       ["Source", source],
       ["Source type", sourceType],
       ["Event", eventId],
-      ["Time", time === undefined ? str(payload, "Event Time") : formatUtc(time)],
+      ["Time", at(time, str(payload, "Event Time"))],
     ),
     reason: message,
     timestamp: time ?? toIsoTime(context.envelope.Timestamp),

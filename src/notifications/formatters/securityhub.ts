@@ -22,7 +22,10 @@ export function formatSecurityHubEvent(
   if (findings.length === 0) return undefined;
   const defaults = eventDefaults(event, context);
   const severities = findings.map(findingSeverity);
-  const worst = severities.reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a), "ok" as Severity);
+  const worst = severities.reduce<Severity | undefined>(
+    (a, b) => (severityRank(b) > severityRank(a) ? b : a),
+    undefined,
+  );
 
   if (findings.length === 1) {
     const finding = findings[0];
@@ -76,11 +79,10 @@ export function formatSecurityHubEvent(
   });
 }
 
-function findingSeverity(finding: JsonObject): Severity {
+function findingSeverity(finding: JsonObject): Severity | undefined {
   return (
     labelSeverity(pathStr(finding, ["Severity", "Label"])) ??
-    labelSeverity(pathStr(finding, ["FindingProviderFields", "Severity", "Label"])) ??
-    "info"
+    labelSeverity(pathStr(finding, ["FindingProviderFields", "Severity", "Label"]))
   );
 }
 
@@ -89,7 +91,7 @@ function highestLabel(findings: JsonObject[]): string | undefined {
   for (const finding of findings) {
     const label = pathStr(finding, ["Severity", "Label"]);
     if (label === undefined) continue;
-    const rank = severityRank(labelSeverity(label) ?? "info");
+    const rank = severityRank(labelSeverity(label));
     if (best === undefined || rank > best.rank) best = { rank, label };
   }
   return best?.label;

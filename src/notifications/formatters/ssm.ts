@@ -1,30 +1,12 @@
 import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { obj, str, strings } from "../json";
-import { formatUtc, toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
+import { stateSeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
 /** Systems Manager Run Command and Automation status changes. */
-
-/** A failed Run Command is an operational task gone wrong (medium); a failed Automation runbook is high. */
-export function ssmSeverity(status: string | undefined, automation: boolean): Severity {
-  switch (status?.toLowerCase()) {
-    case "failed":
-    case "timedout":
-    case "timed out":
-      return automation ? "high" : "medium";
-    case "cancelled":
-    case "canceled":
-    case "cancelling":
-      return automation ? "medium" : "low";
-    case "success":
-    case "succeeded":
-      return "ok";
-    default:
-      return "info";
-  }
-}
 
 export function formatSsmEvent(event: EventBridgeEvent, context: FormatContext): Notification | undefined {
   switch (event.detailType) {
@@ -55,7 +37,7 @@ function command(event: EventBridgeEvent, context: FormatContext): Notification 
     service: "ssm",
     kind: invocation ? "command-invocation-status-change" : "command-status-change",
     title: `Run Command ${document ?? ""} ${status ?? "status change"}`.replace(/\s+/g, " "),
-    severity: ssmSeverity(status, false),
+    severity: stateSeverity("ssm-command", status),
     state: status,
     sourceLabel: "Systems Manager Run Command",
     fields: fieldList(
@@ -64,7 +46,7 @@ function command(event: EventBridgeEvent, context: FormatContext): Notification 
       ["Status", status],
       ["Instance", str(detail, "instance-id")],
       ["Targets", instances.length === 0 ? undefined : instances.join(", ")],
-      ["Requested", requested === undefined ? undefined : formatUtc(requested)],
+      ["Requested", at(requested)],
     ),
     lists: commands.length === 0 ? [] : [{ title: "Commands", ...limitItems(commands, 10) }],
     threadKey: commandId,
@@ -94,7 +76,7 @@ function automation(event: EventBridgeEvent, context: FormatContext): Notificati
     title: `Automation ${definition ?? ""}${step ? ` step ${str(detail, "StepName") ?? ""}` : ""} ${
       status ?? "status change"
     }`.replace(/\s+/g, " "),
-    severity: ssmSeverity(status, true),
+    severity: stateSeverity("ssm-automation", status),
     state: status,
     sourceLabel: "Systems Manager Automation",
     fields: fieldList(
@@ -105,8 +87,8 @@ function automation(event: EventBridgeEvent, context: FormatContext): Notificati
       ["Step", str(detail, "StepName")],
       ["Action", str(detail, "Action")],
       ["Executed by", str(detail, "ExecutedBy")],
-      ["Started", start === undefined ? str(detail, "StartTime") : formatUtc(start)],
-      ["Ended", end === undefined ? str(detail, "EndTime") : formatUtc(end)],
+      ["Started", at(start, str(detail, "StartTime"))],
+      ["Ended", at(end, str(detail, "EndTime"))],
     ),
     reason: str(detail, "FailureMessage"),
     threadKey: executionId,

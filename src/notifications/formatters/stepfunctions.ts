@@ -1,26 +1,12 @@
 import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { isObject, parseJson, str } from "../json";
-import { formatDuration, formatUtc, toIsoTime } from "../time";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
+import { stateSeverity } from "../severity";
+import { formatDuration, toIsoTime } from "../time";
+import type { Notification } from "../types";
+import { at, createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
 
 /** Step Functions execution status changes. */
-
-export function executionSeverity(status: string | undefined): Severity {
-  switch (status) {
-    case "FAILED":
-    case "TIMED_OUT":
-      return "high";
-    case "ABORTED":
-    case "PENDING_REDRIVE":
-      return "medium";
-    case "SUCCEEDED":
-      return "ok";
-    default:
-      return "info";
-  }
-}
 
 export function formatStepFunctionsEvent(
   event: EventBridgeEvent,
@@ -44,7 +30,7 @@ export function formatStepFunctionsEvent(
       /\s+/g,
       " ",
     ),
-    severity: executionSeverity(status),
+    severity: stateSeverity("stepfunctions", status),
     state: status,
     sourceLabel: "Step Functions",
     fields: fieldList(
@@ -52,7 +38,7 @@ export function formatStepFunctionsEvent(
       ["Execution", name],
       ["Status", status],
       ["Error", str(detail, "error")],
-      ["Started", start === undefined ? undefined : formatUtc(start)],
+      ["Started", at(start)],
       ["Duration", formatDuration(start, stop)],
       ["Redrives", str(detail, "redriveCount")],
     ),

@@ -1,22 +1,34 @@
 import { consoleUrl } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { obj, scalarText, str } from "../json";
-import type { Notification, Severity } from "../types";
-import { createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
+import { isTrustedAdvisorSecurityCheck, trustedAdvisorSeverity } from "../severity";
+import { toIsoTime } from "../time";
+import type { Notification } from "../types";
+import {
+  at,
+  createNotification,
+  eventDefaults,
+  type FormatContext,
+  fieldList,
+  type TimeValue,
+} from "./common";
 
 /** Trusted Advisor check item refreshes. */
 
-export function checkSeverity(status: string | undefined): Severity {
-  switch (status) {
-    case "ERROR":
-      return "high";
-    case "WARN":
-      return "medium";
-    case "OK":
-      return "ok";
-    default:
-      return "info";
-  }
+/** Item details carry times as epoch milliseconds (`"Last Updated Time": "1711273872000"`). */
+function itemValue(key: string, value: string | undefined): string | TimeValue | undefined {
+  if (value === undefined || !/time|date|updated/i.test(key)) return value;
+  return at(toIsoTime(value), value);
+}
+
+/**
+ * The console page of the check's category (`#/category/security`); the events carry no check id,
+ * which a deep link to the check itself would need.
+ */
+function checkPage(check: string | undefined): string {
+  if (isTrustedAdvisorSecurityCheck(check)) return "/category/security";
+  if (/service limits?|service quotas?/i.test(check ?? "")) return "/category/service-limits";
+  return "/dashboard";
 }
 
 export function formatTrustedAdvisorEvent(
@@ -32,19 +44,19 @@ export function formatTrustedAdvisorEvent(
   const resourceId = str(detail, "resource_id");
   const itemFields = Object.keys(item)
     .slice(0, 8)
-    .map((key): [string, string | undefined] => [key, scalarText(item[key])]);
+    .map((key): [string, string | TimeValue | undefined] => [key, itemValue(key, scalarText(item[key]))]);
 
   return createNotification(context, {
     ...defaults,
     service: "trustedadvisor",
     kind: "check-item-refresh",
-    title: `Trusted Advisor: ${check ?? "check"} (${status ?? "refreshed"})`,
-    severity: checkSeverity(status),
+    title: `Trusted Advisor: ${check ?? "check"}${resourceId === undefined ? "" : ` · ${resourceId}`}`,
+    severity: trustedAdvisorSeverity(check, status),
     state: status,
     sourceLabel: "Trusted Advisor",
     resources: resourceId === undefined ? defaults.resources : [resourceId, ...defaults.resources],
     fields: fieldList(["Check", check], ["Status", status], ...itemFields),
     threadKey: str(detail, "uuid"),
-    consoleUrl: consoleUrl(defaults.partition, "/trustedadvisor/home", { fragment: "/dashboard" }),
+    consoleUrl: consoleUrl(defaults.partition, "/trustedadvisor/home", { fragment: checkPage(check) }),
   });
 }

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction, RadioButtonsAction } from "@slack/bolt";
-import { CONSOLE_ACTION_ID } from "../../../notifications/render-slack";
+import { CONSOLE_ACTION_ID, LINK_ACTION_ID_PREFIX } from "../../../notifications/render-slack";
 import { MODAL_ACTIONS } from "../../blocks/configure-modal";
 import { HOME_ACTIONS } from "../../blocks/home";
 import { WEBHOOK_ACTIONS } from "../../blocks/webhook-rooms";
@@ -31,4 +31,8 @@ export function register(app: App, deps: ActionListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.add), addWebhookCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.remove), removeWebhookCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
+  app.action<BlockAction<ButtonAction>>(
+    button(new RegExp(`^${LINK_ACTION_ID_PREFIX}`)),
+    openAwsConsoleCallback,
+  );
 }
