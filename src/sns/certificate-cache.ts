@@ -5,6 +5,11 @@ import type { Logger } from "../logger";
 /**
  * Fetches and caches the X.509 certificates SNS signs with. Callers must have checked the URL
  * (`checkSigningCertUrl`) first: this module fetches whatever it is given.
+ *
+ * Anyone can post an envelope naming a certificate URL, so the downloads are bounded: at most
+ * `maxConcurrentDownloads` at once, a short queue behind them, and a URL that failed is answered from
+ * memory for `failureTtlMs` instead of being fetched again. A refusal is SnsCertificateFetchFailed,
+ * which the endpoint answers 503 (SNS retries it; a forger gets nothing).
  */
 
 export interface CertificateCacheOptions {
@@ -22,6 +27,15 @@ export interface CertificateCacheOptions {
    * check a genuine, long-expired AWS certificate against a message it signed years ago.
    */
   checkValidityPeriod?: boolean;
+  /** Downloads in flight at once. Default 4. */
+  maxConcurrentDownloads?: number;
+  /**
+   * Downloads waiting for a slot; past this the request is refused at once. Default 8, so that the
+   * last one waits at most two download timeouts and still answers within SNS's 15 s.
+   */
+  maxQueuedDownloads?: number;
+  /** How long a URL whose download failed is refused without fetching it again. Default 30 s. */
+  failureTtlMs?: number;
   /** Clock, injectable for tests. */
   now?: () => number;
 }
@@ -35,6 +49,11 @@ export const DEFAULT_CERT_FETCH_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_CERTIFICATE_BYTES = 10 * 1024;
 const DEFAULT_MAX_ENTRIES = 100;
 const DEFAULT_TTL_MS = 60 * 60 * 1000;
+export const DEFAULT_MAX_CONCURRENT_DOWNLOADS = 4;
+const DEFAULT_MAX_QUEUED_DOWNLOADS = 8;
+export const DEFAULT_FAILURE_TTL_MS = 30_000;
+/** Failed URLs remembered; past this many the oldest are forgotten first. */
+const MAX_REMEMBERED_FAILURES = 1_000;
 
 function fetchFailed(reason: string, cause?: unknown): ChatbotError {
   return new ChatbotError(
@@ -55,6 +74,14 @@ export class CertificateCache {
   /** Map iteration order is insertion order, so re-inserting on a hit makes this an LRU. */
   private readonly entries = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<X509Certificate>>();
+  /** URL → why its download failed and until when that answer stands. */
+  private readonly failures = new Map<string, { reason: string; until: number }>();
+  private readonly maxConcurrent: number;
+  private readonly maxQueued: number;
+  private readonly failureTtlMs: number;
+  private downloading = 0;
+  /** Downloads waiting for a slot, first come first served. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(options: CertificateCacheOptions) {
     this.logger = options.logger;
@@ -64,6 +91,9 @@ export class CertificateCache {
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.checkValidityPeriod = options.checkValidityPeriod ?? true;
     this.now = options.now ?? Date.now;
+    this.maxConcurrent = options.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS;
+    this.maxQueued = options.maxQueuedDownloads ?? DEFAULT_MAX_QUEUED_DOWNLOADS;
+    this.failureTtlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
   }
 
   /** Number of cached certificates (expired ones count until they are next looked up). */
@@ -77,7 +107,8 @@ export class CertificateCache {
 
   /**
    * The certificate at `url`, from the cache or fetched. Concurrent calls for one URL share a single
-   * fetch. Failures throw ChatbotError(SnsCertificateFetchFailed) and are never cached.
+   * fetch. Failures throw ChatbotError(SnsCertificateFetchFailed); a URL that failed fails again
+   * without a download for `failureTtlMs`.
    */
   async get(url: string): Promise<X509Certificate> {
     const cached = this.entries.get(url);
@@ -90,6 +121,16 @@ export class CertificateCache {
     }
     const pending = this.inFlight.get(url);
     if (pending !== undefined) return pending;
+    const failed = this.failures.get(url);
+    if (failed !== undefined) {
+      if (failed.until > this.now()) {
+        throw new ChatbotError(
+          ErrorCode.SnsCertificateFetchFailed,
+          `${failed.reason} (remembered; not fetched again yet)`,
+        );
+      }
+      this.failures.delete(url);
+    }
     const fetching = this.fetchAndStore(url).finally(() => this.inFlight.delete(url));
     this.inFlight.set(url, fetching);
     return fetching;
@@ -98,14 +139,18 @@ export class CertificateCache {
   private async fetchAndStore(url: string): Promise<X509Certificate> {
     const started = this.now();
     let certificate: X509Certificate;
+    await this.acquireSlot();
     try {
       certificate = this.parse(await this.download(url));
     } catch (error) {
+      this.rememberFailure(url, error);
       this.logger.warn(
         { certUrl: url, reason: error instanceof Error ? error.message : String(error) },
         "SNS signing certificate rejected",
       );
       throw error;
+    } finally {
+      this.releaseSlot();
     }
     const notAfter = Date.parse(certificate.validTo);
     const expiresAt = this.checkValidityPeriod
@@ -119,6 +164,36 @@ export class CertificateCache {
     }
     this.logger.debug({ certUrl: url, ms: this.now() - started }, "SNS signing certificate fetched");
     return certificate;
+  }
+
+  /** Waits for one of the download slots; refuses at once when the queue is full. */
+  private acquireSlot(): Promise<void> {
+    if (this.downloading < this.maxConcurrent) {
+      this.downloading += 1;
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= this.maxQueued) {
+      return Promise.reject(fetchFailed("too many certificate downloads are in progress"));
+    }
+    // The slot is handed over by releaseSlot, so `downloading` stays counted.
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiting.shift();
+    if (next === undefined) this.downloading -= 1;
+    else next();
+  }
+
+  private rememberFailure(url: string, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.failures.delete(url);
+    this.failures.set(url, { reason, until: this.now() + this.failureTtlMs });
+    while (this.failures.size > MAX_REMEMBERED_FAILURES) {
+      const oldest = this.failures.keys().next().value;
+      if (oldest === undefined) break;
+      this.failures.delete(oldest);
+    }
   }
 
   private async download(url: string): Promise<Buffer> {

@@ -195,6 +195,9 @@ export class FakeSns {
   readonly deliveries: DeliveryRecord[] = [];
   /** Paths of every certificate request received (any .pem). */
   readonly certificateRequests: string[] = [];
+  /** Certificate requests being answered now, and the most seen at once (tests may reset it). */
+  certificateRequestsInFlight = 0;
+  maxConcurrentCertificateRequests = 0;
   /** Overrides how the certificate URL answers; undefined serves the real certificate. */
   certificateBehaviour: CertificateBehaviour | undefined;
 
@@ -328,6 +331,14 @@ export class FakeSns {
 
   private async serveCertificate(pathname: string, response: ServerResponse): Promise<void> {
     this.certificateRequests.push(pathname);
+    this.certificateRequestsInFlight += 1;
+    this.maxConcurrentCertificateRequests = Math.max(
+      this.maxConcurrentCertificateRequests,
+      this.certificateRequestsInFlight,
+    );
+    response.once("close", () => {
+      this.certificateRequestsInFlight -= 1;
+    });
     const behaviour = this.certificateBehaviour;
     if (behaviour?.delayMs !== undefined) await sleep(behaviour.delayMs);
     if (behaviour === undefined && pathname !== new URL(this.certUrl).pathname) {
