@@ -1,6 +1,12 @@
 import { X509Certificate } from "node:crypto";
 import { ChatbotError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
+import {
+  type CertificateAgents,
+  certificateAgents,
+  downloadCertificate,
+  fetchFailed,
+} from "./certificate-download";
 
 /**
  * Fetches and caches the X.509 certificates SNS signs with. Callers must have checked the URL
@@ -55,14 +61,6 @@ export const DEFAULT_FAILURE_TTL_MS = 30_000;
 /** Failed URLs remembered; past this many the oldest are forgotten first. */
 const MAX_REMEMBERED_FAILURES = 1_000;
 
-function fetchFailed(reason: string, cause?: unknown): ChatbotError {
-  return new ChatbotError(
-    ErrorCode.SnsCertificateFetchFailed,
-    `could not get the SNS signing certificate: ${reason}`,
-    cause === undefined ? undefined : { cause },
-  );
-}
-
 export class CertificateCache {
   private readonly logger: Logger;
   private readonly fetchTimeoutMs: number;
@@ -79,6 +77,8 @@ export class CertificateCache {
   private readonly maxConcurrent: number;
   private readonly maxQueued: number;
   private readonly failureTtlMs: number;
+  /** At most `maxConcurrent` connections to certificate hosts, open or idle. */
+  private readonly agents: CertificateAgents;
   private downloading = 0;
   /** Downloads waiting for a slot, first come first served. */
   private readonly waiting: Array<() => void> = [];
@@ -94,6 +94,7 @@ export class CertificateCache {
     this.maxConcurrent = options.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS;
     this.maxQueued = options.maxQueuedDownloads ?? DEFAULT_MAX_QUEUED_DOWNLOADS;
     this.failureTtlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
+    this.agents = certificateAgents(this.maxConcurrent);
   }
 
   /** Number of cached certificates (expired ones count until they are next looked up). */
@@ -196,53 +197,12 @@ export class CertificateCache {
     }
   }
 
-  private async download(url: string): Promise<Buffer> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.fetchTimeoutMs);
-    try {
-      // No redirects: a redirect target has not passed the SigningCertURL checks.
-      const response = await fetch(url, { signal: controller.signal, redirect: "manual" });
-      if (response.status !== 200) {
-        await response.body?.cancel().catch(() => undefined);
-        throw fetchFailed(`the certificate URL answered HTTP ${response.status}`);
-      }
-      const declared = Number(response.headers.get("content-length"));
-      if (Number.isFinite(declared) && declared > this.maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw fetchFailed(`the certificate is larger than ${this.maxBytes} bytes`);
-      }
-      return await this.readCapped(response);
-    } catch (error) {
-      if (error instanceof ChatbotError) throw error;
-      if (controller.signal.aborted) {
-        throw fetchFailed(`no complete answer within ${this.fetchTimeoutMs} ms`, error);
-      }
-      throw fetchFailed(
-        `the request failed (${error instanceof Error ? error.message : "unknown error"})`,
-        error,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Counts bytes as they stream in: Content-Length may be absent or lie. */
-  private async readCapped(response: Response): Promise<Buffer> {
-    if (response.body === null) return Buffer.alloc(0);
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > this.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw fetchFailed(`the certificate is larger than ${this.maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks);
+  private download(url: string): Promise<Buffer> {
+    return downloadCertificate(url, {
+      agents: this.agents,
+      timeoutMs: this.fetchTimeoutMs,
+      maxBytes: this.maxBytes,
+    });
   }
 
   private parse(bytes: Buffer): X509Certificate {

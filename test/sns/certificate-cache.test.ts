@@ -252,8 +252,12 @@ describe("CertificateCache bounds on downloads", () => {
     fake.certificateBehaviour = { delayMs: 100 };
     const cache = newCache();
     const urls = Array.from({ length: 40 }, (_, i) => pemUrl(`bounded-${i}`));
+    const openBefore = fake.openConnections;
+    fake.maxOpenConnections = openBefore;
     const outcomes = await Promise.allSettled(urls.map((url) => cache.get(url)));
     expect(fake.maxConcurrentCertificateRequests).toBe(4);
+    // Connections are reused, not opened per download: never more than 4 of this cache's at once.
+    expect(fake.maxOpenConnections - openBefore).toBeLessThanOrEqual(4);
     // 4 in flight + 8 queued are served; 28 refused without a download.
     expect(fake.certificateRequests).toHaveLength(12);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(12);

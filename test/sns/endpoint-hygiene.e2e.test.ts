@@ -50,10 +50,14 @@ describeEachDatabase("POST /sns/events under forged posts (end to end)", (kind) 
   it("400 unsigned posts with distinct certificate URLs: at most 4 downloads at once, the rest 503", async () => {
     // Each download takes a moment, as a slow or hostile host would.
     harness.sns.certificateBehaviour = { delayMs: 200, status: 404, body: "" };
+    // Connections left open by earlier requests (keep-alive) are not the burst's.
+    const openBefore = harness.sns.openConnections;
+    harness.sns.maxOpenConnections = openBefore;
     const answers = await Promise.all(Array.from({ length: 400 }, () => harness.post(unsigned(wanted))));
 
     expect(harness.sns.maxConcurrentCertificateRequests).toBeGreaterThan(0);
     expect(harness.sns.maxConcurrentCertificateRequests).toBeLessThanOrEqual(4);
+    expect(harness.sns.maxOpenConnections - openBefore).toBeLessThanOrEqual(4);
     expect(answers.every((a) => a.status === 503 && a.body.error === "sns_certificate_fetch_failed")).toBe(
       true,
     );

@@ -198,6 +198,9 @@ export class FakeSns {
   /** Certificate requests being answered now, and the most seen at once (tests may reset it). */
   certificateRequestsInFlight = 0;
   maxConcurrentCertificateRequests = 0;
+  /** TCP connections open to this fake now, and the most open at once (tests may reset it). */
+  openConnections = 0;
+  maxOpenConnections = 0;
   /** Overrides how the certificate URL answers; undefined serves the real certificate. */
   certificateBehaviour: CertificateBehaviour | undefined;
 
@@ -222,6 +225,13 @@ export class FakeSns {
       region: options.region ?? "us-east-1",
     };
     this.url = `http://127.0.0.1:${port}`;
+    server.on("connection", (socket) => {
+      this.openConnections += 1;
+      this.maxOpenConnections = Math.max(this.maxOpenConnections, this.openConnections);
+      socket.once("close", () => {
+        this.openConnections -= 1;
+      });
+    });
     this.certUrl = `${this.url}/SimpleNotificationService-${randomBytes(16).toString("hex")}.pem`;
     this.certUrlPattern = new RegExp(
       `^http://127\\.0\\.0\\.1:${port}/SimpleNotificationService-[0-9a-f]{32}\\.pem$`,
