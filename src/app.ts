@@ -22,6 +22,7 @@ import { NotificationIngest } from "./sns/ingest";
 import { SnsApi } from "./sns/sns-api";
 import { SNS_ENDPOINT_PATH, SubscriptionService } from "./sns/subscriptions";
 import { SnsMessageVerifier } from "./sns/verify-signature";
+import { WantedTopics } from "./sns/wanted-topics";
 
 export interface ChatbotServer {
   /** Base URL the server listens on, e.g. http://127.0.0.1:3000 */
@@ -100,7 +101,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     onDeliveriesStored: (configurationIds) => delivery.wake(configurationIds),
   });
   const verifier = new SnsMessageVerifier({ logger, certUrlPattern: config.sns.certUrlPattern });
-  const snsEndpoint = createSnsEndpoint({ verifier, ingest, subscriptions, metrics, logger });
+  const snsEndpoint = createSnsEndpoint({
+    verifier,
+    ingest,
+    subscriptions,
+    topics: new WantedTopics(db.prisma),
+    metrics,
+    logger,
+  });
   const slack = createSlackApp({
     config,
     logger,

@@ -55,6 +55,9 @@ const SECRET_PATTERNS: RegExp[] = [
   // (Teams Workflows `sig=`, Chime `token=`), http or https.
   /https?:\/\/[^\s"']*\/hooks\/[^\s"']+/gi,
   /https?:\/\/[^\s"']*[?&](sig|token|signature)=[^\s"']*/gi,
+  // The same secrets echoed without their scheme and host, as error pages do (`token=/hooks/…`).
+  /\/hooks\/[^\s"']+/gi,
+  /\b(sig|token|signature)=[^\s"'&]+/gi,
 ];
 
 export function scrubSecrets(text: string): string {
@@ -106,6 +109,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
       formatters: {
         log(object) {
+          // Reasons quoting a webhook's answer travel as fields, not as the message.
+          for (const [key, value] of Object.entries(object)) {
+            if (typeof value === "string") object[key] = scrubSecrets(value);
+          }
           const err = object.err as { message?: unknown; stack?: unknown } | undefined;
           if (err && typeof err.message === "string") err.message = scrubSecrets(err.message);
           if (err && typeof err.stack === "string") err.stack = scrubSecrets(err.stack);

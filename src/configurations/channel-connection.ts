@@ -55,6 +55,32 @@ export class ChannelConnections {
     return connected;
   }
 
+  /**
+   * A channel was unarchived: its configurations disabled because it was archived become active
+   * and the notifications stored (held) meanwhile flow, in order. (If the bot is no longer in the
+   * channel, the first post says so and they are held again for the invite: nothing is lost.)
+   * Returns the configurations revived.
+   */
+  async channelUnarchived(teamId: string, channelId: string): Promise<ChannelConfigurationView[]> {
+    const inactive = await findInactiveInChannel(this.deps.prisma, teamId, channelId);
+    const revived: ChannelConfigurationView[] = [];
+    for (const configuration of inactive) {
+      // releaseHeld revives only a configuration disabled for the archive, never one refused for another reason.
+      if (configuration.state !== "disabled") continue;
+      const released = await this.deps.delivery.releaseHeld(configuration.id);
+      const current = await this.#reload(configuration.id);
+      if (current.state !== "active") continue;
+      await recordAudit(this.deps.prisma, {
+        teamId,
+        userId: null,
+        action: "configuration.connected",
+        detail: `${describe(current)} active again: the channel was unarchived${released > 0 ? `, ${released} held notification(s) released` : ""}`,
+      });
+      revived.push(current);
+    }
+    return revived;
+  }
+
   /** Marks an awaiting configuration active, announces it, and lets its held deliveries go. */
   async connect(
     configuration: ChannelConfigurationView,

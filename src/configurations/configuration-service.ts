@@ -240,6 +240,11 @@ export class ConfigurationService {
     return this.#connections.channelJoined(teamId, channelId, channels, announce);
   }
 
+  /** A channel was unarchived: see ChannelConnections.channelUnarchived. */
+  channelUnarchived(teamId: string, channelId: string): Promise<ChannelConfigurationView[]> {
+    return this.#connections.channelUnarchived(teamId, channelId);
+  }
+
   async workspaceOverview(teamId: string, page: number, pageSize: number): Promise<WorkspaceOverview> {
     const total = await countSlackConfigurations(this.deps.prisma, teamId);
     const pageCount = Math.max(1, Math.ceil(total / pageSize));

@@ -8,6 +8,14 @@ import type { DbClient, PrismaClient } from "../db/database";
 export type ConfigurationKind = "slack" | "webhook";
 export type ConfigurationState = "active" | "awaiting_invite" | "disabled";
 
+/**
+ * The reason of a configuration disabled because its channel is archived (Slack's `is_archived`).
+ * Ingest matches it to keep storing, held, what SNS sends meanwhile; channel_unarchive (or an invite)
+ * releases them. Stored in rows: changing the text needs a data migration.
+ */
+export const ARCHIVED_CHANNEL_REASON =
+  "the channel is archived (is_archived); unarchive it and invite the bot again";
+
 export interface NewSlackConfiguration {
   teamId: string;
   enterpriseId?: string;

@@ -19,6 +19,7 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from "@slack/web-api";
+import { ARCHIVED_CHANNEL_REASON } from "../configurations/configuration-store";
 import { ChatbotError, ErrorCode, isChatbotError } from "../errors";
 
 export type DeliveryFailure =
@@ -65,10 +66,7 @@ const CHANNEL_ERRORS: Record<string, { state: "awaiting_invite" | "disabled"; re
     reason:
       "Slack cannot find the channel (channel_not_found): it is private and the bot was not invited, or it was deleted; invite the bot with /invite @AWS",
   },
-  is_archived: {
-    state: "disabled",
-    reason: "the channel is archived (is_archived); unarchive it and invite the bot again",
-  },
+  is_archived: { state: "disabled", reason: ARCHIVED_CHANNEL_REASON },
 };
 
 /** True for a reason this module recorded on a configuration it disabled (so an invite re-enables it). */

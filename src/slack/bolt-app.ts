@@ -22,6 +22,8 @@ import { register as registerCommands } from "./listeners/commands";
 import { register as registerEvents } from "./listeners/events";
 import { homePublisher } from "./listeners/home-publisher";
 import { register as registerViews } from "./listeners/views";
+import { slackRequestGuard } from "./requests/request-guard";
+import { RequestReplays } from "./requests/request-replays";
 import { WorkspaceRemoval } from "./workspace-removal";
 import { InstalledWorkspaceTokens, SingleWorkspaceTokens, type WorkspaceTokens } from "./workspace-tokens";
 
@@ -38,6 +40,9 @@ export const BOT_SCOPES = [
   "files:write",
   "users:read",
 ];
+
+/** Where Slack sends events, commands and interactions (manifest.yml's request URLs). */
+export const SLACK_EVENTS_PATH = "/slack/events";
 
 export interface SlackAppDeps {
   config: Config;
@@ -114,10 +119,20 @@ export function createSlackApp({
   } else {
     const oauth = config.slack.botToken ? undefined : config.slack.oauth;
     installationStore = oauth ? new PrismaInstallationStore(prisma, secrets) : undefined;
+    // Ahead of the receiver's own route: Bolt refuses only old timestamps and never replays.
+    expressApp.post(
+      SLACK_EVENTS_PATH,
+      slackRequestGuard({
+        signingSecret: config.slack.signingSecret ?? "",
+        replays: new RequestReplays(prisma, logger.child({ component: "slack-replays" })),
+        logger: logger.child({ component: "slack-requests" }),
+      }),
+    );
     receiver = new ExpressReceiver({
       signingSecret: config.slack.signingSecret ?? "",
       logger: boltLogger,
       app: expressApp,
+      endpoints: SLACK_EVENTS_PATH,
       ...(oauth && {
         clientId: oauth.clientId,
         clientSecret: oauth.clientSecret,

@@ -1,6 +1,7 @@
 /**
  * POST /sns/events, the Amazon SNS HTTP(S) endpoint. Thin: read the raw body, refuse raw delivery,
- * parse, verify, hand over to the subscription service or the ingest, and map the outcome onto the
+ * parse, check the topic is ours (cheap checks first: nothing unknown costs a certificate download),
+ * verify, hand over to the subscription service or the ingest, and map the outcome onto the
  * status codes of CONTRACT.md. SNS treats every 4xx as delivered (PROTOCOLS.md §1.4), so 4xx is only
  * for messages that must never be retried; anything that might succeed later answers 503.
  */
@@ -14,6 +15,7 @@ import type { NotificationIngest } from "./ingest";
 import { SnsApiError } from "./sns-api-errors";
 import { SNS_ENDPOINT_PATH, type SubscriptionService } from "./subscriptions";
 import type { SnsMessageVerifier } from "./verify-signature";
+import type { WantedTopics } from "./wanted-topics";
 
 /** SNS's limit for HTTP endpoints (PROTOCOLS.md §1.5). */
 export const MAX_SNS_BODY_BYTES = 256 * 1024;
@@ -22,6 +24,8 @@ export interface SnsEndpointDeps {
   verifier: Pick<SnsMessageVerifier, "verify">;
   ingest: Pick<NotificationIngest, "ingest">;
   subscriptions: Pick<SubscriptionService, "handleConfirmation" | "handleUnsubscribeConfirmation">;
+  /** Asked before the signature is verified, so an unknown topic never costs a certificate download. */
+  topics: Pick<WantedTopics, "wantedFromMemory" | "isWanted">;
   metrics: Metrics;
   logger: Logger;
 }
@@ -104,6 +108,10 @@ export function createSnsEndpoint(deps: SnsEndpointDeps): RequestHandler {
       return;
     }
     try {
+      const topic = envelope.TopicArn;
+      if (!(deps.topics.wantedFromMemory(topic) ?? (await deps.topics.isWanted(topic)))) {
+        throw new ChatbotError(ErrorCode.SnsTopicNotWanted, "no configuration wants this topic");
+      }
       await deps.verifier.verify(envelope);
       send(res, await handle(envelope, deps), envelope.Type);
     } catch (error) {

@@ -6,6 +6,7 @@
  * batch, so ingest is not bounded by one transaction (one fsync) per request.
  */
 import { join, sqltag as sql } from "@prisma/client/runtime/client";
+import { ARCHIVED_CHANNEL_REASON } from "../configurations/configuration-store";
 import type { Database, DbClient } from "../db/database";
 import { newRowId } from "../db/row-id";
 import { type SqliteWriter, sqliteTimestamp } from "../db/sqlite-writer";
@@ -247,8 +248,8 @@ function planDeliveries(plan: BatchPlan, inserted: Set<string>): DeliveryRow[] {
         id: newRowId(),
         messageId: candidate.id,
         configurationId: target.configurationId,
-        // A channel waiting for `/invite @AWS` keeps its deliveries until it is connected.
-        status: target.state === "awaiting_invite" ? "held" : "pending",
+        // A channel waiting for `/invite @AWS`, or archived, keeps its deliveries until it is usable.
+        status: target.state === "active" ? "pending" : "held",
       });
     }
     plan.results[candidate.index] = { outcome: "stored", deliveries: candidate.wanting.length };
@@ -268,6 +269,9 @@ function planDeliveries(plan: BatchPlan, inserted: Set<string>): DeliveryRow[] {
  * SNS retries a message it got no answer for, and the MessageId makes the retry a duplicate.
  */
 const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 20_000 } as const;
+
+/** The one reason of a disabled configuration whose notifications are still stored (held). */
+const heldWhileDisabled = ARCHIVED_CHANNEL_REASON;
 
 const UNWANTED: IngestResult = { outcome: "unwanted", deliveries: 0 };
 const DUPLICATE: IngestResult = { outcome: "duplicate", deliveries: 0 };
@@ -294,11 +298,17 @@ interface DeliveryRow {
   status: "pending" | "held";
 }
 
+/**
+ * Every configuration that can receive the topic: active, awaiting its invite, or disabled only
+ * because its channel is archived (`heldWhileDisabled`) — the last two store their deliveries held,
+ * so nothing SNS sends while a channel is archived is lost (it flows on channel_unarchive).
+ */
 const WANTING_TARGETS = `
     SELECT ct."topicArn", ct."configurationId", cfg."state"
     FROM "ConfigurationTopic" AS ct
     JOIN "ChannelConfiguration" AS cfg ON cfg."id" = ct."configurationId"
-    WHERE cfg."state" <> 'disabled' AND ct."topicArn" `;
+    WHERE (cfg."state" <> 'disabled' OR cfg."stateReason" = `;
+const AND_TOPIC = `) AND ct."topicArn" `;
 const INSERT_MESSAGE = `
       INSERT INTO "Message" ("id", "snsMessageId", "topicArn", "subject", "body", "snsTimestamp", "receivedAt")
       VALUES `;
@@ -321,10 +331,10 @@ function targetsByTopic(rows: Array<Target & { topicArn: string }>): Map<string,
  * (SQLite runs a prepared single-row insert in microseconds; there is no round trip to save).
  */
 function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[]): Committed {
-  const selectTargets = writer.statement(`${WANTING_TARGETS}= ?`);
+  const selectTargets = writer.statement(`${WANTING_TARGETS}?${AND_TOPIC}= ?`);
   const rows: Array<Target & { topicArn: string }> = [];
   for (const topicArn of new Set(batch.map((n) => n.topicArn))) {
-    rows.push(...(selectTargets.all(topicArn) as Array<Target & { topicArn: string }>));
+    rows.push(...(selectTargets.all(heldWhileDisabled, topicArn) as Array<Target & { topicArn: string }>));
   }
   const plan = planBatch(batch, targetsByTopic(rows));
   const now = sqliteTimestamp(new Date());
@@ -354,7 +364,7 @@ function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[]): Co
 /** Topic → the configurations that want it and can receive it (not disabled). */
 async function wantingTargets(tx: DbClient, topicArns: string[]): Promise<Map<string, Target[]>> {
   const rows = await tx.$queryRaw<Array<Target & { topicArn: string }>>(
-    sql([`${WANTING_TARGETS}IN (`, ")"], join(topicArns)),
+    sql([WANTING_TARGETS, `${AND_TOPIC}IN (`, ")"], heldWhileDisabled, join(topicArns)),
   );
   return targetsByTopic(rows);
 }

@@ -108,7 +108,14 @@ function clip(text: string): string {
 export interface SnsMessageVerifierOptions
   extends Pick<
     CertificateCacheOptions,
-    "maxCertificateBytes" | "maxEntries" | "ttlMs" | "checkValidityPeriod" | "now"
+    | "maxCertificateBytes"
+    | "maxEntries"
+    | "ttlMs"
+    | "checkValidityPeriod"
+    | "maxConcurrentDownloads"
+    | "maxQueuedDownloads"
+    | "failureTtlMs"
+    | "now"
   > {
   logger: Logger;
   /** Every SigningCertURL must match this (SNS_CERT_URL_PATTERN). Default `DEFAULT_CERT_URL_PATTERN`. */

@@ -8,11 +8,13 @@
  * - `retryable` — 5xx, network errors, timeouts: back off and retry;
  * - `rejected` — any other 4xx and every 3xx (redirects are never followed: a webhook that redirects
  *   is not the webhook that was configured); permanent for this message.
- * The URL is never logged or put into a reason; answers are read up to a small cap.
+ * The URL is never logged or put into a reason, and a quoted answer has the URL's path, query and
+ * tokens redacted (an error page may echo them); answers are read up to a small cap.
  */
 import http from "node:http";
 import https from "node:https";
 import { ChatbotError, ErrorCode } from "../errors";
+import { redactWebhookSecrets } from "./webhook-url";
 
 export type WebhookPostOutcome =
   | { kind: "ok"; status: number }
@@ -53,9 +55,10 @@ export function retryAfterMs(header: string | undefined, now: number = Date.now(
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, Math.ceil(ms)));
 }
 
-function bodyHint(body: string): string {
-  // An answer could echo the URL it was posted to: never let one into a reason.
-  const text = body
+function bodyHint(body: string, webhookUrl: string | undefined): string {
+  // An answer may echo the URL it was posted to, or its path or token: never let one into a reason.
+  const echoed = webhookUrl === undefined ? body : redactWebhookSecrets(body, webhookUrl);
+  const text = echoed
     .replace(/https?:\/\/\S+/gi, "[url]")
     .replace(/\s+/g, " ")
     .trim();
@@ -63,15 +66,19 @@ function bodyHint(body: string): string {
   return `: ${text.length > REASON_BODY_CHARS ? `${text.slice(0, REASON_BODY_CHARS)}…` : text}`;
 }
 
-/** The outcome of an HTTP answer. */
+/**
+ * The outcome of an HTTP answer. `webhookUrl` (the URL posted to) is redacted from the quoted body
+ * before the body is cut short, so no prefix of a secret survives either.
+ */
 export function classifyWebhookAnswer(
   status: number,
   headers: { retryAfter?: string; location?: string },
   body: string,
   now: number = Date.now(),
+  webhookUrl?: string,
 ): WebhookPostOutcome {
   if (status >= 200 && status < 300) return { kind: "ok", status };
-  const hint = bodyHint(body);
+  const hint = bodyHint(body, webhookUrl);
   if (status === 429) {
     const wait = retryAfterMs(headers.retryAfter, now);
     return {
@@ -167,6 +174,7 @@ export function postWebhook(
             { retryAfter: header("retry-after"), location: header("location") },
             Buffer.concat(chunks).toString("utf8"),
             now(),
+            url,
           ),
         );
       };

@@ -176,3 +176,48 @@ export function redactWebhookUrl(url: string): string {
   const tail = url.length > 24 ? url.slice(-4) : "";
   return `${host}/…${tail}`;
 }
+
+/** Pieces of a webhook URL shorter than this are words ("hooks", "1.0"), not secrets. */
+const MIN_SECRET_PIECE = 8;
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The parts of a webhook URL that give access to it: the whole URL, its path, its query, and each path
+ * segment and query value long enough to be a token — as written, percent-decoded, percent-encoded and
+ * JSON-escaped (`\/`), since an error page may echo any of these. Longest first, for replacing.
+ */
+export function webhookSecretPieces(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const raw = [url, parsed.href, parsed.pathname + parsed.search, parsed.pathname, parsed.search.slice(1)];
+  for (const segment of parsed.pathname.split("/")) raw.push(segment);
+  for (const pair of parsed.search.slice(1).split("&")) raw.push(pair, pair.slice(pair.indexOf("=") + 1));
+  const pieces = new Set<string>();
+  for (const piece of raw) {
+    if (piece === "/" || piece.length < MIN_SECRET_PIECE) continue;
+    const decoded = safeDecode(piece);
+    for (const form of [piece, decoded, encodeURIComponent(decoded)]) {
+      pieces.add(form);
+      pieces.add(form.replaceAll("/", "\\/"));
+    }
+  }
+  return [...pieces].filter((p) => p.length >= MIN_SECRET_PIECE).sort((a, b) => b.length - a.length);
+}
+
+/** `text` (an answer from the webhook, a reason quoting it) with every secret piece of `url` replaced. */
+export function redactWebhookSecrets(text: string, url: string): string {
+  let redacted = text;
+  for (const piece of webhookSecretPieces(url)) redacted = redacted.split(piece).join("[redacted]");
+  return redacted;
+}

@@ -1,6 +1,10 @@
 import { generateKeyPairSync } from "node:crypto";
 import { ChatbotError, ErrorCode } from "../../src/errors";
-import { CertificateCache, type CertificateCacheOptions } from "../../src/sns/certificate-cache";
+import {
+  CertificateCache,
+  type CertificateCacheOptions,
+  DEFAULT_FAILURE_TTL_MS,
+} from "../../src/sns/certificate-cache";
 import { parseSnsEnvelope } from "../../src/sns/envelope";
 import { SnsMessageVerifier } from "../../src/sns/verify-signature";
 import { type FakeSns, startFakeSns } from "../support/fake-sns";
@@ -26,6 +30,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   fake.certificateRequests.length = 0;
+  fake.maxConcurrentCertificateRequests = 0;
   fake.certificateBehaviour = undefined;
 });
 
@@ -118,20 +123,30 @@ describe("CertificateCache fetching", () => {
     ],
   ];
 
-  it.each(failures)("fails on %s, and does not cache the failure", async (_label, arrange, reason) => {
-    arrange();
-    const cache = newCache();
-    expect((await failure(cache.get(fake.certUrl))).message).toContain(reason);
-    expect(cache.size).toBe(0);
-    await failure(cache.get(fake.certUrl));
-    expect(fake.certificateRequests).toHaveLength(2);
-  });
+  it.each(failures)(
+    "fails on %s, answering from memory for 30 s, then fetching again",
+    async (_label, arrange, reason) => {
+      arrange();
+      let now = Date.now();
+      const cache = newCache({ now: () => now });
+      expect((await failure(cache.get(fake.certUrl))).message).toContain(reason);
+      expect(cache.size).toBe(0);
+      now += 29_999;
+      expect((await failure(cache.get(fake.certUrl))).message).toContain(reason);
+      expect(fake.certificateRequests).toHaveLength(1);
+      now += 1;
+      await failure(cache.get(fake.certUrl));
+      expect(fake.certificateRequests).toHaveLength(2);
+    },
+  );
 
   it("recovers once the certificate URL answers properly again", async () => {
     fake.certificateBehaviour = { status: 503, body: "" };
-    const cache = newCache();
+    let now = Date.now();
+    const cache = newCache({ now: () => now });
     await failure(cache.get(fake.certUrl));
     fake.certificateBehaviour = undefined;
+    now += DEFAULT_FAILURE_TTL_MS;
     await expect(cache.get(fake.certUrl)).resolves.toBeDefined();
     expect(cache.size).toBe(1);
   });
@@ -182,11 +197,13 @@ describe("CertificateCache caching", () => {
 
   it("shares a failing fetch too, and then forgets it", async () => {
     fake.certificateBehaviour = { delayMs: 100, status: 500, body: "" };
-    const cache = newCache();
+    let now = Date.now();
+    const cache = newCache({ now: () => now });
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => cache.get(fake.certUrl)));
     expect(outcomes.every((outcome) => outcome.status === "rejected")).toBe(true);
     expect(fake.certificateRequests).toHaveLength(1);
     fake.certificateBehaviour = undefined;
+    now += DEFAULT_FAILURE_TTL_MS;
     await expect(cache.get(fake.certUrl)).resolves.toBeDefined();
     expect(fake.certificateRequests).toHaveLength(2);
   });
@@ -230,6 +247,30 @@ describe("CertificateCache caching", () => {
   });
 });
 
+describe("CertificateCache bounds on downloads", () => {
+  it("downloads at most 4 certificates at once; a short queue waits, the rest are refused at once", async () => {
+    fake.certificateBehaviour = { delayMs: 100 };
+    const cache = newCache();
+    const urls = Array.from({ length: 40 }, (_, i) => pemUrl(`bounded-${i}`));
+    const openBefore = fake.openConnections;
+    fake.maxOpenConnections = openBefore;
+    const outcomes = await Promise.allSettled(urls.map((url) => cache.get(url)));
+    expect(fake.maxConcurrentCertificateRequests).toBe(4);
+    // Connections are reused, not opened per download: never more than 4 of this cache's at once.
+    expect(fake.maxOpenConnections - openBefore).toBeLessThanOrEqual(4);
+    // 4 in flight + 8 queued are served; 28 refused without a download.
+    expect(fake.certificateRequests).toHaveLength(12);
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(12);
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect(refused).toHaveLength(28);
+    expect(refused.every((o) => String(o.reason.message).includes("too many certificate downloads"))).toBe(
+      true,
+    );
+    // A refusal for load is not a failure of the URL: it is fetched on the next try.
+    await expect(cache.get(urls[39])).resolves.toBeDefined();
+  });
+});
+
 describe("SnsMessageVerifier certificate use", () => {
   it("verifies concurrent messages with one certificate fetch, then from the cache", async () => {
     fake.certificateBehaviour = { delayMs: 100 };
@@ -256,9 +297,11 @@ describe("SnsMessageVerifier certificate use", () => {
 
 describe("SnsMessageVerifier with a failing certificate URL", () => {
   it("reports SnsCertificateFetchFailed and verifies once the certificate is back", async () => {
+    let now = Date.now();
     const verifier = new SnsMessageVerifier({
       logger: captureLogs().logger,
       certUrlPattern: fake.certUrlPattern,
+      now: () => now,
     });
     const envelope = parseSnsEnvelope(
       formatLikeSns(signEnvelope(makeNotification(), { version: "2", certUrl: fake.certUrl })),
@@ -267,6 +310,10 @@ describe("SnsMessageVerifier with a failing certificate URL", () => {
     await failure(verifier.verify(envelope));
     expect(verifier.cachedCertificates).toBe(0);
     fake.certificateBehaviour = undefined;
+    // Within 30 s the failure is remembered; after, the certificate is fetched again.
+    await failure(verifier.verify(envelope));
+    expect(fake.certificateRequests).toHaveLength(1);
+    now += DEFAULT_FAILURE_TTL_MS;
     await expect(verifier.verify(envelope)).resolves.toBeUndefined();
     await expect(verifier.verify(envelope)).resolves.toBeUndefined();
     expect(fake.certificateRequests).toHaveLength(2);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  ARCHIVED_CHANNEL_REASON,
   addTopicToConfiguration,
   type ConfigurationState,
   createSlackConfiguration,
@@ -71,6 +72,27 @@ describeEachDatabase("NotificationIngest", (kind) => {
     expect(deliveries.sort((a, b) => a.status.localeCompare(b.status))).toEqual([
       { configurationId: waiting.id, status: "held" },
       { configurationId: active.id, status: "pending" },
+    ]);
+  });
+
+  it("holds a delivery for a configuration disabled because its channel is archived, and none for other reasons", async () => {
+    const archived = await channelWanting(TOPIC, "disabled");
+    await db.prisma.channelConfiguration.update({
+      where: { id: archived.id },
+      data: { stateReason: ARCHIVED_CHANNEL_REASON },
+    });
+    const other = await channelWanting(TOPIC, "disabled");
+    await db.prisma.channelConfiguration.update({
+      where: { id: other.id },
+      data: { stateReason: "the webhook answered 404: it was deleted" },
+    });
+    const woken: string[][] = [];
+    const ingest = new NotificationIngest(db, logger, { onDeliveriesStored: (ids) => woken.push([...ids]) });
+
+    expect(await ingest.ingest(notification())).toEqual({ outcome: "stored", deliveries: 1 });
+    expect(woken).toEqual([]);
+    expect(await db.prisma.delivery.findMany({ select: { configurationId: true, status: true } })).toEqual([
+      { configurationId: archived.id, status: "held" },
     ]);
   });
 

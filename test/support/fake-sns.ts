@@ -195,6 +195,12 @@ export class FakeSns {
   readonly deliveries: DeliveryRecord[] = [];
   /** Paths of every certificate request received (any .pem). */
   readonly certificateRequests: string[] = [];
+  /** Certificate requests being answered now, and the most seen at once (tests may reset it). */
+  certificateRequestsInFlight = 0;
+  maxConcurrentCertificateRequests = 0;
+  /** TCP connections open to this fake now, and the most open at once (tests may reset it). */
+  openConnections = 0;
+  maxOpenConnections = 0;
   /** Overrides how the certificate URL answers; undefined serves the real certificate. */
   certificateBehaviour: CertificateBehaviour | undefined;
 
@@ -219,6 +225,13 @@ export class FakeSns {
       region: options.region ?? "us-east-1",
     };
     this.url = `http://127.0.0.1:${port}`;
+    server.on("connection", (socket) => {
+      this.openConnections += 1;
+      this.maxOpenConnections = Math.max(this.maxOpenConnections, this.openConnections);
+      socket.once("close", () => {
+        this.openConnections -= 1;
+      });
+    });
     this.certUrl = `${this.url}/SimpleNotificationService-${randomBytes(16).toString("hex")}.pem`;
     this.certUrlPattern = new RegExp(
       `^http://127\\.0\\.0\\.1:${port}/SimpleNotificationService-[0-9a-f]{32}\\.pem$`,
@@ -328,6 +341,14 @@ export class FakeSns {
 
   private async serveCertificate(pathname: string, response: ServerResponse): Promise<void> {
     this.certificateRequests.push(pathname);
+    this.certificateRequestsInFlight += 1;
+    this.maxConcurrentCertificateRequests = Math.max(
+      this.maxConcurrentCertificateRequests,
+      this.certificateRequestsInFlight,
+    );
+    response.once("close", () => {
+      this.certificateRequestsInFlight -= 1;
+    });
     const behaviour = this.certificateBehaviour;
     if (behaviour?.delayMs !== undefined) await sleep(behaviour.delayMs);
     if (behaviour === undefined && pathname !== new URL(this.certUrl).pathname) {

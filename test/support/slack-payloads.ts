@@ -169,6 +169,31 @@ export function memberJoinedChannelEvent(
   };
 }
 
+/** `channel_unarchive` (public channel; Slack also sends `group_unarchive` for a private one). */
+export function channelUnarchiveEvent(
+  fields: Partial<types.ChannelUnarchiveEvent> = {},
+): types.ChannelUnarchiveEvent {
+  return {
+    type: "channel_unarchive",
+    channel: SLACK_IDS.channelId,
+    user: SLACK_IDS.userId,
+    event_ts: slackTsNow(),
+    ...fields,
+  };
+}
+
+export function groupUnarchiveEvent(
+  fields: Partial<types.GroupUnarchiveEvent> = {},
+): types.GroupUnarchiveEvent {
+  return {
+    type: "group_unarchive",
+    channel: SLACK_IDS.channelId,
+    actor_id: SLACK_IDS.userId,
+    event_ts: slackTsNow(),
+    ...fields,
+  };
+}
+
 export function appHomeOpenedEvent(fields: Partial<types.AppHomeOpenedEvent> = {}): types.AppHomeOpenedEvent {
   return {
     type: "app_home_opened",

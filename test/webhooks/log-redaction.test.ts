@@ -30,3 +30,15 @@ describe("webhook URLs never reach a log line", () => {
     expect(text()).not.toMatch(/SECRET/);
   });
 });
+
+describe("webhook secrets echoed without their URL", () => {
+  it("scrubs `/hooks/…` paths and token= / sig= values from the message and from string fields", () => {
+    const { logger, text } = capturingLogger();
+    logger.warn(
+      { reason: "the chat service answered 500: token=/hooks/SECRETPATH sig=SECRETSIG" },
+      "echo of /hooks/SECRETMSG with token=SECRETMSGTOKEN",
+    );
+    expect(text()).not.toMatch(/SECRET/);
+    expect(text()).toContain("the chat service answered 500");
+  });
+});

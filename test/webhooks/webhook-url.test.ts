@@ -1,5 +1,5 @@
 import { ErrorCode, isChatbotError } from "../../src/errors";
-import { parseWebhookUrl, redactWebhookUrl } from "../../src/webhooks/webhook-url";
+import { parseWebhookUrl, redactWebhookSecrets, redactWebhookUrl } from "../../src/webhooks/webhook-url";
 
 const CHIME =
   "https://hooks.chime.aws/incomingwebhooks/4d1c2b3a-0f9e-4d8c-b7a6-5e4f3d2c1b0a?token=QmFzZTY0LWxpa2UtdG9rZW4tMDEyMzQ1Njc4OQ";
@@ -207,5 +207,40 @@ describe("redactWebhookUrl", () => {
       /^default.*\.environment\.api\.powerplatform\.com\/…[\w]{4}$/,
     );
     expect(redactWebhookUrl("not a url")).toBe("(unreadable URL)");
+  });
+});
+
+describe("redactWebhookSecrets", () => {
+  const chime =
+    "https://hooks.chime.aws/incomingwebhooks/4d1c2b3a-0f9e-4b7a-9c1d-2e3f4a5b6c7d?token=c2VjcmV0LXRva2Vu";
+  const teams =
+    "https://prod-23.westeurope.logic.azure.com:443/workflows/0f1e2d3c4b5a69788796a5b4c3d2e1f0/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+
+  it.each([
+    ["the whole URL", chime, chime],
+    [
+      "the path and query",
+      chime,
+      "/incomingwebhooks/4d1c2b3a-0f9e-4b7a-9c1d-2e3f4a5b6c7d?token=c2VjcmV0LXRva2Vu",
+    ],
+    ["the token alone", chime, "c2VjcmV0LXRva2Vu"],
+    ["a path segment", chime, "4d1c2b3a-0f9e-4b7a-9c1d-2e3f4a5b6c7d"],
+    ["the JSON-escaped path", chime, "\\/incomingwebhooks\\/4d1c2b3a-0f9e-4b7a-9c1d-2e3f4a5b6c7d"],
+    [
+      "the percent-encoded path",
+      chime,
+      encodeURIComponent("/incomingwebhooks/4d1c2b3a-0f9e-4b7a-9c1d-2e3f4a5b6c7d"),
+    ],
+    ["a Teams signature", teams, "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"],
+    ["a Teams decoded query value", teams, "/triggers/manual/run"],
+  ])("removes %s", (_label, url, echoed) => {
+    const redacted = redactWebhookSecrets(`error: ${echoed} was refused`, url);
+    expect(redacted).toBe("error: [redacted] was refused");
+  });
+
+  it("leaves short words of the URL and the rest of the text alone", () => {
+    expect(redactWebhookSecrets("hooks said: token expired (1.0)", chime)).toBe(
+      "hooks said: token expired (1.0)",
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { WorkspaceRemoval } from "../../workspace-removal";
 import type { HomePublisher } from "../home-publisher";
 import { appHomeOpenedCallback } from "./app-home-opened";
 import { appUninstalledCallback, tokensRevokedCallback } from "./app-uninstalled";
+import { channelUnarchivedCallback } from "./channel-unarchived";
 import { memberJoinedChannelCallback } from "./member-joined-channel";
 
 export interface EventListenerDeps {
@@ -18,6 +19,8 @@ export interface EventListenerDeps {
 export function register(app: App, deps: EventListenerDeps): void {
   app.event("app_home_opened", appHomeOpenedCallback(deps.home));
   app.event("member_joined_channel", memberJoinedChannelCallback(deps));
+  app.event("channel_unarchive", channelUnarchivedCallback(deps));
+  app.event("group_unarchive", channelUnarchivedCallback(deps));
   app.event("app_uninstalled", appUninstalledCallback(deps.workspaceRemoval));
   app.event("tokens_revoked", tokensRevokedCallback(deps.workspaceRemoval));
 }
