@@ -123,10 +123,15 @@ export function statusReply(
   configuration: ChannelConfigurationView,
   delivery: DeliveryStatus,
 ): Reply {
-  const healthy =
-    delivery.deadLetters === 0 && delivery.recentFailures === 0 && configuration.state === "active";
+  // Dead letters and held deliveries are notifications nobody has seen yet: never "active" then.
+  const unseen = delivery.deadLetters + delivery.held;
+  const healthy = unseen === 0 && delivery.recentFailures === 0 && configuration.state === "active";
+  const state =
+    configuration.state === "active" && !healthy
+      ? `:large_orange_circle: needs attention: ${attentionText(delivery)}`
+      : stateText(configuration.state, configuration.stateReason);
   const blocks: KnownBlock[] = [
-    section(`${title(configuration)}\n${stateText(configuration.state, configuration.stateReason)}`),
+    section(`${title(configuration)}\n${state}`),
     {
       type: "section",
       fields: [
@@ -199,6 +204,53 @@ export function roleSetReply(
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   return reply(text, blocks);
+}
+
+function attentionText(delivery: DeliveryStatus): string {
+  const parts = [
+    delivery.deadLetters > 0 ? countText(delivery.deadLetters, "dead letter") : null,
+    delivery.held > 0 ? `${countText(delivery.held, "notification")} held` : null,
+    delivery.recentFailures > 0 ? countText(delivery.recentFailures, "failed attempt") : null,
+  ];
+  return parts.filter((part): part is string => part !== null).join(", ");
+}
+
+/** The action id of `/aws delete`'s confirmation button (value: the configuration id). */
+export const DELETE_CONFIRM_ACTION = "command_delete_confirm";
+
+/** `/aws delete` asks first: a button behind a Block Kit confirm dialog; nothing is deleted yet. */
+export function deleteConfirmReply(configuration: ChannelConfigurationView): Reply {
+  const name = escapeText(configuration.name);
+  const text = `Delete the configuration ${configuration.name}? Nothing is deleted until you confirm.`;
+  return reply(text, [
+    section(
+      `:warning: Delete the configuration *${name}*? ${channelMention(configuration.channelId, configuration.channelName)} ` +
+        `stops receiving its ${configuration.topics.length} topic(s); the Slack channel itself stays. Nothing is deleted until you confirm.`,
+    ),
+    {
+      type: "actions",
+      block_id: "delete_confirm",
+      elements: [
+        {
+          type: "button",
+          action_id: DELETE_CONFIRM_ACTION,
+          text: { type: "plain_text", text: "Delete configuration" },
+          value: configuration.id,
+          style: "danger",
+          confirm: {
+            title: { type: "plain_text", text: "Delete this configuration?" },
+            text: {
+              type: "mrkdwn",
+              text: `*${name}* stops receiving notifications. The channel is not deleted.`,
+            },
+            confirm: { type: "plain_text", text: "Delete configuration" },
+            deny: { type: "plain_text", text: "Cancel" },
+            style: "danger",
+          },
+        },
+      ],
+    },
+  ]);
 }
 
 export function deleteReply(result: DeleteResult): Reply {

@@ -78,6 +78,11 @@ export function saveFailedView(problem: string): ModalView {
   return modal("Not saved", [section(`:x: ${escapeText(problem)}`)]);
 }
 
+/** A permission refusal (our own text, with <@…> mentions): nothing was saved. */
+export function refusedView(refusal: string): ModalView {
+  return modal("Not allowed", [section(`:no_entry: ${refusal}`)]);
+}
+
 export function removalRefusedView(reason: string): ModalView {
   return modal("Cannot remove", [section(`:no_entry: ${reason}`)]);
 }
