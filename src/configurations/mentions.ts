@@ -20,8 +20,8 @@ const USERGROUP = new RegExp(`^<!subteam\\^(S${SLACK_ID})${LABEL}>$`);
 const CHANNEL = new RegExp(`^<#([CG]${SLACK_ID})${LABEL}>$`);
 const SPECIAL = /^<!(here|channel|everyone)(?:\|[^<>]{0,200})?>$/;
 
-/** One token: a whole `<…>` (labels may hold spaces) or a run of other non-space characters. */
-const TOKEN = /<[^<>]*>|[^\s<>]+|[<>]/g;
+/** One token: a whole `<…>` (labels may hold spaces) or a run of other characters; spaces and commas separate. */
+const TOKEN = /<[^<>]*>|[^\s<>,]+|[<>]/g;
 
 export function parseMention(token: string): Mention {
   const user = USER.exec(token);
