@@ -11,6 +11,8 @@ import {
   statusReply,
 } from "../../src/slack/blocks/command-replies";
 import { configuredClientsHomeView, HOME_ACTIONS, welcomeHomeView } from "../../src/slack/blocks/home";
+import { problemReply } from "../../src/slack/blocks/replies";
+import { forUsers } from "../../src/slack/blocks/text";
 import { validateBlocks } from "../support/block-kit-validator";
 import { blockProblems, viewProblems } from "../support/fake-slack-blocks";
 
@@ -154,5 +156,50 @@ describe("destructive actions", () => {
     const text = JSON.stringify(welcomeHomeView({ command: "/aws" }));
     expect(text).toContain("arn:aws:sns:&lt;region&gt;:&lt;account&gt;:&lt;topic&gt;");
     expect(text).not.toContain("<region>");
+  });
+});
+
+describe("what users are told of internal failures", () => {
+  it("keeps addresses, URLs and environment variable names for the operator's log", () => {
+    const reason =
+      "could not reach SNS in us-east-1 for sns:Subscribe: connect ECONNREFUSED 127.0.0.1:4566 " +
+      "(check network access or AWS_ENDPOINT_URL_SNS); PUBLIC_URL is http://10.0.0.7:3000/sns/events";
+    const shown = forUsers(reason);
+    for (const internal of [
+      "127.0.0.1",
+      "4566",
+      "AWS_ENDPOINT_URL_SNS",
+      "PUBLIC_URL",
+      "10.0.0.7",
+      "http://",
+    ]) {
+      expect(shown).not.toContain(internal);
+    }
+    expect(shown).toContain("could not reach SNS in us-east-1 for sns:Subscribe: connect ECONNREFUSED");
+    expect(shown).toContain("(a server setting)");
+    // ARNs, Slack mentions and error codes stay.
+    expect(forUsers("arn:aws:sns:us-east-1:123456789012:a AuthorizationError <@U0ABC>")).toBe(
+      "arn:aws:sns:us-east-1:123456789012:a AuthorizationError <@U0ABC>",
+    );
+  });
+
+  it("a failed topic in /aws status or a reply does not show them either", () => {
+    const failed = {
+      ...configuration,
+      topics: [
+        {
+          ...configuration.topics[0],
+          status: "failed",
+          statusReason: "PUBLIC_URL is not set: see https://sns.internal:8443/",
+        },
+      ],
+    };
+    const text = JSON.stringify(
+      statusReply("/aws", failed, { ...healthy, lastError: "POST http://127.0.0.1:9/x failed" }),
+    );
+    expect(text).not.toMatch(/PUBLIC_URL|sns\.internal|127\.0\.0\.1/);
+    expect(
+      JSON.stringify(problemReply("/aws", "users.info failed: connect ECONNREFUSED 127.0.0.1:1")),
+    ).not.toContain("127.0.0.1");
   });
 });

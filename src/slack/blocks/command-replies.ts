@@ -19,7 +19,15 @@ import {
   topicLine,
 } from "./configuration-text";
 import { type Reply, reply } from "./replies";
-import { context, escapeText, linesToSections, MESSAGE_BLOCKS_MAX, section, slackDate } from "./text";
+import {
+  context,
+  escapeText,
+  forUsers,
+  linesToSections,
+  MESSAGE_BLOCKS_MAX,
+  section,
+  slackDate,
+} from "./text";
 
 function title(configuration: ChannelConfigurationView): string {
   return `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}`;
@@ -41,7 +49,7 @@ function connectionBlocks(ensured: EnsuredConfiguration): KnownBlock[] {
 function releaseFailureLines(failures: readonly ReleaseFailure[]): string[] {
   return failures.map(
     (f) =>
-      `:warning: \`${escapeText(f.topicArn)}\`: the SNS subscription could not be removed (${escapeText(f.reason)}); it is no longer delivered here.`,
+      `:warning: \`${escapeText(f.topicArn)}\`: the SNS subscription could not be removed (${escapeText(forUsers(f.reason))}); it is no longer delivered here.`,
   );
 }
 
@@ -147,7 +155,7 @@ export function statusReply(
     },
   ];
   if (delivery.lastError !== null)
-    blocks.push(section(`*Last error*\n\`${escapeText(delivery.lastError.slice(0, 500))}\``));
+    blocks.push(section(`*Last error*\n\`${escapeText(forUsers(delivery.lastError).slice(0, 500))}\``));
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   const troubled = configuration.topics.filter((t) => t.status !== "confirmed");

@@ -1,6 +1,6 @@
 /** Ephemeral replies to the slash command: usage and problems. */
 import type { KnownBlock } from "@slack/types";
-import { context, section } from "./text";
+import { context, forUsers, section } from "./text";
 
 export interface Reply {
   response_type: "ephemeral";
@@ -35,7 +35,8 @@ export function helpReply(command: string, problem?: string): Reply {
 }
 
 /** What was wrong, and the line to type instead. */
-export function problemReply(command: string, problem: string, usage?: string): Reply {
+export function problemReply(command: string, rawProblem: string, usage?: string): Reply {
+  const problem = forUsers(rawProblem);
   const blocks: KnownBlock[] = [section(`:warning: ${problem}`)];
   if (usage !== undefined) blocks.push(section(`Type instead: \`${command} ${usage}\``));
   return reply(problem.split("\n")[0], blocks);
