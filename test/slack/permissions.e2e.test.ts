@@ -178,6 +178,14 @@ describeEachDatabase("permissions", (kind) => {
     }
   });
 
+  it("a configuration from before migration 0002 (privacy unknown) shows to others once Slack says it is public", async () => {
+    await h.command(`subscribe ${EAST}`);
+    await prisma().channelConfiguration.updateMany({ data: { channelPrivate: null } });
+    await h.event(appHomeOpenedEvent({ user: MEMBER }));
+    await waitUntil(() => homeOf(MEMBER).includes("*alerts* → <#C0FAKECHAN1>"));
+    expect((await prisma().channelConfiguration.findFirstOrThrow()).channelPrivate).toBe(false);
+  });
+
   it("the form puts a configuration only in a channel the manager is in, and moves it only between two such", async () => {
     h.slack.addChannel({ id: "C0NOTMINE01", name: "not-mine", members: [MEMBER] });
     h.slack.addChannel({ id: "C0MINETOO01", name: "mine-too" });

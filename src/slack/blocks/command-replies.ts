@@ -20,7 +20,9 @@ import {
 } from "./configuration-text";
 import { type Reply, reply } from "./replies";
 import {
+  button,
   context,
+  dangerConfirm,
   escapeText,
   forUsers,
   linesToSections,
@@ -239,23 +241,15 @@ export function deleteConfirmReply(configuration: ChannelConfigurationView): Rep
       type: "actions",
       block_id: "delete_confirm",
       elements: [
-        {
-          type: "button",
-          action_id: DELETE_CONFIRM_ACTION,
-          text: { type: "plain_text", text: "Delete configuration" },
+        button("Delete configuration", DELETE_CONFIRM_ACTION, {
           value: configuration.id,
           style: "danger",
-          confirm: {
-            title: { type: "plain_text", text: "Delete this configuration?" },
-            text: {
-              type: "mrkdwn",
-              text: `*${name}* stops receiving notifications. The channel is not deleted.`,
-            },
-            confirm: { type: "plain_text", text: "Delete configuration" },
-            deny: { type: "plain_text", text: "Cancel" },
-            style: "danger",
-          },
-        },
+          confirm: dangerConfirm(
+            "Delete this configuration?",
+            `*${name}* stops receiving notifications. The channel is not deleted.`,
+            "Delete configuration",
+          ),
+        }),
       ],
     },
   ]);

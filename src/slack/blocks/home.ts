@@ -19,6 +19,7 @@ import {
   button,
   capBlocks,
   context,
+  dangerConfirm,
   escapeText,
   header,
   linesToSections,
@@ -94,16 +95,11 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
         button("Delete configuration", HOME_ACTIONS.delete, {
           value: configuration.id,
           style: "danger",
-          confirm: {
-            title: { type: "plain_text", text: "Delete this configuration?" },
-            text: {
-              type: "mrkdwn",
-              text: `*${escapeText(configuration.name)}* stops receiving notifications; topics no other channel wants are unsubscribed. The Slack channel itself is not deleted.`,
-            },
-            confirm: { type: "plain_text", text: "Delete configuration" },
-            deny: { type: "plain_text", text: "Cancel" },
-            style: "danger",
-          },
+          confirm: dangerConfirm(
+            "Delete this configuration?",
+            `*${escapeText(configuration.name)}* stops receiving notifications; topics no other channel wants are unsubscribed. The Slack channel itself is not deleted.`,
+            "Delete configuration",
+          ),
         }),
       ],
     });
@@ -154,16 +150,11 @@ function workspaceBlocks(): KnownBlock[] {
       block_id: "home_workspace_removal",
       elements: [
         button("Remove workspace configuration", HOME_ACTIONS.removeWorkspace, {
-          confirm: {
-            title: { type: "plain_text", text: "Remove this workspace?" },
-            text: {
-              type: "mrkdwn",
-              text: "AWS Chatbot's token for this workspace is revoked and everything it stored here is deleted. Every channel configuration must be deleted first.",
-            },
-            confirm: { type: "plain_text", text: "Remove" },
-            deny: { type: "plain_text", text: "Cancel" },
-            style: "danger",
-          },
+          confirm: dangerConfirm(
+            "Remove this workspace?",
+            "AWS Chatbot's token for this workspace is revoked and everything it stored here is deleted. Every channel configuration must be deleted first.",
+            "Remove",
+          ),
         }),
       ],
     },

@@ -67,6 +67,21 @@ export function button(
   };
 }
 
+/** Slack's own "are you sure?" dialog in front of a destructive button (title ≤100, text ≤300). */
+export function dangerConfirm(
+  title: string,
+  mrkdwn: string,
+  confirmLabel: string,
+): NonNullable<Button["confirm"]> {
+  return {
+    title: { type: "plain_text", text: truncate(title, 100) },
+    text: { type: "mrkdwn", text: truncate(mrkdwn, 300) },
+    confirm: { type: "plain_text", text: truncate(confirmLabel, 30) },
+    deny: { type: "plain_text", text: "Cancel" },
+    style: "danger",
+  };
+}
+
 /**
  * Lines of mrkdwn as few sections as fit (each ≤3000 characters); a line longer than a section is
  * truncated. At most `maxBlocks` sections: what does not fit is counted in a last line.
