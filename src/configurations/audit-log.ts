@@ -15,7 +15,9 @@ export type AuditAction =
   | "role.set"
   | "role.cleared"
   | "test.sent"
-  | "workspace.removed";
+  | "workspace.removed"
+  | "managers.added"
+  | "managers.removed";
 
 export interface AuditEntry {
   teamId: string;
@@ -24,6 +26,11 @@ export interface AuditEntry {
   action: AuditAction;
   /** One line a person can read, e.g. "subscribed alerts (#C123) to arn:aws:sns:…". */
   detail: string;
+  /**
+   * Whether people who are not managers may see it (App Home's "Recent changes"). Say so only for
+   * entries about a public channel; an entry naming an ARN is never shown to them whatever this says.
+   */
+  visibleToAll?: boolean;
 }
 
 export interface AuditRecord extends AuditEntry {
@@ -33,6 +40,9 @@ export interface AuditRecord extends AuditEntry {
 
 const DETAIL_MAX = 1000;
 
+/** Topic and role ARNs are for managers' eyes (issue 11: a topic ARN is what another workspace needs). */
+const NAMES_AN_ARN = /\barn:/i;
+
 export async function recordAudit(prisma: DbClient, entry: AuditEntry): Promise<void> {
   await prisma.auditEvent.create({
     data: {
@@ -41,14 +51,20 @@ export async function recordAudit(prisma: DbClient, entry: AuditEntry): Promise<
       userId: entry.userId,
       action: entry.action,
       detail: entry.detail.length > DETAIL_MAX ? `${entry.detail.slice(0, DETAIL_MAX - 1)}…` : entry.detail,
+      visibleToAll: entry.visibleToAll === true && !NAMES_AN_ARN.test(entry.detail),
     },
   });
 }
 
-/** The workspace's latest entries, newest first. */
-export async function latestAudit(prisma: DbClient, teamId: string, limit = 10): Promise<AuditRecord[]> {
+/** The workspace's latest entries, newest first; for people who are not managers, only those they may see. */
+export async function latestAudit(
+  prisma: DbClient,
+  teamId: string,
+  limit = 10,
+  audience: "managers" | "everyone" = "managers",
+): Promise<AuditRecord[]> {
   const rows = await prisma.auditEvent.findMany({
-    where: { teamId },
+    where: { teamId, ...(audience === "everyone" ? { visibleToAll: true } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
   });
@@ -58,6 +74,7 @@ export async function latestAudit(prisma: DbClient, teamId: string, limit = 10):
     userId: row.userId,
     action: row.action as AuditAction,
     detail: row.detail ?? "",
+    visibleToAll: row.visibleToAll,
     createdAt: row.createdAt,
   }));
 }

@@ -20,15 +20,25 @@ export type ChannelLookup =
     }
   | { kind: "hidden"; id: string };
 
+/** Whether a person is in a channel; "unknown" when the bot cannot see who is (a private channel it is not in). */
+export type Membership = "member" | "not_member" | "unknown";
+
 export interface ChannelDirectory {
   /** Throws ChatbotError(SlackApiFailed) when the lookup itself failed (not for an invisible channel). */
   lookUp(channelId: string): Promise<ChannelLookup>;
+  /** Throws ChatbotError(SlackApiFailed) when Slack could not answer. */
+  membership(channelId: string, userId: string): Promise<Membership>;
 }
 
 /** The state a configuration of this channel gets: the bot can post, or must first be invited. */
 export function stateForChannel(lookup: ChannelLookup): ConfigurationState {
   if (lookup.kind === "hidden") return "awaiting_invite";
   return lookup.isPrivate && !lookup.isMember ? "awaiting_invite" : "active";
+}
+
+/** Whether the channel is private: one the bot cannot see is, as far as anyone here may know. */
+export function isPrivateChannel(lookup: ChannelLookup): boolean {
+  return lookup.kind === "hidden" || lookup.isPrivate;
 }
 
 /** Why a channel cannot be configured at all, or undefined. */

@@ -6,16 +6,21 @@
  *   subscribe ARN [ARN…]          unsubscribe ARN [ARN…]
  *   list | status | test | delete
  *   role ARN | role none | role template NAME
+ *   managers | managers add @person… | managers remove @person…
  *
  * ARNs may be separated by spaces, commas or new lines, and wrapped in backticks, quotes or <…>
- * (what pasting from a console or a code span leaves behind).
+ * (what pasting from a console or a code span leaves behind). People arrive as Slack's escaped
+ * mentions (`<@U123|name>`, manifest.yml's `should_escape: true`); user groups are refused for the
+ * managers list, so that who manages is always a list of people (see mentions.ts).
  */
 import { z } from "zod";
 import { isChatbotError } from "../errors";
 import { assertDeliverableTopic, parseTopicArn, type TopicArn } from "../sns/topic-arn";
 import { parseIamRoleArn, slackRoleNameProblem } from "./iam-role";
+import { type Mention, mentionLabel, parseMentions } from "./mentions";
 
 export const MAX_TOPICS_PER_COMMAND = 25;
+export const MAX_PEOPLE_PER_COMMAND = 25;
 
 export type AwsCommand =
   | { kind: "help" }
@@ -27,7 +32,18 @@ export type AwsCommand =
   | { kind: "delete" }
   | { kind: "role-set"; roleArn: string }
   | { kind: "role-none" }
-  | { kind: "role-template"; roleName: string };
+  | { kind: "role-template"; roleName: string }
+  | { kind: "managers-list" }
+  | { kind: "managers-add"; userIds: string[] }
+  | { kind: "managers-remove"; userIds: string[] };
+
+/** Subcommands anyone may run; every other one changes something and needs a manager. */
+export const READ_ONLY_COMMANDS: ReadonlySet<AwsCommand["kind"]> = new Set([
+  "help",
+  "list",
+  "status",
+  "managers-list",
+]);
 
 export type ParsedCommand =
   | { ok: true; command: AwsCommand }
@@ -43,6 +59,7 @@ const subcommandSchema = z.enum([
   "test",
   "delete",
   "role",
+  "managers",
 ]);
 type Subcommand = z.infer<typeof subcommandSchema>;
 
@@ -56,6 +73,7 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
   test: "test",
   delete: "delete",
   role: "role arn:aws:iam::ACCOUNT-ID:role/NAME | role none | role template NAME",
+  managers: "managers | managers add @person [@person…] | managers remove @person [@person…]",
 };
 
 const WRAPPERS = /^[`'"<“‘]+|[`'">”’]+$/g;
@@ -144,6 +162,46 @@ function parseRole(args: string[]): ParsedCommand {
   }
 }
 
+function notAPerson(mention: Mention): string {
+  const shownAs = `\`${shown(mentionLabel(mention))}\``;
+  switch (mention.kind) {
+    case "usergroup":
+      return `${shownAs} is a user group: add its people one by one (managers are people, so the list says who they are).`;
+    case "channel":
+      return `${shownAs} is a channel, not a person.`;
+    case "special":
+      return `${shownAs} is not a person.`;
+    default:
+      return (
+        `I cannot tell who ${shownAs} is: type @ and pick the person from Slack's list, ` +
+        "so that the command carries their mention."
+      );
+  }
+}
+
+function parseManagers(rest: string): ParsedCommand {
+  const [action, ...others] = rest.trim().split(WHITESPACE);
+  const verb = action.toLowerCase();
+  if (verb === "") return { ok: true, command: { kind: "managers-list" } };
+  if (verb !== "add" && verb !== "remove") {
+    return problem(`\`managers\` takes \`add\` or \`remove\`, not \`${shown(action)}\`.`, "managers");
+  }
+  const mentions = parseMentions(rest.trim().slice(action.length), MAX_PEOPLE_PER_COMMAND);
+  if (others.length === 0 || mentions.length === 0) {
+    return problem(`\`managers ${verb}\` needs at least one @person.`, "managers");
+  }
+  if (mentions.length > MAX_PEOPLE_PER_COMMAND) {
+    return problem(
+      `\`managers ${verb}\` takes at most ${MAX_PEOPLE_PER_COMMAND} people at once.`,
+      "managers",
+    );
+  }
+  const problems = mentions.filter((m) => m.kind !== "user").map(notAPerson);
+  if (problems.length > 0) return problem(`${problems.join("\n")}\nNothing was changed.`, "managers");
+  const userIds = [...new Set(mentions.flatMap((m) => (m.kind === "user" ? [m.id] : [])))];
+  return { ok: true, command: { kind: verb === "add" ? "managers-add" : "managers-remove", userIds } };
+}
+
 export function parseAwsCommand(text: string): ParsedCommand {
   const [word, ...words] = tokenize(text, WHITESPACE);
   if (word === undefined) return { ok: true, command: { kind: "help" } };
@@ -161,6 +219,9 @@ export function parseAwsCommand(text: string): ParsedCommand {
       );
     case "role":
       return parseRole(words);
+    case "managers":
+      // From the raw text: mentions keep their <…> (tokenize strips them) and labels may hold spaces.
+      return parseManagers(text.trim().replace(/^\S+/, ""));
     default:
       if (words.length > 0) {
         return problem(`\`${subcommand}\` takes no arguments.`, subcommand);

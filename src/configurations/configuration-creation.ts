@@ -6,7 +6,7 @@
 import type { PrismaClient } from "../db/database";
 import { ChatbotError, ErrorCode } from "../errors";
 import { recordAudit } from "./audit-log";
-import { type ChannelLookup, INVITE_COMMAND, stateForChannel } from "./channel-directory";
+import { type ChannelLookup, INVITE_COMMAND, isPrivateChannel, stateForChannel } from "./channel-directory";
 import { defaultConfigurationName, uniqueConfigurationName } from "./configuration-names";
 import {
   type ChannelConfigurationView,
@@ -57,6 +57,7 @@ export async function createChannelConfiguration(
         enterpriseId: actor.enterpriseId,
         channelId: input.lookup.id,
         channelName: channelName ?? undefined,
+        channelPrivate: isPrivateChannel(input.lookup),
         name,
         iamRoleArn: input.iamRoleArn ?? undefined,
         externalId,
@@ -69,6 +70,7 @@ export async function createChannelConfiguration(
         userId: actor.userId,
         action: "configuration.created",
         detail: `created ${name} (#${channelName ?? input.lookup.id})${state === "awaiting_invite" ? ", waiting for the bot to be invited" : ""}`,
+        visibleToAll: !isPrivateChannel(input.lookup),
       });
       const created = await findWorkspaceConfiguration(prisma, actor.teamId, row.id);
       if (created === null) throw new ChatbotError(ErrorCode.NotFound, "the new configuration vanished");

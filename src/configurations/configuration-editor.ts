@@ -6,7 +6,13 @@
 import { ChatbotError, ErrorCode } from "../errors";
 import type { TopicArn } from "../sns/topic-arn";
 import { recordAudit } from "./audit-log";
-import { type ChannelDirectory, type ChannelLookup, stateForChannel } from "./channel-directory";
+import {
+  type ChannelDirectory,
+  type ChannelLookup,
+  isPrivateChannel,
+  stateForChannel,
+} from "./channel-directory";
+import { membershipProblem } from "./channel-membership";
 import { AWAITING_INVITE_REASON, createChannelConfiguration } from "./configuration-creation";
 import {
   type ConfigurationDraft,
@@ -45,10 +51,16 @@ export interface SaveResult {
 export class ConfigurationEditor {
   constructor(private readonly deps: ConfigurationServiceDeps) {}
 
+  /**
+   * Validates the form. Putting the configuration in a channel (new, or moved) needs the actor in
+   * that channel, and moving it also in the channel it leaves; the caller checked that the actor is
+   * a manager. `command` is the slash command, for the "run it in the channel" advice.
+   */
   async prepare(
     actor: Actor,
     draft: ConfigurationDraft,
     channels: ChannelDirectory,
+    command: string,
   ): Promise<{ ok: true; plan: SavePlan } | { ok: false; errors: DraftErrors }> {
     const { prisma } = this.deps;
     const checked = checkDraft(draft);
@@ -77,6 +89,8 @@ export class ConfigurationEditor {
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     const looked = await lookUpDraftChannel(form, channels);
     if (!looked.ok) return looked;
+    const problem = await this.#membershipProblem(actor, existing, looked.lookup, channels, command);
+    if (problem !== undefined) return { ok: false, errors: { [form.channelField]: problem } };
     return {
       ok: true,
       plan: {
@@ -88,6 +102,22 @@ export class ConfigurationEditor {
         topics: form.topics,
       },
     };
+  }
+
+  async #membershipProblem(
+    actor: Actor,
+    existing: ChannelConfigurationView | null,
+    lookup: ChannelLookup,
+    channels: ChannelDirectory,
+    command: string,
+  ): Promise<string | undefined> {
+    if (existing !== null && existing.channelId === lookup.id) return undefined;
+    const moving = existing === null ? undefined : "to";
+    const label = lookup.kind === "visible" ? `#${lookup.name}` : "that channel";
+    const into = await membershipProblem(channels, { id: lookup.id, label }, actor.userId, command, moving);
+    if (into !== undefined || existing?.channelId == null) return into;
+    const from = { id: existing.channelId, label: `#${existing.channelName ?? existing.channelId}` };
+    return membershipProblem(channels, from, actor.userId, command, "from");
   }
 
   async apply(plan: SavePlan): Promise<SaveResult> {
@@ -153,6 +183,7 @@ export class ConfigurationEditor {
       name: plan.name ?? configuration.name,
       channelId: lookup.id,
       channelName,
+      channelPrivate: isPrivateChannel(lookup),
       iamRoleArn: plan.roleArn,
       externalId,
       state,
@@ -174,6 +205,8 @@ export class ConfigurationEditor {
         userId: actor.userId,
         action: "configuration.updated",
         detail: `updated ${describe(configuration)}: ${changes.join(", ")}`,
+        // A move names both channels: everyone may see it only when both are public.
+        visibleToAll: configuration.channelPrivate === false && !isPrivateChannel(lookup),
       });
     }
     if (configuration.state === "awaiting_invite" && state === "active") {

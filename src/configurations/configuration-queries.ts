@@ -21,6 +21,8 @@ export interface ChannelConfigurationView {
   enterpriseId: string | null;
   channelId: string | null;
   channelName: string | null;
+  /** null until known (configurations from before migration 0002). */
+  channelPrivate: boolean | null;
   iamRoleArn: string | null;
   externalId: string | null;
   filters: string | null;
@@ -57,6 +59,7 @@ function toView(row: RowWithTopics): ChannelConfigurationView {
     enterpriseId: row.enterpriseId,
     channelId: row.channelId,
     channelName: row.channelName,
+    channelPrivate: row.channelPrivate,
     iamRoleArn: row.iamRoleArn,
     externalId: row.externalId,
     filters: row.filters,
@@ -109,10 +112,18 @@ export interface ConfigurationSummary {
   name: string;
   channelId: string | null;
   channelName: string | null;
+  channelPrivate: boolean | null;
   iamRoleArn: string | null;
   state: ConfigurationState;
   stateReason: string | null;
   topicCount: number;
+}
+
+/** Which configurations a list shows: all, or (for people who are not managers) public channels' only. */
+export type ConfigurationScope = "all" | "public";
+
+function scopeWhere(teamId: string, scope: ConfigurationScope) {
+  return { teamId, kind: "slack", ...(scope === "public" ? { channelPrivate: false } : {}) };
 }
 
 /** One page of the workspace's Slack configurations, by name. */
@@ -120,9 +131,10 @@ export async function listWorkspaceConfigurations(
   prisma: DbClient,
   teamId: string,
   page: { skip: number; take: number },
+  scope: ConfigurationScope = "all",
 ): Promise<ConfigurationSummary[]> {
   const rows = await prisma.channelConfiguration.findMany({
-    where: { teamId, kind: "slack" },
+    where: scopeWhere(teamId, scope),
     orderBy: [{ name: "asc" }, { id: "asc" }],
     skip: page.skip,
     take: page.take,
@@ -131,6 +143,7 @@ export async function listWorkspaceConfigurations(
       name: true,
       channelId: true,
       channelName: true,
+      channelPrivate: true,
       iamRoleArn: true,
       state: true,
       stateReason: true,
@@ -142,6 +155,7 @@ export async function listWorkspaceConfigurations(
     name: row.name,
     channelId: row.channelId,
     channelName: row.channelName,
+    channelPrivate: row.channelPrivate,
     iamRoleArn: row.iamRoleArn,
     state: row.state as ConfigurationState,
     stateReason: row.stateReason,
@@ -154,8 +168,26 @@ export async function countWorkspaceConfigurations(prisma: DbClient, teamId: str
   return prisma.channelConfiguration.count({ where: { teamId } });
 }
 
-export async function countSlackConfigurations(prisma: DbClient, teamId: string): Promise<number> {
-  return prisma.channelConfiguration.count({ where: { teamId, kind: "slack" } });
+export async function countSlackConfigurations(
+  prisma: DbClient,
+  teamId: string,
+  scope: ConfigurationScope = "all",
+): Promise<number> {
+  return prisma.channelConfiguration.count({ where: scopeWhere(teamId, scope) });
+}
+
+/** Slack configurations whose channel's privacy is unknown (from before migration 0002). */
+export async function findUnknownPrivacy(
+  prisma: DbClient,
+  teamId: string,
+  take: number,
+): Promise<{ id: string; channelId: string }[]> {
+  const rows = await prisma.channelConfiguration.findMany({
+    where: { teamId, kind: "slack", channelPrivate: null, channelId: { not: null } },
+    select: { id: true, channelId: true },
+    take,
+  });
+  return rows.flatMap((row) => (row.channelId === null ? [] : [{ id: row.id, channelId: row.channelId }]));
 }
 
 export async function configurationNames(prisma: DbClient, teamId: string): Promise<string[]> {
@@ -167,6 +199,7 @@ export interface ConfigurationPatch {
   name?: string;
   channelId?: string;
   channelName?: string | null;
+  channelPrivate?: boolean | null;
   iamRoleArn?: string | null;
   externalId?: string | null;
   state?: ConfigurationState;

@@ -8,13 +8,20 @@ import { ChatbotError, ErrorCode } from "../errors";
 import type { TopicArn } from "../sns/topic-arn";
 import { type AuditAction, latestAudit, recordAudit } from "./audit-log";
 import { ChannelConnections } from "./channel-connection";
-import { type ChannelDirectory, stateForChannel, unconfigurableReason } from "./channel-directory";
+import {
+  type ChannelDirectory,
+  isPrivateChannel,
+  stateForChannel,
+  unconfigurableReason,
+} from "./channel-directory";
 import { createChannelConfiguration } from "./configuration-creation";
 import {
   type ChannelConfigurationView,
+  type ConfigurationScope,
   countSlackConfigurations,
   deleteConfiguration,
   findChannelConfiguration,
+  findUnknownPrivacy,
   findWorkspaceConfiguration,
   listWorkspaceConfigurations,
   updateConfiguration,
@@ -63,9 +70,14 @@ export class ConfigurationService {
         const configuration = await this.#connections.connect(existing, visibleName, actor.userId);
         return { configuration, created: false, activated: true };
       }
-      if (visibleName !== null && visibleName !== existing.channelName) {
-        await updateConfiguration(prisma, existing.id, { channelName: visibleName });
-        existing.channelName = visibleName;
+      const channelPrivate = isPrivateChannel(lookup);
+      if (
+        (visibleName !== null && visibleName !== existing.channelName) ||
+        channelPrivate !== existing.channelPrivate
+      ) {
+        const channelName = visibleName ?? existing.channelName;
+        await updateConfiguration(prisma, existing.id, { channelName, channelPrivate });
+        Object.assign(existing, { channelName, channelPrivate });
       }
       return { configuration: existing, created: false, activated: false };
     }
@@ -245,15 +257,45 @@ export class ConfigurationService {
     return this.#connections.channelUnarchived(teamId, channelId);
   }
 
-  async workspaceOverview(teamId: string, page: number, pageSize: number): Promise<WorkspaceOverview> {
-    const total = await countSlackConfigurations(this.deps.prisma, teamId);
+  /**
+   * App Home's page: managers see every configuration and change; others (`scope: "public"`) only
+   * public channels' configurations and the changes that name no private channel, topic or role.
+   */
+  async workspaceOverview(
+    teamId: string,
+    page: number,
+    pageSize: number,
+    scope: ConfigurationScope = "all",
+  ): Promise<WorkspaceOverview> {
+    const total = await countSlackConfigurations(this.deps.prisma, teamId, scope);
     const pageCount = Math.max(1, Math.ceil(total / pageSize));
     const current = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
     const [configurations, audit] = await Promise.all([
-      listWorkspaceConfigurations(this.deps.prisma, teamId, { skip: current * pageSize, take: pageSize }),
-      latestAudit(this.deps.prisma, teamId, 10),
+      listWorkspaceConfigurations(
+        this.deps.prisma,
+        teamId,
+        { skip: current * pageSize, take: pageSize },
+        scope,
+      ),
+      latestAudit(this.deps.prisma, teamId, 10, scope === "all" ? "managers" : "everyone"),
     ]);
     return { configurations, total, page: current, pageCount, audit };
+  }
+
+  /**
+   * Learns whether the channels of configurations from before migration 0002 are private (a few at
+   * a time, as App Home is opened); until then they count as private. Lookup failures wait for next time.
+   */
+  async learnChannelPrivacy(teamId: string, channels: ChannelDirectory, limit = 10): Promise<void> {
+    for (const { id, channelId } of await findUnknownPrivacy(this.deps.prisma, teamId, limit)) {
+      try {
+        const channelPrivate = isPrivateChannel(await channels.lookUp(channelId));
+        await updateConfiguration(this.deps.prisma, id, { channelPrivate });
+      } catch (error) {
+        this.deps.logger.warn({ err: error, channelId }, "could not learn whether a channel is private");
+        return;
+      }
+    }
   }
 
   async #sendTest(actor: Actor, configuration: ChannelConfigurationView) {
@@ -271,14 +313,19 @@ export class ConfigurationService {
       partition: partitionOfRegion(region),
       held: configuration.state === "awaiting_invite",
     });
-    await this.#audit(actor, "test.sent", `sent a test notification to ${describe(configuration)}`);
+    await this.#audit(
+      actor,
+      "test.sent",
+      `sent a test notification to ${describe(configuration)}`,
+      configuration,
+    );
     return { configuration, queued };
   }
 
   async #delete(actor: Actor, configuration: ChannelConfigurationView): Promise<DeleteResult> {
     const topicArns = await deleteConfiguration(this.deps.prisma, configuration.id);
     const releaseFailures = await releaseTopics(this.deps.subscriptions, topicArns, this.deps.logger);
-    await this.#audit(actor, "configuration.deleted", `deleted ${describe(configuration)}`);
+    await this.#audit(actor, "configuration.deleted", `deleted ${describe(configuration)}`, configuration);
     return { configuration, releaseFailures };
   }
 
@@ -294,7 +341,19 @@ export class ConfigurationService {
     return this.#mustFind(teamId, id);
   }
 
-  #audit(actor: Actor, action: AuditAction, detail: string): Promise<void> {
-    return recordAudit(this.deps.prisma, { teamId: actor.teamId, userId: actor.userId, action, detail });
+  /** Entries about a public channel's configuration are shown to everyone (ARNs never: audit-log.ts). */
+  #audit(
+    actor: Actor,
+    action: AuditAction,
+    detail: string,
+    about?: Pick<ChannelConfigurationView, "channelPrivate">,
+  ): Promise<void> {
+    return recordAudit(this.deps.prisma, {
+      teamId: actor.teamId,
+      userId: actor.userId,
+      action,
+      detail,
+      visibleToAll: about?.channelPrivate === false,
+    });
   }
 }

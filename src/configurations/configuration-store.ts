@@ -21,6 +21,8 @@ export interface NewSlackConfiguration {
   enterpriseId?: string;
   channelId: string;
   channelName?: string;
+  /** Whether the channel is private (a channel the bot cannot see counts as private). */
+  channelPrivate?: boolean;
   name: string;
   iamRoleArn?: string;
   externalId?: string;
@@ -39,6 +41,7 @@ export async function createSlackConfiguration(prisma: PrismaClient, input: NewS
       enterpriseId: input.enterpriseId ?? null,
       channelId: input.channelId,
       channelName: input.channelName ?? null,
+      channelPrivate: input.channelPrivate ?? null,
       iamRoleArn: input.iamRoleArn ?? null,
       externalId: input.externalId ?? null,
       state: input.state ?? "active",

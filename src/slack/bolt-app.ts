@@ -8,6 +8,8 @@ import type { Config } from "../config";
 import { ConfigurationEditor } from "../configurations/configuration-editor";
 import { ConfigurationService } from "../configurations/configuration-service";
 import { ExternalIds } from "../configurations/external-id";
+import { ManagerChanges } from "../configurations/manager-changes";
+import { Permissions } from "../configurations/permissions";
 import type { TopicSubscriber } from "../configurations/topic-changes";
 import type { PrismaClient } from "../db/database";
 import { resolveEncryptionKey } from "../db/encryption-key";
@@ -21,6 +23,7 @@ import { register as registerActions } from "./listeners/actions";
 import { register as registerCommands } from "./listeners/commands";
 import { register as registerEvents } from "./listeners/events";
 import { homePublisher } from "./listeners/home-publisher";
+import { PersonCache } from "./listeners/slack-lookups";
 import { register as registerViews } from "./listeners/views";
 import { slackRequestGuard } from "./requests/request-guard";
 import { RequestReplays } from "./requests/request-replays";
@@ -29,7 +32,8 @@ import { InstalledWorkspaceTokens, SingleWorkspaceTokens, type WorkspaceTokens }
 
 /**
  * Bot scopes of manifest.yml; the install URL asks for exactly these. `users:read` is for users.info
- * (is the user removing the workspace configuration an admin or owner?).
+ * (is this person an admin, owner or guest? see configurations/permissions.ts); `channels:read` and
+ * `groups:read` also cover conversations.members (is the manager in the channel?).
  */
 export const BOT_SCOPES = [
   "chat:write",
@@ -101,7 +105,11 @@ export function createSlackApp({
     subscriptions,
     webhookUrlPattern: config.webhookUrlPattern,
   };
-  const home = homePublisher(service, command, listenerLogger, (teamId) =>
+  // Who may do what: decided on every request; users.info answers shared by all of them for a minute.
+  const permissions = new Permissions(prisma, command);
+  const access = { permissions, people: new PersonCache() };
+  const managers = new ManagerChanges(prisma, permissions);
+  const home = homePublisher(service, access, command, listenerLogger, (teamId) =>
     listWebhookConfigurations(prisma, secrets, { teamId }),
   );
   let bolt: App;
@@ -177,10 +185,18 @@ export function createSlackApp({
     });
   }
 
-  registerCommands(bolt, { command, service, logger: listenerLogger });
+  registerCommands(bolt, { command, service, managers, ...access, logger: listenerLogger });
   registerEvents(bolt, { command, service, home, workspaceRemoval, logger: listenerLogger });
-  registerActions(bolt, { service, home, workspaceRemoval, webhooks, logger: listenerLogger });
-  registerViews(bolt, { command, service, editor, home, webhooks, logger: listenerLogger });
+  registerActions(bolt, {
+    command,
+    service,
+    home,
+    workspaceRemoval,
+    webhooks,
+    ...access,
+    logger: listenerLogger,
+  });
+  registerViews(bolt, { command, service, editor, home, webhooks, ...access, logger: listenerLogger });
   bolt.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
   });

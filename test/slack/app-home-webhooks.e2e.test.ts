@@ -66,11 +66,17 @@ describeEachDatabase("App Home webhook rooms", (kind) => {
     return found;
   };
   const click = (actionId: string, value?: string) =>
-    h.interaction(blockActionsPayload({ actions: [buttonAction({ action_id: actionId, value })] }));
+    h.interaction(
+      blockActionsPayload({
+        actions: [buttonAction({ action_id: actionId, value })],
+        userId: SLACK_IDS.adminUserId,
+      }),
+    );
   const submit = async (form: Form) => {
     const view = modal();
     const answer = await h.interaction(
       viewSubmissionPayload({
+        userId: SLACK_IDS.adminUserId,
         callbackId: "add_webhook",
         values: values(form),
         view: { id: view.id, blocks: h.echo(view).blocks },
@@ -79,7 +85,7 @@ describeEachDatabase("App Home webhook rooms", (kind) => {
     expect(answer.status).toBe(200);
     return answer.json<{ response_action: string; errors?: Record<string, string> }>();
   };
-  const homeText = () => textOf(h.slack.homeView(SLACK_IDS.userId)?.view);
+  const homeText = () => textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view);
   const openForm = async (opened = 1) => {
     expect((await click("home_add_webhook")).status).toBe(200);
     await h.slack.waitForCalls("views.open", opened);
@@ -93,7 +99,7 @@ describeEachDatabase("App Home webhook rooms", (kind) => {
   };
 
   it("adds a Chime webhook with topics in two Regions, lists it redacted, and never shows the URL", async () => {
-    await h.event(appHomeOpenedEvent());
+    await h.event(appHomeOpenedEvent({ user: SLACK_IDS.adminUserId }));
     await h.slack.waitForCalls("views.publish", 1);
     expect(homeText()).toContain("Webhook rooms");
     expect(homeText()).toContain("No webhook room yet");
@@ -119,7 +125,7 @@ describeEachDatabase("App Home webhook rooms", (kind) => {
     expect(row).toMatchObject({
       kind: "webhook",
       teamId: SLACK_IDS.teamId,
-      createdBy: SLACK_IDS.userId,
+      createdBy: SLACK_IDS.adminUserId,
       webhookDescription: "Ops-room/Alarms",
       webhookProvider: "chime",
       iamRoleArn: "arn:aws:iam::123456789012:role/AWSChatbotChime",
@@ -236,6 +242,7 @@ describeEachDatabase("App Home webhook rooms", (kind) => {
       blockActionsPayload({
         actions: [buttonAction({ action_id: "home_remove_webhook", value: oncall.id })],
         teamId: "T0OTHERTEAM",
+        userId: SLACK_IDS.adminUserId,
       }),
     );
     await waitUntil(

@@ -63,7 +63,7 @@ describeEachDatabase("App Home", (kind) => {
     h.interaction(
       blockActionsPayload({
         actions: [buttonAction({ action_id: actionId, value: fields.value })],
-        userId: fields.userId,
+        userId: fields.userId ?? SLACK_IDS.adminUserId,
         view: fields.view === undefined ? undefined : h.echo(fields.view, fields.values),
       }),
     );
@@ -71,6 +71,7 @@ describeEachDatabase("App Home", (kind) => {
     const view = modal();
     return h.interaction(
       viewSubmissionPayload({
+        userId: SLACK_IDS.adminUserId,
         callbackId: "configure_channel",
         values,
         privateMetadata: String(view.view.private_metadata),
@@ -80,7 +81,7 @@ describeEachDatabase("App Home", (kind) => {
   };
 
   it("Configure new channel: Regions, role template, field errors, then a confirmed subscription and a test message", async () => {
-    const opened = await h.event(appHomeOpenedEvent());
+    const opened = await h.event(appHomeOpenedEvent({ user: SLACK_IDS.adminUserId }));
     expect(opened.status).toBe(200);
     const [home] = await h.slack.waitForCalls("views.publish", 1);
     expect(textOf(home.args.view)).toContain("Configure new channel");
@@ -124,6 +125,7 @@ describeEachDatabase("App Home", (kind) => {
           },
         ],
         view: h.echo(modal(), withWest),
+        userId: SLACK_IDS.adminUserId,
       }),
     );
     await h.slack.waitForCalls("views.update", 2);
@@ -183,8 +185,8 @@ describeEachDatabase("App Home", (kind) => {
     expect(h.sns.callsOf("ConfirmSubscription")).toHaveLength(2);
 
     // Home now lists the configuration; "Send test message" reaches the channel.
-    await waitUntil(() => textOf(h.slack.homeView(SLACK_IDS.userId)?.view).includes("prod-alerts"));
-    const homeNow = h.slack.homeView(SLACK_IDS.userId);
+    await waitUntil(() => textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view).includes("prod-alerts"));
+    const homeNow = h.slack.homeView(SLACK_IDS.adminUserId);
     expect(textOf(homeNow?.view)).toContain("prod-alerts");
     expect(textOf(homeNow?.view)).toContain("2 SNS topics");
     await click("home_test_configuration", { value: configuration.id });
@@ -192,9 +194,9 @@ describeEachDatabase("App Home", (kind) => {
     expect(post.args.channel).toBe(SLACK_IDS.channelId);
     expect(textOf(post.args)).toContain("Test notification from AWS Chatbot");
     await waitUntil(() =>
-      textOf(h.slack.homeView(SLACK_IDS.userId)?.view).includes("test notification is on its way"),
+      textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view).includes("test notification is on its way"),
     );
-    const audit = textOf(h.slack.homeView(SLACK_IDS.userId)?.view);
+    const audit = textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view);
     expect(audit).toContain("Recent changes");
     expect(audit).toContain("sent a test notification to prod-alerts");
   });
@@ -255,11 +257,11 @@ describeEachDatabase("App Home", (kind) => {
     await h.command(`subscribe ${EAST}`);
     const configuration = await prisma().channelConfiguration.findFirstOrThrow();
     expect((await click("home_delete_configuration", { value: configuration.id })).status).toBe(200);
-    await waitUntil(() => textOf(h.slack.homeView(SLACK_IDS.userId)?.view).includes("Deleted *alerts*"));
+    await waitUntil(() => textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view).includes("Deleted *alerts*"));
     expect(await prisma().channelConfiguration.count()).toBe(0);
     // A second click on the stale button explains instead of failing.
     await click("home_delete_configuration", { value: configuration.id });
-    await waitUntil(() => textOf(h.slack.homeView(SLACK_IDS.userId)?.view).includes("no longer exists"));
+    await waitUntil(() => textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view).includes("no longer exists"));
   });
 
   it("paginates a workspace with many configurations", async () => {
@@ -270,16 +272,18 @@ describeEachDatabase("App Home", (kind) => {
         name: `page-${String(i).padStart(2, "0")}`,
       });
     }
-    await h.event(appHomeOpenedEvent());
+    await h.event(appHomeOpenedEvent({ user: SLACK_IDS.adminUserId }));
     await h.slack.waitForCalls("views.publish", 1);
-    const first = h.slack.homeView(SLACK_IDS.userId)?.view;
+    const first = h.slack.homeView(SLACK_IDS.adminUserId)?.view;
     expect(first?.blocks).toBeInstanceOf(Array);
     expect((first?.blocks as unknown[] | undefined)?.length).toBeLessThanOrEqual(100);
     expect(textOf(first)).toContain("Showing 1–25 of 30 configurations");
     expect(textOf(first)).not.toContain("page-25");
     await click("home_page_next", { value: "1" });
-    await waitUntil(() => textOf(h.slack.homeView(SLACK_IDS.userId)?.view).includes("Showing 26–30 of 30"));
-    expect(textOf(h.slack.homeView(SLACK_IDS.userId)?.view)).toContain("page-29");
+    await waitUntil(() =>
+      textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view).includes("Showing 26–30 of 30"),
+    );
+    expect(textOf(h.slack.homeView(SLACK_IDS.adminUserId)?.view)).toContain("page-29");
   });
 
   it("acknowledges the console link button of notifications", async () => {

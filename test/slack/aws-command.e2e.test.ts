@@ -67,7 +67,7 @@ describeEachDatabase("/aws command", (kind) => {
       channelId: SLACK_IDS.channelId,
       channelName: "alerts",
       state: "active",
-      createdBy: SLACK_IDS.userId,
+      createdBy: SLACK_IDS.adminUserId,
     });
     expect(configuration.externalId).toMatch(/^awschatbot-[0-9a-f]{32}$/);
     expect(configuration.topics.map((t) => t.topicArn).sort()).toEqual([east, west].sort());
@@ -80,7 +80,7 @@ describeEachDatabase("/aws command", (kind) => {
 
     const audit = await prisma().auditEvent.findMany({ where: { teamId: SLACK_IDS.teamId } });
     expect(audit.map((a) => a.action).sort()).toEqual(["configuration.created", "topics.subscribed"]);
-    expect(audit.every((a) => a.userId === SLACK_IDS.userId)).toBe(true);
+    expect(audit.every((a) => a.userId === SLACK_IDS.adminUserId)).toBe(true);
   });
 
   it("refuses malformed and FIFO ARNs, saying why, and creates nothing", async () => {
@@ -185,12 +185,24 @@ describeEachDatabase("/aws command", (kind) => {
     expect(textOf(await h.command("status"))).not.toContain("*Last delivery*\\nnever");
   });
 
-  it("delete removes the configuration and unsubscribes topics no one else wants", async () => {
+  it("delete asks first; its button removes the configuration and unsubscribes topics no one else wants", async () => {
     await h.command(`subscribe ${east}`);
     await h.sns.flush();
     await waitUntil(async () => (await topicStatus(east)) === "confirmed");
-    const reply = textOf(await h.command("delete"));
-    expect(reply).toContain("Deleted *alerts* (1 topic(s))");
+    const asked = await h.command("delete");
+    expect(textOf(asked)).toContain("Nothing is deleted until you confirm");
+    const blocks = asked.blocks as {
+      type: string;
+      elements?: { action_id: string; value: string; confirm?: object }[];
+    }[];
+    const button = blocks.find((b) => b.type === "actions")?.elements?.[0];
+    expect(button).toMatchObject({ action_id: "command_delete_confirm", confirm: expect.any(Object) });
+    expect(await prisma().channelConfiguration.count()).toBe(1);
+    expect(h.sns.callsOf("Unsubscribe")).toHaveLength(0);
+
+    const reply = await h.press("command_delete_confirm", String(button?.value));
+    expect(reply.replace_original).toBe(true);
+    expect(textOf(reply)).toContain("Deleted *alerts* (1 topic(s))");
     expect(await prisma().channelConfiguration.count()).toBe(0);
     expect(h.sns.callsOf("Unsubscribe")).toHaveLength(1);
     expect(await topicStatus(east)).toBe("unsubscribed");

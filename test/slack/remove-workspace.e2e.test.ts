@@ -54,7 +54,8 @@ describeEachDatabase("Remove workspace configuration", (kind) => {
       expect(textOf(refused.view)).toContain("This workspace still has 1 channel configuration");
       expect(await prisma().channelConfiguration.count()).toBe(1);
 
-      await h.command("delete");
+      const configuration = await prisma().channelConfiguration.findFirstOrThrow();
+      await h.press("command_delete_confirm", configuration.id);
       const removed = await remove(SLACK_IDS.adminUserId);
       expect(textOf(removed.view)).toContain("AWS Chatbot is being removed");
       await h.slack.waitForCalls("auth.revoke", 1);

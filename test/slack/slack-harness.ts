@@ -2,7 +2,8 @@
  * The real server with the fake Slack and the fake SNS, driven the way Slack drives it: signed
  * slash commands (replies read from response_url), signed events and signed interactions.
  * Single-workspace mode (SLACK_BOT_TOKEN) by default; "oauth" stores an installation whose
- * installer is SLACK_IDS.userId.
+ * installer is SLACK_IDS.userId. Commands are typed by SLACK_IDS.adminUserId (a manager) unless
+ * `fields.user_id` says who else.
  */
 import type { SlashCommand, ViewOutput } from "@slack/bolt";
 import type { TestDatabaseKind } from "../support/databases";
@@ -10,7 +11,7 @@ import { type FakeSlack, type JsonObject, type StoredView, startFakeSlack } from
 import { type FakeSns, startFakeSns } from "../support/fake-sns";
 import { freePort } from "../support/ports";
 import { startTestServer, TEST_SIGNING_SECRET, type TestServer } from "../support/server";
-import { SLACK_IDS, viewOutput } from "../support/slack-payloads";
+import { blockActionsPayload, buttonAction, SLACK_IDS, viewOutput } from "../support/slack-payloads";
 import { postEvent, postInteraction, postSlashCommand, type SlackPostResult } from "../support/slack-signing";
 
 export interface SlackHarness {
@@ -18,8 +19,16 @@ export interface SlackHarness {
   slack: FakeSlack;
   sns: FakeSns;
   botToken: string;
-  /** Types `/aws <text>` (in SLACK_IDS' public channel unless `fields` say otherwise); resolves with the reply. */
+  /**
+   * Types `/aws <text>` as the workspace admin (a manager) in SLACK_IDS' public channel, unless
+   * `fields` say otherwise; resolves with the reply.
+   */
   command(text: string, fields?: Partial<SlashCommand>): Promise<JsonObject>;
+  /**
+   * Clicks a button of a reply in SLACK_IDS' public channel, as the admin unless `userId` says who;
+   * resolves with what the app answered through the click's response_url.
+   */
+  press(actionId: string, value: string, userId?: string): Promise<JsonObject>;
   event(event: { type: string }): Promise<SlackPostResult>;
   interaction(payload: { type: string }): Promise<SlackPostResult>;
   /** A stored view as Slack would echo it back in an interaction, with `values` as its state. */
@@ -83,6 +92,8 @@ export async function startSlackHarness(
       const answer = await postSlashCommand(app.url, TEST_SIGNING_SECRET, {
         text,
         response_url: responseUrl,
+        user_id: SLACK_IDS.adminUserId,
+        user_name: SLACK_IDS.adminUserName,
         ...fields,
       });
       if (answer.status !== 200) throw new Error(`slash command answered ${answer.status}: ${answer.body}`);
@@ -90,6 +101,20 @@ export async function startSlackHarness(
       if (typeof reply.body === "string") throw new Error(`reply is not JSON: ${reply.body}`);
       if (reply.status !== 200)
         throw new Error(`Slack refused the reply (${reply.status}): ${JSON.stringify(reply.body)}`);
+      return reply.body;
+    },
+    async press(actionId, value, userId = SLACK_IDS.adminUserId) {
+      const responseUrl = slack.responseUrl();
+      const payload = blockActionsPayload({
+        actions: [buttonAction({ action_id: actionId, value })],
+        channelId: SLACK_IDS.channelId,
+        responseUrl,
+        userId,
+      });
+      const answer = await postInteraction(app.url, TEST_SIGNING_SECRET, payload);
+      if (answer.status !== 200) throw new Error(`the click answered ${answer.status}: ${answer.body}`);
+      const [reply] = await slack.waitForResponses(1, { url: responseUrl, timeoutMs: 15_000 });
+      if (typeof reply.body === "string") throw new Error(`reply is not JSON: ${reply.body}`);
       return reply.body;
     },
     event(event) {

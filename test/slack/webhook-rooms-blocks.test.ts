@@ -55,6 +55,7 @@ function fullOverview(): WorkspaceOverview {
       name: `channel-${i}`,
       channelId: `C${i}`,
       channelName: `channel-${i}`,
+      channelPrivate: false,
       iamRoleArn: null,
       state: "active",
       stateReason: null,

@@ -146,9 +146,10 @@ function button(value: unknown, at: string): string[] {
   if (!isJson(value) || value.type !== "button") return [`${at}: not a button element`];
   const errors = onlyKeys(
     value,
-    ["type", "text", "action_id", "url", "value", "style", "accessibility_label"],
+    ["type", "text", "action_id", "url", "value", "style", "accessibility_label", "confirm"],
     at,
   );
+  if (value.confirm !== undefined) errors.push(...confirmDialog(value.confirm, `${at}.confirm`));
   errors.push(...textObject(value.text, `${at}.text`, { plainOnly: true, max: LIMITS.buttonText }));
   if (value.action_id !== undefined && !shortString(value.action_id, LIMITS.actionId))
     errors.push(`${at}.action_id: invalid`);
@@ -156,6 +157,20 @@ function button(value: unknown, at: string): string[] {
   if (typeof value.url === "string" && !/^https?:\/\//.test(value.url)) errors.push(`${at}.url: not http(s)`);
   if (value.value !== undefined && !shortString(value.value, LIMITS.buttonValue))
     errors.push(`${at}.value: invalid`);
+  if (value.style !== undefined && value.style !== "primary" && value.style !== "danger") {
+    errors.push(`${at}.style: must be primary or danger`);
+  }
+  return errors;
+}
+
+/** A confirmation dialog: title ≤100, text ≤300, confirm / deny ≤30 (plain text), optional style. */
+function confirmDialog(value: unknown, at: string): string[] {
+  if (!isJson(value)) return [`${at}: not a confirmation dialog`];
+  const errors = onlyKeys(value, ["title", "text", "confirm", "deny", "style"], at);
+  errors.push(...textObject(value.title, `${at}.title`, { plainOnly: true, max: 100 }));
+  errors.push(...textObject(value.text, `${at}.text`, { max: 300 }));
+  errors.push(...textObject(value.confirm, `${at}.confirm`, { plainOnly: true, max: 30 }));
+  errors.push(...textObject(value.deny, `${at}.deny`, { plainOnly: true, max: 30 }));
   if (value.style !== undefined && value.style !== "primary" && value.style !== "danger") {
     errors.push(`${at}.style: must be primary or danger`);
   }

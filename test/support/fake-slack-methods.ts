@@ -92,6 +92,25 @@ function conversationsJoin(ctx: TokenContext): JsonObject {
   };
 }
 
+/** Pages of `limit` (default 100, at most 1000) with an opaque cursor, as Slack paginates. */
+function conversationsMembers(ctx: TokenContext): JsonObject {
+  const id = stringArg(ctx.args, "channel");
+  const channel = id === undefined ? undefined : ctx.state.channels.get(id);
+  if (!channel || !ctx.state.canSee(ctx.auth, channel)) return slackError("channel_not_found");
+  const limit = Math.min(Math.max(Number(stringArg(ctx.args, "limit") ?? 100) || 100, 1), 1000);
+  const cursor = stringArg(ctx.args, "cursor");
+  const offset = cursor ? Number(Buffer.from(cursor, "base64").toString("utf8").replace("offset:", "")) : 0;
+  if (!Number.isInteger(offset) || offset < 0) return slackError("invalid_cursor");
+  const members = ctx.state.channelMembers(channel);
+  const next =
+    offset + limit < members.length ? Buffer.from(`offset:${offset + limit}`).toString("base64") : "";
+  return {
+    ok: true,
+    members: members.slice(offset, offset + limit),
+    response_metadata: { next_cursor: next },
+  };
+}
+
 function userJson(user: FakeUser): JsonObject {
   return {
     id: user.id,
@@ -103,8 +122,8 @@ function userJson(user: FakeUser): JsonObject {
     is_admin: user.isAdmin,
     is_owner: user.isOwner,
     is_primary_owner: user.isPrimaryOwner,
-    is_restricted: false,
-    is_ultra_restricted: false,
+    is_restricted: user.isRestricted || user.isUltraRestricted,
+    is_ultra_restricted: user.isUltraRestricted,
     is_bot: user.isBot,
     is_app_user: false,
     profile: { real_name: user.realName, display_name: user.name, team: user.teamId },
@@ -230,6 +249,11 @@ export const CORE_METHODS: MethodTable = {
     handle: conversationsInfo,
   },
   "conversations.join": { kind: "token", scopes: ["channels:join"], handle: conversationsJoin },
+  "conversations.members": {
+    kind: "token",
+    scopes: ["channels:read", "groups:read", "im:read", "mpim:read"],
+    handle: conversationsMembers,
+  },
   "users.info": { kind: "token", scopes: ["users:read"], handle: usersInfo },
   "views.publish": { kind: "token", handle: viewsPublish },
   "views.open": { kind: "token", handle: viewsOpen },

@@ -59,6 +59,7 @@ const DEFAULT_CHANNELS: ChannelSpec[] = [
 const DEFAULT_USERS: UserSpec[] = [
   { id: SLACK_IDS.userId, name: SLACK_IDS.userName },
   { id: SLACK_IDS.adminUserId, name: SLACK_IDS.adminUserName, isAdmin: true },
+  { id: SLACK_IDS.guestUserId, name: SLACK_IDS.guestUserName, isRestricted: true },
 ];
 
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -185,6 +186,8 @@ export class FakeSlackState {
       isAdmin: spec.isAdmin ?? spec.isOwner ?? false,
       isOwner: spec.isOwner ?? false,
       isPrimaryOwner: spec.isPrimaryOwner ?? false,
+      isRestricted: spec.isRestricted ?? false,
+      isUltraRestricted: spec.isUltraRestricted ?? false,
       isBot: spec.isBot ?? false,
       deleted: spec.deleted ?? false,
       tz: spec.tz ?? "Europe/Paris",
@@ -237,6 +240,18 @@ export class FakeSlackState {
     };
     this.channels.set(channel.id, channel);
     return channel;
+  }
+
+  /**
+   * Who is in a channel: its `members` when the test gave them, else every person of its workspace;
+   * the bot too when it is a member.
+   */
+  channelMembers(channel: FakeChannel): string[] {
+    const people =
+      channel.members ??
+      [...this.users.values()].filter((u) => u.teamId === channel.teamId && !u.isBot).map((u) => u.id);
+    const bot = this.workspaces.get(channel.teamId)?.botUserId;
+    return channel.isMember && bot !== undefined && !people.includes(bot) ? [...people, bot] : people;
   }
 
   findMessage(channel: string, ts: string): StoredMessage | undefined {

@@ -124,6 +124,10 @@ export interface UserSpec {
   isAdmin?: boolean;
   isOwner?: boolean;
   isPrimaryOwner?: boolean;
+  /** A multi-channel guest (users.info is_restricted). */
+  isRestricted?: boolean;
+  /** A single-channel guest (users.info is_ultra_restricted). */
+  isUltraRestricted?: boolean;
   isBot?: boolean;
   deleted?: boolean;
   tz?: string;
@@ -137,6 +141,8 @@ export interface FakeUser {
   isAdmin: boolean;
   isOwner: boolean;
   isPrimaryOwner: boolean;
+  isRestricted: boolean;
+  isUltraRestricted: boolean;
   isBot: boolean;
   deleted: boolean;
   tz: string;

@@ -30,6 +30,9 @@ export const SLACK_IDS = {
   /** A workspace admin. */
   adminUserId: "U0FAKEADMN1",
   adminUserName: "admin",
+  /** A guest (users.info is_restricted): never a manager. */
+  guestUserId: "U0FAKEGST01",
+  guestUserName: "guest",
   botUserId: "U0FAKEBOT01",
   botId: "B0FAKEBOT01",
   botName: "aws",

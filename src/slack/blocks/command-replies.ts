@@ -19,7 +19,17 @@ import {
   topicLine,
 } from "./configuration-text";
 import { type Reply, reply } from "./replies";
-import { context, escapeText, linesToSections, MESSAGE_BLOCKS_MAX, section, slackDate } from "./text";
+import {
+  button,
+  context,
+  dangerConfirm,
+  escapeText,
+  forUsers,
+  linesToSections,
+  MESSAGE_BLOCKS_MAX,
+  section,
+  slackDate,
+} from "./text";
 
 function title(configuration: ChannelConfigurationView): string {
   return `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}`;
@@ -41,7 +51,7 @@ function connectionBlocks(ensured: EnsuredConfiguration): KnownBlock[] {
 function releaseFailureLines(failures: readonly ReleaseFailure[]): string[] {
   return failures.map(
     (f) =>
-      `:warning: \`${escapeText(f.topicArn)}\`: the SNS subscription could not be removed (${escapeText(f.reason)}); it is no longer delivered here.`,
+      `:warning: \`${escapeText(f.topicArn)}\`: the SNS subscription could not be removed (${escapeText(forUsers(f.reason))}); it is no longer delivered here.`,
   );
 }
 
@@ -123,10 +133,15 @@ export function statusReply(
   configuration: ChannelConfigurationView,
   delivery: DeliveryStatus,
 ): Reply {
-  const healthy =
-    delivery.deadLetters === 0 && delivery.recentFailures === 0 && configuration.state === "active";
+  // Dead letters and held deliveries are notifications nobody has seen yet: never "active" then.
+  const unseen = delivery.deadLetters + delivery.held;
+  const healthy = unseen === 0 && delivery.recentFailures === 0 && configuration.state === "active";
+  const state =
+    configuration.state === "active" && !healthy
+      ? `:large_orange_circle: needs attention: ${attentionText(delivery)}`
+      : stateText(configuration.state, configuration.stateReason);
   const blocks: KnownBlock[] = [
-    section(`${title(configuration)}\n${stateText(configuration.state, configuration.stateReason)}`),
+    section(`${title(configuration)}\n${state}`),
     {
       type: "section",
       fields: [
@@ -142,7 +157,7 @@ export function statusReply(
     },
   ];
   if (delivery.lastError !== null)
-    blocks.push(section(`*Last error*\n\`${escapeText(delivery.lastError.slice(0, 500))}\``));
+    blocks.push(section(`*Last error*\n\`${escapeText(forUsers(delivery.lastError).slice(0, 500))}\``));
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   const troubled = configuration.topics.filter((t) => t.status !== "confirmed");
@@ -199,6 +214,45 @@ export function roleSetReply(
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   return reply(text, blocks);
+}
+
+function attentionText(delivery: DeliveryStatus): string {
+  const parts = [
+    delivery.deadLetters > 0 ? countText(delivery.deadLetters, "dead letter") : null,
+    delivery.held > 0 ? `${countText(delivery.held, "notification")} held` : null,
+    delivery.recentFailures > 0 ? countText(delivery.recentFailures, "failed attempt") : null,
+  ];
+  return parts.filter((part): part is string => part !== null).join(", ");
+}
+
+/** The action id of `/aws delete`'s confirmation button (value: the configuration id). */
+export const DELETE_CONFIRM_ACTION = "command_delete_confirm";
+
+/** `/aws delete` asks first: a button behind a Block Kit confirm dialog; nothing is deleted yet. */
+export function deleteConfirmReply(configuration: ChannelConfigurationView): Reply {
+  const name = escapeText(configuration.name);
+  const text = `Delete the configuration ${configuration.name}? Nothing is deleted until you confirm.`;
+  return reply(text, [
+    section(
+      `:warning: Delete the configuration *${name}*? ${channelMention(configuration.channelId, configuration.channelName)} ` +
+        `stops receiving its ${configuration.topics.length} topic(s); the Slack channel itself stays. Nothing is deleted until you confirm.`,
+    ),
+    {
+      type: "actions",
+      block_id: "delete_confirm",
+      elements: [
+        button("Delete configuration", DELETE_CONFIRM_ACTION, {
+          value: configuration.id,
+          style: "danger",
+          confirm: dangerConfirm(
+            "Delete this configuration?",
+            `*${name}* stops receiving notifications. The channel is not deleted.`,
+            "Delete configuration",
+          ),
+        }),
+      ],
+    },
+  ]);
 }
 
 export function deleteReply(result: DeleteResult): Reply {

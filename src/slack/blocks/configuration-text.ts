@@ -2,7 +2,7 @@
 import { INVITE_COMMAND } from "../../configurations/channel-directory";
 import type { ConfiguredTopic } from "../../configurations/configuration-queries";
 import type { ConfigurationState } from "../../configurations/configuration-store";
-import { escapeText, truncate } from "./text";
+import { escapeText, forUsers, truncate } from "./text";
 
 export function channelMention(channelId: string | null, channelName: string | null): string {
   if (channelId !== null) return `<#${channelId}>`;
@@ -21,7 +21,7 @@ export function stateText(state: ConfigurationState, reason: string | null): str
 }
 
 export function topicStatusText(topic: Pick<ConfiguredTopic, "status" | "statusReason">): string {
-  const reason = topic.statusReason ? `: ${escapeText(truncate(topic.statusReason, 300))}` : "";
+  const reason = topic.statusReason ? `: ${escapeText(truncate(forUsers(topic.statusReason), 300))}` : "";
   switch (topic.status) {
     case "confirmed":
       return ":white_check_mark: confirmed";

@@ -6,12 +6,20 @@
  */
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { WorkspaceOverview } from "../../configurations/configuration-service";
+import {
+  isManagerStanding,
+  type ManagersOverview,
+  mayDo,
+  type Standing,
+  whoManagesText,
+} from "../../configurations/permissions";
 import type { WebhookConfigurationView } from "../../webhooks";
 import { channelMention, roleText, stateText } from "./configuration-text";
 import {
   button,
   capBlocks,
   context,
+  dangerConfirm,
   escapeText,
   header,
   linesToSections,
@@ -46,8 +54,10 @@ export function welcomeHomeView({ command }: WelcomeHomeOptions): HomeView {
     { type: "divider" },
     section(
       `*Get started*\n1. In a channel, type \`${command} help\` to see every command.\n` +
-        `2. Type \`${command} subscribe arn:aws:sns:<region>:<account>:<topic>\` to receive a topic there.\n` +
-        "3. For a private channel, first type `/invite @AWS` in it.",
+        // Escaped: Slack reads a bare <region> as a link.
+        `2. Type \`${command} subscribe ${escapeText("arn:aws:sns:<region>:<account>:<topic>")}\` to receive a topic there.\n` +
+        "3. For a private channel, first type `/invite @AWS` in it.\n" +
+        `Workspace admins and owners and you, who installed it, manage AWS Chatbot; \`${command} managers add @person\` lets others.`,
     ),
   ];
   return { type: "home", blocks };
@@ -59,9 +69,11 @@ export interface HomeOptions {
   notice?: string;
   /** The workspace's webhook rooms; the section is left out when undefined. */
   webhooks?: readonly WebhookConfigurationView[];
+  /** Who is looking: managers get the buttons, others a read-only page; absent means the full view. */
+  viewer?: { standing: Standing; managers: ManagersOverview };
 }
 
-function configurationBlocks(overview: WorkspaceOverview): KnownBlock[] {
+function configurationBlocks(overview: WorkspaceOverview, editable: boolean): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const configuration of overview.configurations) {
     const topics = `${configuration.topicCount} SNS topic${configuration.topicCount === 1 ? "" : "s"}`;
@@ -71,29 +83,26 @@ function configurationBlocks(overview: WorkspaceOverview): KnownBlock[] {
           `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}`,
         `configuration_${configuration.id}`,
       ),
-      {
-        type: "actions",
-        block_id: `configuration_actions_${configuration.id}`,
-        elements: [
-          button("Edit", HOME_ACTIONS.edit, { value: configuration.id }),
-          button("Send test message", HOME_ACTIONS.test, { value: configuration.id }),
-          button("Delete channel", HOME_ACTIONS.delete, {
-            value: configuration.id,
-            style: "danger",
-            confirm: {
-              title: { type: "plain_text", text: "Delete this channel?" },
-              text: {
-                type: "mrkdwn",
-                text: `*${escapeText(configuration.name)}* stops receiving notifications; topics no other channel wants are unsubscribed.`,
-              },
-              confirm: { type: "plain_text", text: "Delete" },
-              deny: { type: "plain_text", text: "Cancel" },
-              style: "danger",
-            },
-          }),
-        ],
-      },
     );
+    if (!editable) continue;
+    blocks.push({
+      type: "actions",
+      block_id: `configuration_actions_${configuration.id}`,
+      elements: [
+        button("Edit", HOME_ACTIONS.edit, { value: configuration.id }),
+        button("Send test message", HOME_ACTIONS.test, { value: configuration.id }),
+        // It deletes the configuration; the Slack channel stays (issue 11).
+        button("Delete configuration", HOME_ACTIONS.delete, {
+          value: configuration.id,
+          style: "danger",
+          confirm: dangerConfirm(
+            "Delete this configuration?",
+            `*${escapeText(configuration.name)}* stops receiving notifications; topics no other channel wants are unsubscribed. The Slack channel itself is not deleted.`,
+            "Delete configuration",
+          ),
+        }),
+      ],
+    });
   }
   return blocks;
 }
@@ -122,46 +131,69 @@ function auditBlocks(overview: WorkspaceOverview): KnownBlock[] {
   if (overview.audit.length === 0) return [context("No changes yet.")];
   const lines = overview.audit.map(
     (entry) =>
-      `${slackDate(entry.createdAt)} · ${entry.userId === null ? "AWS Chatbot" : `<@${entry.userId}>`} ${escapeText(entry.detail)}`,
+      `${slackDate(entry.createdAt)} · ${entry.userId === null ? "AWS Chatbot" : `<@${entry.userId}>`} ${withPeople(escapeText(entry.detail))}`,
   );
   return linesToSections(lines, 2);
 }
 
-export function configuredClientsHomeView(overview: WorkspaceOverview, options: HomeOptions): HomeView {
-  const blocks: KnownBlock[] = [header("AWS Chatbot: configured channels")];
-  if (options.notice !== undefined) blocks.push(section(options.notice, "home_notice"));
-  blocks.push(
-    section(
-      overview.total === 0
-        ? `No channel is configured yet. Configure one here, or type \`${options.command} subscribe ARN\` in a channel.`
-        : `${overview.total} channel configuration${overview.total === 1 ? "" : "s"} in this workspace. ` +
-            `In a channel, \`${options.command} help\` shows the commands.`,
-    ),
+/** Audit details name people as <@U…> (managers changes); escaping turned those into text. */
+function withPeople(escaped: string): string {
+  return escaped.replace(/&lt;@([UW][A-Z0-9]{2,40})&gt;/g, "<@$1>");
+}
+
+/** Removing the workspace sits apart, unstyled, and only for those who may (admins, owners, installer). */
+function workspaceBlocks(): KnownBlock[] {
+  return [
+    { type: "divider" },
     {
       type: "actions",
-      block_id: "home_workspace_actions",
+      block_id: "home_workspace_removal",
       elements: [
-        button("Configure new channel", HOME_ACTIONS.configureNew, { style: "primary" }),
         button("Remove workspace configuration", HOME_ACTIONS.removeWorkspace, {
-          style: "danger",
-          confirm: {
-            title: { type: "plain_text", text: "Remove this workspace?" },
-            text: {
-              type: "mrkdwn",
-              text: "AWS Chatbot's token for this workspace is revoked and everything it stored here is deleted. Every channel configuration must be deleted first.",
-            },
-            confirm: { type: "plain_text", text: "Remove" },
-            deny: { type: "plain_text", text: "Cancel" },
-            style: "danger",
-          },
+          confirm: dangerConfirm(
+            "Remove this workspace?",
+            "AWS Chatbot's token for this workspace is revoked and everything it stored here is deleted. Every channel configuration must be deleted first.",
+            "Remove",
+          ),
         }),
       ],
     },
-    { type: "divider" },
-    ...configurationBlocks(overview),
-    ...paginationBlocks(overview),
-  );
+  ];
+}
+
+function summaryText(overview: WorkspaceOverview, command: string, editable: boolean): string {
+  if (overview.total === 0) {
+    return editable
+      ? `No channel is configured yet. Configure one here, or type \`${command} subscribe ARN\` in a channel.`
+      : "No public channel is configured yet.";
+  }
+  const count = `${overview.total} ${editable ? "" : "public "}channel configuration${overview.total === 1 ? "" : "s"}`;
+  return `${count} in this workspace. In a channel, \`${command} help\` shows the commands.`;
+}
+
+export function configuredClientsHomeView(overview: WorkspaceOverview, options: HomeOptions): HomeView {
+  const standing = options.viewer?.standing ?? "administrator";
+  const editable = isManagerStanding(standing);
+  const blocks: KnownBlock[] = [header("AWS Chatbot: configured channels")];
+  if (options.notice !== undefined) blocks.push(section(options.notice, "home_notice"));
+  blocks.push(section(summaryText(overview, options.command, editable)));
+  if (editable) {
+    blocks.push({
+      type: "actions",
+      block_id: "home_workspace_actions",
+      elements: [button("Configure new channel", HOME_ACTIONS.configureNew, { style: "primary" })],
+    });
+  } else if (options.viewer !== undefined) {
+    blocks.push(
+      context(
+        `AWS Chatbot is managed by ${whoManagesText(options.viewer.managers)}. ` +
+          `Ask one of them to change a configuration, or to make you a manager with \`${options.command} managers add\`.`,
+      ),
+    );
+  }
+  blocks.push({ type: "divider" }, ...configurationBlocks(overview, editable), ...paginationBlocks(overview));
   const recent: KnownBlock[] = [{ type: "divider" }, header("Recent changes"), ...auditBlocks(overview)];
+  if (mayDo(standing, "remove-workspace")) recent.push(...workspaceBlocks());
   if (options.webhooks !== undefined) {
     // The webhook list gets whatever the channels and recent changes leave of Slack's 100 blocks.
     if (blocks.at(-1)?.type !== "divider") blocks.push({ type: "divider" });

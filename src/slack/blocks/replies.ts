@@ -1,6 +1,6 @@
 /** Ephemeral replies to the slash command: usage and problems. */
 import type { KnownBlock } from "@slack/types";
-import { context, section } from "./text";
+import { context, forUsers, section } from "./text";
 
 export interface Reply {
   response_type: "ephemeral";
@@ -20,7 +20,8 @@ export function helpReply(command: string, problem?: string): Reply {
     `\`${command} status\` — delivery health of this channel`,
     `\`${command} test\` — send a test notification here`,
     `\`${command} role ARN\` / \`${command} role none\` / \`${command} role template NAME\` — the IAM role for charts`,
-    `\`${command} delete\` — remove this channel's configuration`,
+    `\`${command} delete\` — remove this channel's configuration (asks first)`,
+    `\`${command} managers\` / \`${command} managers add @person\` / \`${command} managers remove @person\` — who may change AWS Chatbot`,
   ].join("\n");
   const blocks: KnownBlock[] = [];
   if (problem) blocks.push(section(`:warning: ${problem}`));
@@ -28,14 +29,16 @@ export function helpReply(command: string, problem?: string): Reply {
   blocks.push(
     context(
       "A topic ARN looks like `arn:aws:sns:us-east-2:123456789012:alarms`. " +
-        "For a private channel, type `/invite @AWS` in it. App Home lists every configured channel.",
+        "For a private channel, type `/invite @AWS` in it. App Home lists every configured channel. " +
+        "Anyone may run help, list, status and managers; the rest is for managers.",
     ),
   );
   return reply(problem ?? `AWS Chatbot commands: ${command} help`, blocks);
 }
 
 /** What was wrong, and the line to type instead. */
-export function problemReply(command: string, problem: string, usage?: string): Reply {
+export function problemReply(command: string, rawProblem: string, usage?: string): Reply {
+  const problem = forUsers(rawProblem);
   const blocks: KnownBlock[] = [section(`:warning: ${problem}`)];
   if (usage !== undefined) blocks.push(section(`Type instead: \`${command} ${usage}\``));
   return reply(problem.split("\n")[0], blocks);

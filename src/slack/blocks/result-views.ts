@@ -7,7 +7,7 @@ import type { SaveResult } from "../../configurations/configuration-editor";
 import type { RoleTemplate } from "../../configurations/role-template";
 import { channelMention, inviteInstructions, roleText, topicLine } from "./configuration-text";
 import { roleTemplateBlocks } from "./role-template-reply";
-import { capBlocks, context, escapeText, linesToSections, section, VIEW_BLOCKS_MAX } from "./text";
+import { capBlocks, context, escapeText, forUsers, linesToSections, section, VIEW_BLOCKS_MAX } from "./text";
 
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
 
@@ -75,7 +75,12 @@ export function configurationSavedView(
 }
 
 export function saveFailedView(problem: string): ModalView {
-  return modal("Not saved", [section(`:x: ${escapeText(problem)}`)]);
+  return modal("Not saved", [section(`:x: ${escapeText(forUsers(problem))}`)]);
+}
+
+/** A permission refusal (our own text, with <@…> mentions): nothing was saved. */
+export function refusedView(refusal: string): ModalView {
+  return modal("Not allowed", [section(`:no_entry: ${refusal}`)]);
 }
 
 export function removalRefusedView(reason: string): ModalView {

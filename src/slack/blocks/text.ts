@@ -14,6 +14,23 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>)]+/gi;
+const HOST_PORT = /\b(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:]+\])(?::\d{1,5})?\b/gi;
+/** SCREAMING_SNAKE names: this deployment's environment variables (PUBLIC_URL, AWS_ENDPOINT_URL_SNS…). */
+const ENV_NAME = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
+
+/**
+ * An internal reason (an SNS or Slack failure, a stored error) as users may see it: no addresses or
+ * URLs of this deployment's dependencies and no environment variable names, which are for the
+ * operator (the log keeps them, with the rest of the error).
+ */
+export function forUsers(reason: string): string {
+  return reason
+    .replace(URL_IN_TEXT, "(an address in the server's log)")
+    .replace(HOST_PORT, "(an address in the server's log)")
+    .replace(ENV_NAME, "(a server setting)");
+}
+
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, Math.max(0, max - 1))}…`;
@@ -47,6 +64,21 @@ export function button(
     ...(options.value === undefined ? {} : { value: options.value }),
     ...(options.style === undefined ? {} : { style: options.style }),
     ...(options.confirm === undefined ? {} : { confirm: options.confirm }),
+  };
+}
+
+/** Slack's own "are you sure?" dialog in front of a destructive button (title ≤100, text ≤300). */
+export function dangerConfirm(
+  title: string,
+  mrkdwn: string,
+  confirmLabel: string,
+): NonNullable<Button["confirm"]> {
+  return {
+    title: { type: "plain_text", text: truncate(title, 100) },
+    text: { type: "mrkdwn", text: truncate(mrkdwn, 300) },
+    confirm: { type: "plain_text", text: truncate(confirmLabel, 30) },
+    deny: { type: "plain_text", text: "Cancel" },
+    style: "danger",
   };
 }
 

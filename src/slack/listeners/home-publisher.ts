@@ -1,12 +1,17 @@
 /**
- * Publishes a user's App Home: the workspace's configured channels, a page at a time, and its
- * webhook rooms (redacted) when `listWebhooks` is given.
+ * Publishes a user's App Home for who they are: managers get every configuration of the workspace
+ * with its buttons, its webhook rooms (redacted) when `listWebhooks` is given, and every recent
+ * change; everyone else the configurations of public channels, read-only, the changes that name no
+ * private channel or ARN, and who manages the app.
  */
 import type { WebClient } from "@slack/web-api";
 import type { ConfigurationService } from "../../configurations/configuration-service";
+import { isManagerStanding, type Standing } from "../../configurations/permissions";
 import type { Logger } from "../../logger";
 import type { WebhookConfigurationView } from "../../webhooks";
 import { configuredClientsHomeView, HOME_PAGE_SIZE } from "../blocks/home";
+import { type AccessDeps, standingOfActor } from "./access";
+import { SlackChannelDirectory } from "./slack-lookups";
 
 export interface HomePublisher {
   publish(
@@ -19,18 +24,39 @@ export interface HomePublisher {
 
 export function homePublisher(
   service: ConfigurationService,
+  access: AccessDeps,
   command: string,
   logger: Logger,
   listWebhooks?: (teamId: string) => Promise<WebhookConfigurationView[]>,
 ): HomePublisher {
+  async function standingOf(client: WebClient, teamId: string, userId: string): Promise<Standing> {
+    try {
+      return await standingOfActor(access, client, { teamId, userId });
+    } catch (error) {
+      // Slack could not say who this is: the read-only view gives nothing away.
+      logger.warn({ err: error, teamId, userId }, "users.info failed; App Home shown read-only");
+      return "member";
+    }
+  }
   return {
     async publish(client, teamId, userId, options = {}) {
-      const overview = await service.workspaceOverview(teamId, options.page ?? 0, HOME_PAGE_SIZE);
-      const webhooks = listWebhooks === undefined ? undefined : await listWebhooks(teamId);
+      await service.learnChannelPrivacy(teamId, new SlackChannelDirectory(client));
+      const standing = await standingOf(client, teamId, userId);
+      const manager = isManagerStanding(standing);
+      const [overview, managers] = await Promise.all([
+        service.workspaceOverview(teamId, options.page ?? 0, HOME_PAGE_SIZE, manager ? "all" : "public"),
+        access.permissions.managers(teamId),
+      ]);
+      const webhooks = listWebhooks === undefined || !manager ? undefined : await listWebhooks(teamId);
       try {
         await client.views.publish({
           user_id: userId,
-          view: configuredClientsHomeView(overview, { command, notice: options.notice, webhooks }),
+          view: configuredClientsHomeView(overview, {
+            command,
+            notice: options.notice,
+            webhooks,
+            viewer: { standing, managers },
+          }),
         });
       } catch (error) {
         logger.warn({ err: error, teamId, userId }, "views.publish of App Home failed");

@@ -5,9 +5,10 @@ import type { Logger } from "../../../logger";
 import { channelMention } from "../../blocks/configuration-text";
 import { configureChannelModal, modalValuesFromConfiguration } from "../../blocks/configure-modal";
 import { escapeText } from "../../blocks/text";
+import { type AccessDeps, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 
-export interface HomeActionDeps {
+export interface HomeActionDeps extends AccessDeps {
   service: ConfigurationService;
   home: HomePublisher;
   logger: Logger;
@@ -15,15 +16,38 @@ export interface HomeActionDeps {
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
-function actorOf(body: BlockAction, context: AllMiddlewareArgs["context"]) {
+export function actorOf(body: BlockAction, context: AllMiddlewareArgs["context"]) {
   const teamId = body.team?.id ?? context.teamId ?? body.user.team_id ?? "";
   return { teamId, enterpriseId: body.enterprise?.id ?? context.enterpriseId, userId: body.user.id };
 }
 
+/**
+ * Every Home button that changes something (or opens a form that would) asks first; a refusal is
+ * the notice on top of the user's Home, and nothing else happens. True when refused.
+ */
+export async function refusedOnHome(
+  deps: AccessDeps & { home: HomePublisher },
+  { body, client, context }: Pick<ButtonArgs, "body" | "client" | "context">,
+): Promise<boolean> {
+  const actor = actorOf(body, context);
+  let refusal: string | undefined;
+  try {
+    refusal = await refusalOf(deps, client, actor, "change");
+  } catch (error) {
+    if (!isChatbotError(error)) throw error;
+    refusal = `Could not check that you may do this (${error.message}); nothing was changed. Try again.`;
+  }
+  if (refusal === undefined) return false;
+  await deps.home.publish(client, actor.teamId, actor.userId, { notice: `:no_entry: ${refusal}` });
+  return true;
+}
+
 /** "Configure new channel": opens the form. */
 export function configureNewCallback(deps: HomeActionDeps) {
-  return async function configureNew({ ack, body, client }: ButtonArgs): Promise<void> {
+  return async function configureNew(args: ButtonArgs): Promise<void> {
+    const { ack, body, client } = args;
     await ack();
+    if (await refusedOnHome(deps, args)) return;
     try {
       await client.views.open({
         trigger_id: body.trigger_id,
@@ -37,8 +61,10 @@ export function configureNewCallback(deps: HomeActionDeps) {
 
 /** "Edit": the same form, filled with the configuration. */
 export function editConfigurationCallback(deps: HomeActionDeps) {
-  return async function editConfiguration({ ack, body, action, client, context }: ButtonArgs): Promise<void> {
+  return async function editConfiguration(args: ButtonArgs): Promise<void> {
+    const { ack, body, action, client, context } = args;
     await ack();
+    if (await refusedOnHome(deps, args)) return;
     const actor = actorOf(body, context);
     const configuration = await deps.service.findConfiguration(actor, action.value ?? "");
     if (configuration === null) {
@@ -60,8 +86,10 @@ export function editConfigurationCallback(deps: HomeActionDeps) {
 
 /** "Send test message": a test notification through the pipeline to that channel only. */
 export function testConfigurationCallback(deps: HomeActionDeps) {
-  return async function testConfiguration({ ack, body, action, client, context }: ButtonArgs): Promise<void> {
+  return async function testConfiguration(args: ButtonArgs): Promise<void> {
+    const { ack, body, action, client, context } = args;
     await ack();
+    if (await refusedOnHome(deps, args)) return;
     const actor = actorOf(body, context);
     let notice: string;
     try {
@@ -78,16 +106,12 @@ export function testConfigurationCallback(deps: HomeActionDeps) {
   };
 }
 
-/** "Delete channel" (the button carries a confirmation dialog). */
+/** "Delete configuration" (the button carries a confirmation dialog). */
 export function deleteConfigurationCallback(deps: HomeActionDeps) {
-  return async function deleteConfiguration({
-    ack,
-    body,
-    action,
-    client,
-    context,
-  }: ButtonArgs): Promise<void> {
+  return async function deleteConfiguration(args: ButtonArgs): Promise<void> {
+    const { ack, body, action, client, context } = args;
     await ack();
+    if (await refusedOnHome(deps, args)) return;
     const actor = actorOf(body, context);
     let notice: string;
     try {

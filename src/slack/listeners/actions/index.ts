@@ -1,9 +1,11 @@
 import type { App, BlockAction, ButtonAction, RadioButtonsAction } from "@slack/bolt";
 import { CONSOLE_ACTION_ID, LINK_ACTION_ID_PREFIX } from "../../../notifications/render-slack";
+import { DELETE_CONFIRM_ACTION } from "../../blocks/command-replies";
 import { MODAL_ACTIONS } from "../../blocks/configure-modal";
 import { HOME_ACTIONS } from "../../blocks/home";
 import { WEBHOOK_ACTIONS } from "../../blocks/webhook-rooms";
 import { openAwsConsoleCallback } from "./console-link";
+import { confirmDeleteCallback, type DeleteConfirmDeps } from "./delete-confirm";
 import {
   configureNewCallback,
   deleteConfigurationCallback,
@@ -16,7 +18,7 @@ import { addRegionCallback, roleModeCallback } from "./modal-actions";
 import { type RemoveWorkspaceDeps, removeWorkspaceCallback } from "./remove-workspace";
 import { addWebhookCallback, removeWebhookCallback, type WebhookRoomDeps } from "./webhook-rooms";
 
-export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps & WebhookRoomDeps;
+export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps & WebhookRoomDeps & DeleteConfirmDeps;
 
 export function register(app: App, deps: ActionListenerDeps): void {
   const button = (actionId: string | RegExp) => ({ type: "block_actions" as const, action_id: actionId });
@@ -30,6 +32,7 @@ export function register(app: App, deps: ActionListenerDeps): void {
   app.action<BlockAction<RadioButtonsAction>>(button(MODAL_ACTIONS.roleMode), roleModeCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.add), addWebhookCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.remove), removeWebhookCallback(deps));
+  app.action<BlockAction<ButtonAction>>(button(DELETE_CONFIRM_ACTION), confirmDeleteCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
   app.action<BlockAction<ButtonAction>>(
     button(new RegExp(`^${LINK_ACTION_ID_PREFIX}`)),

@@ -10,21 +10,35 @@ import { MAX_REGIONS } from "../../../configurations/configuration-draft";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
 import type { Logger } from "../../../logger";
 import { configureChannelModal, type ModalValues, type RoleMode } from "../../blocks/configure-modal";
+import { type AccessDeps, refusalOf } from "../access";
 import { readModalValues } from "../views/configure-modal-state";
 
-export interface ModalActionDeps {
+export interface ModalActionDeps extends AccessDeps {
   service: ConfigurationService;
   logger: Logger;
 }
 
-/** Rebuilds the modal from what the user typed, plus one change; the hash guards against racing updates. */
+/**
+ * Rebuilds the modal from what the user typed, plus one change; the hash guards against racing
+ * updates. Only for managers: the role template shows the workspace's ExternalId, and a forged
+ * click from anyone else changes nothing.
+ */
 async function redraw(
   deps: ModalActionDeps,
   client: WebClient,
   view: { id: string; hash: string },
-  teamId: string,
+  actor: { teamId: string; userId: string },
   values: ModalValues,
 ): Promise<void> {
+  const { teamId } = actor;
+  const refusal = await refusalOf(deps, client, actor, "change");
+  if (refusal !== undefined) {
+    deps.logger.warn(
+      { teamId, userId: actor.userId },
+      "configure modal action from someone who is not a manager",
+    );
+    return;
+  }
   const template =
     values.roleMode === "template"
       ? (await deps.service.roleTemplate({ teamId }, undefined, values.roleName ?? "ROLE-NAME")).template
@@ -51,7 +65,7 @@ export function addRegionCallback(deps: ModalActionDeps) {
     if (body.view === undefined) return;
     const values = readModalValues(body.view);
     if (values.regions.length < MAX_REGIONS) values.regions.push({});
-    await redraw(deps, client, body.view, body.view.team_id, values);
+    await redraw(deps, client, body.view, { teamId: body.view.team_id, userId: body.user.id }, values);
   };
 }
 
@@ -69,6 +83,6 @@ export function roleModeCallback(deps: ModalActionDeps) {
     const chosen = action.selected_option?.value;
     if (chosen === "none" || chosen === "existing" || chosen === "template")
       values.roleMode = chosen satisfies RoleMode;
-    await redraw(deps, client, body.view, body.view.team_id, values);
+    await redraw(deps, client, body.view, { teamId: body.view.team_id, userId: body.user.id }, values);
   };
 }

@@ -3,9 +3,10 @@ import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { removalFailedView, removalRefusedView, workspaceRemovingView } from "../../blocks/result-views";
 import type { RemovalCheck, WorkspaceRemoval } from "../../workspace-removal";
-import { isWorkspaceAdmin, revokeBotToken } from "../slack-lookups";
+import { type AccessDeps, peopleOf } from "../access";
+import { revokeBotToken } from "../slack-lookups";
 
-export interface RemoveWorkspaceDeps {
+export interface RemoveWorkspaceDeps extends AccessDeps {
   workspaceRemoval: WorkspaceRemoval;
   logger: Logger;
 }
@@ -14,7 +15,7 @@ function refusalText(check: Exclude<RemovalCheck, { allowed: true }>): string {
   if (check.reason === "configurations_remain") {
     return (
       `This workspace still has ${check.count} channel configuration${check.count === 1 ? "" : "s"}. ` +
-      "Delete each one first (*Delete channel* on the Home tab, or `/aws delete` in the channel), " +
+      "Delete each one first (*Delete configuration* on the Home tab, or `/aws delete` in the channel), " +
       "then remove the workspace configuration."
     );
   }
@@ -44,9 +45,11 @@ export function removeWorkspaceCallback(deps: RemoveWorkspaceDeps) {
     };
     let check: RemovalCheck;
     try {
-      check = await deps.workspaceRemoval.checkRemoval(workspace, body.user.id, () =>
-        isWorkspaceAdmin(client, body.user.id),
-      );
+      // Admins, owners and the primary owner who are not guests (users.info, cached a minute).
+      check = await deps.workspaceRemoval.checkRemoval(workspace, body.user.id, async () => {
+        const person = await peopleOf(deps, client, workspace.teamId).person(body.user.id);
+        return !person.isGuest && (person.isAdmin || person.isOwner || person.isPrimaryOwner);
+      });
     } catch (error) {
       if (!isChatbotError(error)) throw error;
       await client.views.open({ trigger_id: body.trigger_id, view: removalRefusedView(error.message) });

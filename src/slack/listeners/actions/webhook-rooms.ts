@@ -1,7 +1,7 @@
 /**
  * App Home's "Webhook rooms" buttons: "Add webhook" opens the form; "Remove" (behind a confirm
- * dialog) deletes the webhook configuration and releases the topics nothing else wants. Anyone in
- * the workspace may do either, as for channels; only the workspace's own webhooks are found.
+ * dialog) deletes the webhook configuration and releases the topics nothing else wants. Managers
+ * only, checked for every click; only the workspace's own webhooks are found.
  */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { ErrorCode, isChatbotError } from "../../../errors";
@@ -9,9 +9,11 @@ import type { Logger } from "../../../logger";
 import { removeWebhookConfiguration, type WebhookConfigurationDeps } from "../../../webhooks";
 import { escapeText } from "../../blocks/text";
 import { addWebhookModal } from "../../blocks/webhook-rooms";
+import type { AccessDeps } from "../access";
 import type { HomePublisher } from "../home-publisher";
+import { refusedOnHome } from "./home-actions";
 
-export interface WebhookRoomDeps {
+export interface WebhookRoomDeps extends AccessDeps {
   webhooks: WebhookConfigurationDeps;
   home: HomePublisher;
   logger: Logger;
@@ -25,8 +27,10 @@ function actorOf(body: BlockAction, context: AllMiddlewareArgs["context"]) {
 
 /** "Add webhook": opens the form. */
 export function addWebhookCallback(deps: WebhookRoomDeps) {
-  return async function addWebhook({ ack, body, client }: ButtonArgs): Promise<void> {
+  return async function addWebhook(args: ButtonArgs): Promise<void> {
+    const { ack, body, client } = args;
     await ack();
+    if (await refusedOnHome(deps, args)) return;
     try {
       await client.views.open({ trigger_id: body.trigger_id, view: addWebhookModal() });
     } catch (error) {
@@ -37,8 +41,10 @@ export function addWebhookCallback(deps: WebhookRoomDeps) {
 
 /** "Remove" on a webhook room. */
 export function removeWebhookCallback(deps: WebhookRoomDeps) {
-  return async function removeWebhook({ ack, body, action, client, context }: ButtonArgs): Promise<void> {
+  return async function removeWebhook(args: ButtonArgs): Promise<void> {
+    const { ack, body, action, client, context } = args;
     await ack();
+    if (await refusedOnHome(deps, args)) return;
     const actor = actorOf(body, context);
     let notice: string;
     try {

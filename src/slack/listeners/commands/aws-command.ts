@@ -1,15 +1,18 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { parseAwsCommand } from "../../../configurations/command-grammar";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
+import type { ManagerChanges } from "../../../configurations/manager-changes";
 import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { failureReply, helpReply, problemReply, type Reply } from "../../blocks/replies";
+import { type AccessDeps, peopleOf } from "../access";
 import { SlackChannelDirectory } from "../slack-lookups";
 import { runSubcommand } from "./aws-subcommands";
 
-export interface AwsCommandDeps {
+export interface AwsCommandDeps extends AccessDeps {
   command: string;
   service: ConfigurationService;
+  managers: ManagerChanges;
   logger: Logger;
 }
 
@@ -40,13 +43,17 @@ export function awsCommandCallback(deps: AwsCommandDeps) {
         ? helpReply(command.command, parsed.problem)
         : problemReply(command.command, parsed.problem, parsed.usage);
     } else {
+      const actor = { teamId: command.team_id, enterpriseId: command.enterprise_id, userId: command.user_id };
       try {
         reply = await runSubcommand(parsed.command, {
           command: command.command,
-          actor: { teamId: command.team_id, enterpriseId: command.enterprise_id, userId: command.user_id },
+          actor,
           channel: { id: command.channel_id, nameHint: channelNameHint(command.channel_name) },
           channels: new SlackChannelDirectory(client),
+          people: peopleOf(deps, client, actor.teamId),
+          permissions: deps.permissions,
           service: deps.service,
+          managers: deps.managers,
         });
       } catch (error) {
         if (isChatbotError(error)) reply = problemReply(command.command, error.message);

@@ -1,14 +1,17 @@
 /**
  * One `/aws` subcommand → one configuration-service call → one reply builder. Problems the service
  * raises on purpose (ChatbotError) become replies that say what to do; anything else is logged and
- * answered with an apology.
+ * answered with an apology. Every subcommand that changes something first asks Permissions (on the
+ * server, for every request): running it in the channel is what proves the manager is a member.
  */
 
 import type { ChannelDirectory } from "../../../configurations/channel-directory";
-import type { AwsCommand } from "../../../configurations/command-grammar";
+import { type AwsCommand, READ_ONLY_COMMANDS } from "../../../configurations/command-grammar";
 import type { Actor, ChannelRef, ConfigurationService } from "../../../configurations/configuration-service";
+import type { ManagerChanges } from "../../../configurations/manager-changes";
+import type { PeopleDirectory, Permissions } from "../../../configurations/permissions";
 import {
-  deleteReply,
+  deleteConfirmReply,
   listReply,
   roleSetReply,
   statusReply,
@@ -16,6 +19,7 @@ import {
   testQueuedReply,
   unsubscribeReply,
 } from "../../blocks/command-replies";
+import { managersChangeReply, managersReply } from "../../blocks/managers-replies";
 import { helpReply, notConfiguredReply, type Reply } from "../../blocks/replies";
 import { roleTemplateReply } from "../../blocks/role-template-reply";
 
@@ -25,11 +29,20 @@ export interface SubcommandContext {
   actor: Actor;
   channel: ChannelRef;
   channels: ChannelDirectory;
+  people: PeopleDirectory;
+  permissions: Permissions;
   service: ConfigurationService;
+  managers: ManagerChanges;
 }
 
+/** `managers add|remove` check the stricter "manage-managers" themselves. */
+const CHECKED_BY_SERVICE: ReadonlySet<AwsCommand["kind"]> = new Set(["managers-add", "managers-remove"]);
+
 export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext): Promise<Reply> {
-  const { command, actor, channel, channels, service } = ctx;
+  const { command, actor, channel, channels, service, people } = ctx;
+  if (!READ_ONLY_COMMANDS.has(parsed.kind) && !CHECKED_BY_SERVICE.has(parsed.kind)) {
+    await ctx.permissions.require(actor, people, "change");
+  }
   switch (parsed.kind) {
     case "help":
       return helpReply(command);
@@ -68,8 +81,15 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
       return roleTemplateReply(command, template, accountId);
     }
     case "delete": {
-      const result = await service.deleteChannel(actor, channel.id);
-      return result === null ? notConfiguredReply(command) : deleteReply(result);
+      // Deleting is confirmed with the reply's button (actions/delete-confirm.ts).
+      const configuration = await service.describeChannel(actor, channel.id);
+      return configuration === null ? notConfiguredReply(command) : deleteConfirmReply(configuration);
     }
+    case "managers-list":
+      return managersReply(command, await ctx.managers.list(actor));
+    case "managers-add":
+      return managersChangeReply(command, "add", await ctx.managers.add(actor, people, parsed.userIds));
+    case "managers-remove":
+      return managersChangeReply(command, "remove", await ctx.managers.remove(actor, people, parsed.userIds));
   }
 }

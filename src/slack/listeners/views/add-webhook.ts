@@ -2,12 +2,13 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { createWebhookConfiguration, type WebhookConfigurationDeps } from "../../../webhooks";
-import { saveFailedView, savingView } from "../../blocks/result-views";
+import { refusedView, saveFailedView, savingView } from "../../blocks/result-views";
 import { webhookAddedView } from "../../blocks/webhook-rooms";
+import { type AccessDeps, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { readWebhookForm } from "./add-webhook-form";
 
-export interface AddWebhookDeps {
+export interface AddWebhookDeps extends AccessDeps {
   webhooks: WebhookConfigurationDeps;
   home: HomePublisher;
   logger: Logger;
@@ -18,7 +19,8 @@ export interface AddWebhookDeps {
  * with `response_action: "errors"` per field; a valid form is answered with a "Saving" view, then
  * created (the SNS Subscribe calls may take longer; the domain service writes the audit entry), the
  * view updated with each topic's subscription state, and App Home republished. The URL is logged
- * nowhere: errors are logged without the input, and views show only its redacted form.
+ * nowhere: errors are logged without the input, and views show only its redacted form. Managers
+ * only, checked here whatever opened the form.
  */
 export function addWebhookSubmittedCallback(deps: AddWebhookDeps) {
   return async function addWebhookSubmitted({
@@ -28,13 +30,18 @@ export function addWebhookSubmittedCallback(deps: AddWebhookDeps) {
     client,
     context,
   }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> {
+    const owner = { teamId: body.team?.id ?? context.teamId ?? view.team_id, userId: body.user.id };
+    const refusal = await refusalOf(deps, client, owner, "change");
+    if (refusal !== undefined) {
+      await ack({ response_action: "update", view: refusedView(refusal) });
+      return;
+    }
     const form = readWebhookForm(view.state.values, { webhookUrlPattern: deps.webhooks.webhookUrlPattern });
     if (!form.ok) {
       await ack({ response_action: "errors", errors: form.errors });
       return;
     }
     await ack({ response_action: "update", view: savingView() });
-    const owner = { teamId: body.team?.id ?? context.teamId ?? view.team_id, userId: body.user.id };
     let result: ReturnType<typeof webhookAddedView>;
     try {
       result = webhookAddedView(await createWebhookConfiguration(deps.webhooks, { ...form.input, owner }));

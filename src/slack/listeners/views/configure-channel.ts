@@ -3,12 +3,13 @@ import type { ConfigurationEditor } from "../../../configurations/configuration-
 import type { ConfigurationService } from "../../../configurations/configuration-service";
 import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
-import { configurationSavedView, saveFailedView, savingView } from "../../blocks/result-views";
+import { configurationSavedView, refusedView, saveFailedView, savingView } from "../../blocks/result-views";
+import { type AccessDeps, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { SlackChannelDirectory } from "../slack-lookups";
 import { errorsForView, readModalValues, toDraft } from "./configure-modal-state";
 
-export interface ConfigureChannelDeps {
+export interface ConfigureChannelDeps extends AccessDeps {
   command: string;
   service: ConfigurationService;
   editor: ConfigurationEditor;
@@ -20,7 +21,8 @@ export interface ConfigureChannelDeps {
  * The "Configure new channel" / "Edit" form submitted. Validation answers within Slack's 3 s, with
  * `response_action: "errors"` per field; a valid form is answered with a "Saving" view, then saved
  * (SNS Subscribe calls may take longer) and the view updated with each topic's state, and App Home
- * republished.
+ * republished. Only managers may save (checked here, whatever opened the form), and only into a
+ * channel they are in (the editor asks conversations.members).
  */
 export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
   return async function configureChannelSubmitted({
@@ -36,7 +38,17 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
       enterpriseId: body.enterprise?.id ?? context.enterpriseId,
       userId: body.user.id,
     };
-    const prepared = await deps.editor.prepare(actor, toDraft(values), new SlackChannelDirectory(client));
+    const refusal = await refusalOf(deps, client, actor, "change");
+    if (refusal !== undefined) {
+      await ack({ response_action: "update", view: refusedView(refusal) });
+      return;
+    }
+    const prepared = await deps.editor.prepare(
+      actor,
+      toDraft(values),
+      new SlackChannelDirectory(client),
+      deps.command,
+    );
     if (!prepared.ok) {
       await ack({ response_action: "errors", errors: errorsForView(prepared.errors, view) });
       return;
