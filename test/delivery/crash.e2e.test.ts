@@ -27,7 +27,10 @@ describeEachDatabase("crash safety", (kind) => {
   let running: ServerProcess | undefined;
   const encryptionKey = randomBytes(32).toString("base64");
 
-  const start = () =>
+  // A short lease lets the kill -9 tests see expired leases taken over; the SIGTERM test uses a long
+  // one, since it relies on leases being released, and a 2 s lease can expire on a busy machine while
+  // a post is still in flight (then the same delivery is claimed again and posted twice).
+  const start = (leaseMs = 2000) =>
     startServerProcess({
       env: {
         DATABASE_URL: testDb.url,
@@ -35,7 +38,7 @@ describeEachDatabase("crash safety", (kind) => {
         SLACK_BOT_TOKEN: workspace.botToken,
         SLACK_API_URL: slack.url,
         SNS_CERT_URL_PATTERN: sns.certUrlPattern,
-        DELIVERY_LEASE_MS: "2000",
+        DELIVERY_LEASE_MS: String(leaseMs),
         DELIVERY_POLL_MS: "100",
         DELIVERY_CHANNEL_PER_SECOND: "20",
         DELIVERY_CHANNEL_BURST: "5",
@@ -128,7 +131,7 @@ describeEachDatabase("crash safety", (kind) => {
   });
 
   it("SIGTERM finishes the posts in flight, records them, hands the rest back; the next run posts nothing twice", async () => {
-    running = await start();
+    running = await start(60_000);
     const texts = await burst(running);
     await eventually("a quarter posted", () => storedTexts().length >= texts.length / 4, 30_000);
     const exit = await running.kill("SIGTERM");
@@ -145,7 +148,7 @@ describeEachDatabase("crash safety", (kind) => {
     expect(await db.prisma.delivery.count({ where: { leaseOwner: { not: null } } })).toBe(0);
 
     const restartedAt = Date.now();
-    running = await start();
+    running = await start(60_000);
     await eventually("every notification posted", () => storedTexts().length >= texts.length, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect([...storedTexts()].sort()).toEqual([...texts].sort());
