@@ -15,7 +15,9 @@ export type AuditAction =
   | "role.set"
   | "role.cleared"
   | "test.sent"
-  | "workspace.removed";
+  | "workspace.removed"
+  | "account.linked"
+  | "account.unlinked";
 
 export interface AuditEntry {
   teamId: string;

@@ -8,6 +8,7 @@ import type { Config } from "../config";
 import { ConfigurationEditor } from "../configurations/configuration-editor";
 import { ConfigurationService } from "../configurations/configuration-service";
 import { ExternalIds } from "../configurations/external-id";
+import type { TopicAccess } from "../configurations/topic-access";
 import type { TopicSubscriber } from "../configurations/topic-changes";
 import type { PrismaClient } from "../db/database";
 import { resolveEncryptionKey } from "../db/encryption-key";
@@ -49,6 +50,8 @@ export interface SlackAppDeps {
   subscriptions: TopicSubscriber & WebhookConfigurationDeps["subscriptions"];
   /** The delivery worker: wake after a test message, release held deliveries, report status. */
   delivery: DeliveryControl;
+  /** TOPIC_ACCESS, checked by every service that adds topics for a workspace. */
+  topicAccess: TopicAccess;
 }
 
 export interface SlackApp {
@@ -67,6 +70,7 @@ export function createSlackApp({
   expressApp,
   subscriptions,
   delivery,
+  topicAccess,
 }: SlackAppDeps): SlackApp {
   const boltLogger = boltLoggerFrom(logger);
   const clientOptions = { slackApiUrl: config.slack.apiUrl };
@@ -82,6 +86,7 @@ export function createSlackApp({
     // Workspace ExternalIds are derived from ENCRYPTION_KEY (configurations/external-id.ts).
     externalIds: new ExternalIds(resolveEncryptionKey(config, logger)),
     logger: logger.child({ component: "configurations" }),
+    topicAccess,
   };
   const service = new ConfigurationService(serviceDeps);
   const editor = new ConfigurationEditor(serviceDeps);
@@ -94,6 +99,7 @@ export function createSlackApp({
     externalIds: serviceDeps.externalIds,
     subscriptions,
     webhookUrlPattern: config.webhookUrlPattern,
+    topicAccess,
   };
   const home = homePublisher(service, command, listenerLogger, (teamId) =>
     listWebhookConfigurations(prisma, secrets, { teamId }),
