@@ -172,7 +172,7 @@ export class TopicAccess {
     const lines = [
       `Nothing was changed: ${which}. A workspace may subscribe only topics of AWS accounts linked to it (a topic ARN is not a secret). Link ${accounts.length === 1 ? "it" : "each"} either way:`,
       `• the operator of this AWS Chatbot runs \`npx chatbot accounts link --team ${teamId} --account ${example}\`;`,
-      `• or a manager proves access: \`${this.deps.command} role arn:aws:iam::${example}:role/NAME\` with a role of that account that trusts this workspace's ExternalId and may call sns:GetTopicAttributes on the topic (\`${this.deps.command} role template NAME\` shows both policies), then subscribes again.`,
+      `• or a manager proves access: \`${this.deps.command} role arn:aws:iam::${example}:role/NAME\` with a role of that account that trusts this workspace's ExternalId (\`${this.deps.command} role template NAME\` shows the trust policy) and may call sns:GetTopicAttributes on the topic, then subscribes again.`,
     ];
     if (proof?.kind === "failed") lines.push(this.#failureText(proof, externalId));
     if (proof?.kind === "unavailable") lines.push("Role proof is not available on this deployment.");
@@ -186,7 +186,7 @@ export class TopicAccess {
       );
       return `The channel's role did not prove access to AWS account ${outcome.accountId}: sts:AssumeRole failed: ${outcome.reason}. The role's trust policy must be: \`${trust}\``;
     }
-    return `The channel's role did not prove access to AWS account ${outcome.accountId}: sns:GetTopicAttributes on ${outcome.topicArn} failed: ${outcome.reason}. Allow the role sns:GetTopicAttributes on that topic (the permissions policy of \`${this.deps.command} role template NAME\` does).`;
+    return `The channel's role did not prove access to AWS account ${outcome.accountId}: sns:GetTopicAttributes on ${outcome.topicArn} failed: ${outcome.reason}. Add to the role's permissions policy a statement allowing sns:GetTopicAttributes on ${outcome.topicArn}, and check that the topic's access policy does not deny it.`;
   }
 
   async #prove(actor: Acting, role: RoleForProof, topic: TopicArn): Promise<RoleProofOutcome> {
