@@ -6,7 +6,10 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { AlarmChartPoster } from "./charts/alarm-chart-poster";
 import { ChartService } from "./charts/chart-service";
+import { RoleCredentialsCache } from "./charts/role-credentials";
 import type { Config } from "./config";
+import { heldTopics } from "./configurations/linked-accounts";
+import { TopicAccess } from "./configurations/topic-access";
 import { type Database, openDatabase } from "./db/database";
 import { resolveEncryptionKey } from "./db/encryption-key";
 import { SecretBox } from "./db/secret-box";
@@ -21,6 +24,7 @@ import { createSnsEndpoint, isSnsEndpointRequest } from "./sns/endpoint";
 import { NotificationIngest } from "./sns/ingest";
 import { SnsApi } from "./sns/sns-api";
 import { SNS_ENDPOINT_PATH, SubscriptionService } from "./sns/subscriptions";
+import { RoleTopicProbe } from "./sns/topic-read-probe";
 import { SnsMessageVerifier } from "./sns/verify-signature";
 import { WantedTopics } from "./sns/wanted-topics";
 
@@ -54,6 +58,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
   warnAboutPublicUrl(config.publicUrl, logger);
   const secrets = new SecretBox(resolveEncryptionKey(config, logger));
   const db = await openDatabase(config.database, { backgroundCheckpoints: { logger } });
+  if (config.topicAccess === "linked") await warnOfHeldTopics(db, logger);
   const metrics = new Metrics();
   const expressApp = express();
   expressApp.disable("x-powered-by");
@@ -99,6 +104,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
   delivery.onPosted(alarmCharts.onPosted);
   const ingest = new NotificationIngest(db, logger.child({ component: "ingest" }), {
     onDeliveriesStored: (configurationIds) => delivery.wake(configurationIds),
+    topicAccess: config.topicAccess,
+  });
+  // Role proof of TOPIC_ACCESS: its own credentials cache, so proofs never share a chart's session.
+  const proofCredentials = new RoleCredentialsCache({ endpoint: config.awsEndpoints.sts });
+  const topicAccess = new TopicAccess({
+    prisma: db.prisma,
+    policy: config.topicAccess,
+    probe: new RoleTopicProbe({ credentials: proofCredentials, snsEndpoint: config.awsEndpoints.sns }),
+    logger: logger.child({ component: "topic-access" }),
+    command: config.slack.command,
   });
   const verifier = new SnsMessageVerifier({ logger, certUrlPattern: config.sns.certUrlPattern });
   const snsEndpoint = createSnsEndpoint({
@@ -117,6 +132,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     expressApp,
     subscriptions,
     delivery,
+    topicAccess,
   });
 
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
@@ -165,6 +181,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
       ]);
       await alarmCharts.drain();
       charts.destroy();
+      proofCredentials.destroy();
       if (config.slack.appToken) await slack.bolt.stop();
       await db.close();
     },
@@ -183,4 +200,14 @@ function warnAboutPublicUrl(publicUrl: string | undefined, logger: Logger): void
       "PUBLIC_URL is not https: Slack refuses http request URLs and SNS would deliver notifications in clear. Put TLS in front of this server (a reverse proxy, a load balancer or a tunnel) and set PUBLIC_URL to its https URL",
     );
   }
+}
+
+/** TOPIC_ACCESS=linked: topics a workspace subscribed whose AWS account is not linked to it get nothing. */
+async function warnOfHeldTopics(db: Database, logger: Logger): Promise<void> {
+  const held = await heldTopics(db.prisma);
+  if (held.length === 0) return;
+  logger.warn(
+    { count: held.length, first: held.slice(0, 20) },
+    "configuration topics not delivered: their AWS account is not linked to the workspace (npx chatbot accounts link)",
+  );
 }

@@ -25,6 +25,12 @@ export interface SlackConfig {
   command: string;
 }
 
+/**
+ * Who may subscribe a topic (TOPIC_ACCESS): `linked`, only a workspace its AWS account is linked to
+ * (configurations/topic-access.ts); `any`, every workspace (one workspace, SLACK_BOT_TOKEN).
+ */
+export type TopicAccessPolicy = "linked" | "any";
+
 export interface Config {
   /**
    * No Slack credentials at all: `npm start` serves the setup page (src/first-run/) instead of the
@@ -46,6 +52,8 @@ export interface Config {
   awsEndpoints: { sns?: string; sts?: string; cloudwatch?: string };
   /** DELIVERY_* tuning of the outbox worker (src/delivery/settings.ts). */
   delivery: DeliverySettings;
+  /** TOPIC_ACCESS; default `any` with SLACK_BOT_TOKEN (one workspace), else `linked`. */
+  topicAccess: TopicAccessPolicy;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -312,6 +320,16 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     cloudwatch: endpoint("AWS_ENDPOINT_URL_CLOUDWATCH"),
   };
   const delivery = problems.attempt(() => parseDeliverySettings(env), undefined);
+  const topicAccess = problems.attempt<TopicAccessPolicy>(
+    () =>
+      parseWith(
+        z.enum(["linked", "any"]),
+        "TOPIC_ACCESS",
+        nonEmpty(env.TOPIC_ACCESS)?.toLowerCase() ?? (slack.botToken === undefined ? "linked" : "any"),
+        "must be linked (a workspace subscribes only topics of AWS accounts linked to it) or any",
+      ),
+    "linked",
+  );
   if (problems.lines.length > 0 || delivery === undefined) {
     throw new ChatbotError(ErrorCode.ConfigInvalid, problems.lines.join("\n"));
   }
@@ -329,5 +347,6 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     logLevel,
     awsEndpoints,
     delivery,
+    topicAccess,
   };
 }

@@ -18,6 +18,32 @@ function messageOf(fn: () => unknown): string {
 }
 
 describe("loadConfig", () => {
+  it("TOPIC_ACCESS: linked by default in OAuth mode, any with SLACK_BOT_TOKEN; either may be chosen", () => {
+    const oauth = {
+      SLACK_SIGNING_SECRET: "s",
+      SLACK_CLIENT_ID: "1.2",
+      SLACK_CLIENT_SECRET: "c",
+      SLACK_STATE_SECRET: "st",
+    };
+    expect(loadConfig(oauth, { requireSlack: true }).topicAccess).toBe("linked");
+    expect(loadConfig(slackHttp, { requireSlack: true }).topicAccess).toBe("any");
+    expect(loadConfig({}, { requireSlack: false }).topicAccess).toBe("linked");
+    expect(loadConfig({ ...oauth, TOPIC_ACCESS: "any" }, { requireSlack: true }).topicAccess).toBe("any");
+    expect(loadConfig({ ...slackHttp, TOPIC_ACCESS: " Linked " }, { requireSlack: true }).topicAccess).toBe(
+      "linked",
+    );
+  });
+
+  it.each(["none", "all", "linked,any", "1"])(
+    "a malformed TOPIC_ACCESS (%j) stops start-up naming it",
+    (value) => {
+      const message = messageOf(() =>
+        loadConfig({ ...slackHttp, TOPIC_ACCESS: value }, { requireSlack: true }),
+      );
+      expect(message).toMatch(/^TOPIC_ACCESS must be linked .* or any$/);
+    },
+  );
+
   it("applies the contract's defaults", () => {
     const config = loadConfig(slackHttp, { requireSlack: true });
     expect(config.firstRun).toBe(false);

@@ -1,5 +1,6 @@
 /** `npx chatbot <command>`: the operator CLI. Each command reads the same environment as the server. */
 
+import { runAccounts } from "./accounts";
 import { runConfigurations } from "./configurations";
 import { runDeadLetters } from "./dead-letters";
 import { runDoctor } from "./doctor";
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   configurations: {
     run: runConfigurations,
     usage: "configurations list      every configuration: channel or webhook, topics, role, state",
+  },
+  accounts: {
+    run: runAccounts,
+    usage: "accounts link|unlink|list AWS accounts whose topics a workspace may subscribe (TOPIC_ACCESS)",
   },
   "dead-letters": {
     run: runDeadLetters,

@@ -17,7 +17,9 @@ export type AuditAction =
   | "test.sent"
   | "workspace.removed"
   | "managers.added"
-  | "managers.removed";
+  | "managers.removed"
+  | "account.linked"
+  | "account.unlinked";
 
 export interface AuditEntry {
   teamId: string;

@@ -123,6 +123,21 @@ export class ConfigurationEditor {
   async apply(plan: SavePlan): Promise<SaveResult> {
     const { prisma, subscriptions, logger } = this.deps;
     const { actor, lookup } = plan;
+    // Topics the form adds must be readable by the workspace; a refusal is thrown before any write.
+    const had = new Set(plan.existing?.topics.map((t) => t.topicArn) ?? []);
+    const role =
+      plan.roleArn === null
+        ? null
+        : {
+            roleArn: plan.roleArn,
+            externalId:
+              plan.existing?.externalId ?? (await this.deps.externalIds.forWorkspace(prisma, actor.teamId)),
+          };
+    await this.deps.topicAccess.assertMaySubscribe(
+      actor,
+      plan.topics.filter((topic) => !had.has(topic.arn)),
+      role,
+    );
     let configuration: ChannelConfigurationView;
     const created = plan.existing === null;
     if (plan.existing === null) {
@@ -136,7 +151,6 @@ export class ConfigurationEditor {
       await this.#update(plan, configuration);
     }
     const wanted = new Set(plan.topics.map((t) => t.arn));
-    const had = new Set(configuration.topics.map((t) => t.topicArn));
     const removedTopics = [...had].filter((arn) => !wanted.has(arn));
     const releaseFailures = await removeTopics(
       prisma,

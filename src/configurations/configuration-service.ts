@@ -5,7 +5,7 @@
  */
 import type { DeliveryStatus } from "../delivery/delivery-control";
 import { ChatbotError, ErrorCode } from "../errors";
-import type { TopicArn } from "../sns/topic-arn";
+import { parseTopicArn, type TopicArn } from "../sns/topic-arn";
 import { type AuditAction, latestAudit, recordAudit } from "./audit-log";
 import { ChannelConnections } from "./channel-connection";
 import {
@@ -40,6 +40,7 @@ import {
 } from "./configuration-types";
 import { type RoleTemplate, roleTemplate } from "./role-template";
 import { type QueuedTestNotification, queueTestNotification } from "./test-notification";
+import type { RoleForProof } from "./topic-access";
 import { addTopics, partitionOfRegion, releaseTopics, removeTopics } from "./topic-changes";
 
 export type * from "./configuration-types";
@@ -94,6 +95,9 @@ export class ConfigurationService {
     channels: ChannelDirectory,
     topics: readonly TopicArn[],
   ): Promise<SubscribeResult> {
+    // Before anything is written: a refused subscribe creates no configuration and adds no topic.
+    const current = await findChannelConfiguration(this.deps.prisma, actor.teamId, channel.id);
+    await this.deps.topicAccess.assertMaySubscribe(actor, topics, await this.#roleOf(actor, current));
     const ensured = await this.ensureChannelConfiguration(actor, channel, channels);
     const existing = new Set(ensured.configuration.topics.map((t) => t.topicArn));
     const outcomes = await addTopics(
@@ -185,7 +189,13 @@ export class ConfigurationService {
     channel: ChannelRef,
     channels: ChannelDirectory,
     roleArn: string | null,
-  ): Promise<{ configuration: ChannelConfigurationView; previous: string | null; created: boolean } | null> {
+  ): Promise<{
+    configuration: ChannelConfigurationView;
+    previous: string | null;
+    created: boolean;
+    /** What proving the role's AWS account said, when there is something to tell. */
+    proofNote?: string;
+  } | null> {
     let configuration: ChannelConfigurationView | null;
     let created = false;
     if (roleArn === null) {
@@ -205,7 +215,17 @@ export class ConfigurationService {
         ? `cleared the IAM role of ${describe(configuration)}`
         : `set the IAM role of ${describe(configuration)} to ${roleArn}`,
     );
-    return { configuration: await this.#reload(actor.teamId, configuration.id), previous, created };
+    const reloaded = await this.#reload(actor.teamId, configuration.id);
+    if (roleArn === null) return { configuration: reloaded, previous, created };
+    const { topicAccess } = this.deps;
+    const topics = reloaded.topics.map((topic) => parseTopicArn(topic.topicArn));
+    const proof = await topicAccess.proveRole(actor, { roleArn, externalId }, topics);
+    return {
+      configuration: reloaded,
+      previous,
+      created,
+      proofNote: topicAccess.proofNote(proof, externalId),
+    };
   }
 
   /**
@@ -327,6 +347,14 @@ export class ConfigurationService {
     const releaseFailures = await releaseTopics(this.deps.subscriptions, topicArns, this.deps.logger);
     await this.#audit(actor, "configuration.deleted", `deleted ${describe(configuration)}`, configuration);
     return { configuration, releaseFailures };
+  }
+
+  /** The configuration's role, with the ExternalId it is assumed with, for a role proof. */
+  async #roleOf(actor: Actor, configuration: ChannelConfigurationView | null): Promise<RoleForProof | null> {
+    if (configuration?.iamRoleArn == null) return null;
+    const externalId =
+      configuration.externalId ?? (await this.deps.externalIds.forWorkspace(this.deps.prisma, actor.teamId));
+    return { roleArn: configuration.iamRoleArn, externalId };
   }
 
   async #mustFind(teamId: string, id: string): Promise<ChannelConfigurationView> {

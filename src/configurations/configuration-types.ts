@@ -5,6 +5,7 @@ import type { Logger } from "../logger";
 import type { AuditRecord } from "./audit-log";
 import type { ChannelConfigurationView, ConfigurationSummary } from "./configuration-queries";
 import type { ExternalIds } from "./external-id";
+import type { TopicAccess } from "./topic-access";
 import type { ReleaseFailure, TopicOutcome, TopicSubscriber } from "./topic-changes";
 
 export interface ConfigurationServiceDeps {
@@ -13,6 +14,8 @@ export interface ConfigurationServiceDeps {
   delivery: DeliveryControl;
   externalIds: ExternalIds;
   logger: Logger;
+  /** TOPIC_ACCESS: whether the workspace may subscribe a topic (checked before topics are written). */
+  topicAccess: TopicAccess;
   /** ARN of the AWS principal this deployment runs as, for trust policies; unknown offline. */
   principalArn?: string;
 }

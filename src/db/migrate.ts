@@ -28,7 +28,27 @@ export interface Migration {
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: string[];
+  /** What the migrations applied now decided (MIGRATION_REPORTS), to log for the operator. */
+  reports: MigrationReport[];
 }
+
+export interface MigrationReport {
+  migration: string;
+  message: string;
+  row: Record<string, unknown>;
+}
+
+/**
+ * Migrations that decide something about existing data name it here: the query (run in the
+ * migration's transaction, right after it) returns one row per decision, logged once when applied.
+ */
+const MIGRATION_REPORTS: Readonly<Record<string, { query: string; message: string }>> = {
+  "0003_linked_accounts": {
+    query: `SELECT "teamId", "accountId" FROM "LinkedAccount" WHERE "linkedVia" = 'migration' ORDER BY "teamId", "accountId"`,
+    message:
+      "linked an AWS account to the workspace that subscribed its topic first, so its configurations keep receiving it",
+  },
+};
 
 export function readMigrations(kind: DatabaseKind, root = MIGRATIONS_ROOT): Migration[] {
   const dir = path.join(root, kind);
@@ -75,9 +95,15 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
       const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
       checkRecorded(migrations, recorded);
       const applied: string[] = [];
+      const reports: MigrationReport[] = [];
       for (const migration of migrations) {
         if (recorded.has(migration.name)) continue;
         db.exec(migration.sql);
+        const report = MIGRATION_REPORTS[migration.name];
+        if (report !== undefined) {
+          for (const row of db.prepare(report.query).all() as Record<string, unknown>[])
+            reports.push({ migration: migration.name, message: report.message, row });
+        }
         db.prepare(`INSERT INTO ${MIGRATION_TABLE} (name, checksum, applied_at) VALUES (?, ?, ?)`).run(
           migration.name,
           migration.checksum,
@@ -85,7 +111,7 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
         );
         applied.push(migration.name);
       }
-      return { applied, alreadyApplied: [...recorded.keys()] };
+      return { applied, alreadyApplied: [...recorded.keys()], reports };
     });
     return run.immediate();
   } finally {
@@ -108,11 +134,18 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
       const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
       checkRecorded(migrations, recorded);
       const applied: string[] = [];
+      const reports: MigrationReport[] = [];
       for (const migration of migrations) {
         if (recorded.has(migration.name)) continue;
         await client.query("BEGIN");
         try {
           await client.query(migration.sql);
+          const report = MIGRATION_REPORTS[migration.name];
+          if (report !== undefined) {
+            const { rows: decided } = await client.query<Record<string, unknown>>(report.query);
+            for (const row of decided)
+              reports.push({ migration: migration.name, message: report.message, row });
+          }
           await client.query(`INSERT INTO ${MIGRATION_TABLE} (name, checksum) VALUES ($1, $2)`, [
             migration.name,
             migration.checksum,
@@ -124,7 +157,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
         }
         applied.push(migration.name);
       }
-      return { applied, alreadyApplied: [...recorded.keys()] };
+      return { applied, alreadyApplied: [...recorded.keys()], reports };
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]);
     }
@@ -155,6 +188,8 @@ export async function migrateDatabase(
     );
   }
   for (const name of result.applied) logger.info({ migration: name }, "applied migration");
+  for (const report of result.reports)
+    logger.info({ migration: report.migration, ...report.row }, report.message);
   return result;
 }
 

@@ -10,6 +10,7 @@ import { ConfigurationService } from "../configurations/configuration-service";
 import { ExternalIds } from "../configurations/external-id";
 import { ManagerChanges } from "../configurations/manager-changes";
 import { Permissions } from "../configurations/permissions";
+import type { TopicAccess } from "../configurations/topic-access";
 import type { TopicSubscriber } from "../configurations/topic-changes";
 import type { PrismaClient } from "../db/database";
 import { resolveEncryptionKey } from "../db/encryption-key";
@@ -58,6 +59,8 @@ export interface SlackAppDeps {
   subscriptions: TopicSubscriber & WebhookConfigurationDeps["subscriptions"];
   /** The delivery worker: wake after a test message, release held deliveries, report status. */
   delivery: DeliveryControl;
+  /** TOPIC_ACCESS, checked by every service that adds topics for a workspace. */
+  topicAccess: TopicAccess;
 }
 
 export interface SlackApp {
@@ -76,6 +79,7 @@ export function createSlackApp({
   expressApp,
   subscriptions,
   delivery,
+  topicAccess,
 }: SlackAppDeps): SlackApp {
   // Bolt's own lines ("http request failed fetch failed") name no host: every one carries it here.
   const boltLogger = boltLoggerFrom(logger.child({ slackApi: new URL(config.slack.apiUrl).host }));
@@ -92,6 +96,7 @@ export function createSlackApp({
     // Workspace ExternalIds are derived from ENCRYPTION_KEY (configurations/external-id.ts).
     externalIds: new ExternalIds(resolveEncryptionKey(config, logger)),
     logger: logger.child({ component: "configurations" }),
+    topicAccess,
   };
   const service = new ConfigurationService(serviceDeps);
   const editor = new ConfigurationEditor(serviceDeps);
@@ -104,6 +109,7 @@ export function createSlackApp({
     externalIds: serviceDeps.externalIds,
     subscriptions,
     webhookUrlPattern: config.webhookUrlPattern,
+    topicAccess,
   };
   // Who may do what: decided on every request; users.info answers shared by all of them for a minute.
   const permissions = new Permissions(prisma, command);

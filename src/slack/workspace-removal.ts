@@ -78,6 +78,8 @@ export class WorkspaceRemoval {
       this.prisma.installation.deleteMany({ where: { installKey } }),
       this.prisma.channelConfiguration.deleteMany({ where: { teamId: { in: teamIds } } }),
       this.prisma.auditEvent.deleteMany({ where: { teamId: { in: teamIds } } }),
+      // Its linked AWS accounts too: a workspace installed again is linked again (TOPIC_ACCESS).
+      this.prisma.linkedAccount.deleteMany({ where: { teamId: { in: teamIds } } }),
     ]);
     const releaseFailures = await releaseTopics(
       this.subscriptions,

@@ -6,6 +6,7 @@
  * batch, so ingest is not bounded by one transaction (one fsync) per request.
  */
 import { join, sqltag as sql } from "@prisma/client/runtime/client";
+import type { TopicAccessPolicy } from "../config";
 import { ARCHIVED_CHANNEL_REASON } from "../configurations/configuration-store";
 import type { Database, DbClient } from "../db/database";
 import { newRowId } from "../db/row-id";
@@ -42,6 +43,14 @@ export interface NotificationIngestOptions {
    * so the delivery worker wakes at once (held deliveries wait for their channel and are not told).
    */
   onDeliveriesStored?: (configurationIds: ReadonlySet<string>) => void;
+  /**
+   * TOPIC_ACCESS (config.topicAccess). `linked`: a notification fans out only to configurations of
+   * the operator CLI and of workspaces the topic's AWS account is linked to. A configuration's topic
+   * row is written only after the check passed, but a link can be removed later (or was never made,
+   * for a later subscriber when 0003_linked_accounts ran): such topics are held here, not delivered.
+   * Default `any`.
+   */
+  topicAccess?: TopicAccessPolicy;
 }
 
 /**
@@ -124,7 +133,10 @@ export class NotificationIngest {
     private readonly options: NotificationIngestOptions = {},
   ) {
     this.#maxBatch = options.maxBatch ?? 500;
+    this.#linkedOnly = options.topicAccess === "linked";
   }
+
+  readonly #linkedOnly: boolean;
 
   /** Resolves once the notification is committed (or recognised); rejects if storing failed. */
   ingest(notification: IncomingNotification): Promise<IngestResult> {
@@ -188,9 +200,12 @@ export class NotificationIngest {
   /** One transaction: who wants the topics, the messages not stored before, their deliveries. */
   #commit(batch: IncomingNotification[]): Promise<Committed> {
     const sqlite = this.db.sqlite;
-    if (sqlite !== undefined) return sqlite.transaction((writer) => commitOnSqlite(writer, batch));
+    const linkedOnly = this.#linkedOnly;
+    if (sqlite !== undefined)
+      return sqlite.transaction((writer) => commitOnSqlite(writer, batch, linkedOnly));
     return this.db.prisma.$transaction(async (tx) => {
-      const plan = planBatch(batch, await wantingTargets(tx, [...new Set(batch.map((n) => n.topicArn))]));
+      const topicArns = [...new Set(batch.map((n) => n.topicArn))];
+      const plan = planBatch(batch, await wantingTargets(tx, topicArns, linkedOnly));
       const now = new Date();
       // The unique MessageId decides: one stored earlier (an SNS retry, another replica) is skipped.
       const inserted = await insertMessages(tx, [...plan.candidates.values()], now);
@@ -309,6 +324,14 @@ const WANTING_TARGETS = `
     JOIN "ChannelConfiguration" AS cfg ON cfg."id" = ct."configurationId"
     WHERE (cfg."state" <> 'disabled' OR cfg."stateReason" = `;
 const AND_TOPIC = `) AND ct."topicArn" `;
+/** TOPIC_ACCESS=linked: the operator's configurations, or the topic's account linked to the workspace. */
+const LINKED_ONLY = (account: string) => `
+    AND (cfg."teamId" = 'cli' OR EXISTS (
+      SELECT 1 FROM "LinkedAccount" AS la WHERE la."teamId" = cfg."teamId" AND la."accountId" = ${account}))`;
+/** The account of a topic ARN (arn:PARTITION:sns:REGION:ACCOUNT:NAME), or "" for anything else. */
+export function topicAccountId(topicArn: string): string {
+  return topicArn.split(":")[4] ?? "";
+}
 const INSERT_MESSAGE = `
       INSERT INTO "Message" ("id", "snsMessageId", "topicArn", "subject", "body", "snsTimestamp", "receivedAt")
       VALUES `;
@@ -330,11 +353,16 @@ function targetsByTopic(rows: Array<Target & { topicArn: string }>): Map<string,
  * SQLite: the whole batch in one synchronous transaction of prepared statements, one row each
  * (SQLite runs a prepared single-row insert in microseconds; there is no round trip to save).
  */
-function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[]): Committed {
-  const selectTargets = writer.statement(`${WANTING_TARGETS}?${AND_TOPIC}= ?`);
+function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[], linkedOnly: boolean): Committed {
+  const selectTargets = writer.statement(
+    `${WANTING_TARGETS}?${AND_TOPIC}= ?${linkedOnly ? LINKED_ONLY("?") : ""}`,
+  );
   const rows: Array<Target & { topicArn: string }> = [];
   for (const topicArn of new Set(batch.map((n) => n.topicArn))) {
-    rows.push(...(selectTargets.all(heldWhileDisabled, topicArn) as Array<Target & { topicArn: string }>));
+    const params = linkedOnly
+      ? [heldWhileDisabled, topicArn, topicAccountId(topicArn)]
+      : [heldWhileDisabled, topicArn];
+    rows.push(...(selectTargets.all(...params) as Array<Target & { topicArn: string }>));
   }
   const plan = planBatch(batch, targetsByTopic(rows));
   const now = sqliteTimestamp(new Date());
@@ -362,9 +390,14 @@ function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[]): Co
 }
 
 /** Topic → the configurations that want it and can receive it (not disabled). */
-async function wantingTargets(tx: DbClient, topicArns: string[]): Promise<Map<string, Target[]>> {
+async function wantingTargets(
+  tx: DbClient,
+  topicArns: string[],
+  linkedOnly: boolean,
+): Promise<Map<string, Target[]>> {
+  const access = linkedOnly ? LINKED_ONLY(`split_part(ct."topicArn", ':', 5)`) : "";
   const rows = await tx.$queryRaw<Array<Target & { topicArn: string }>>(
-    sql([WANTING_TARGETS, `${AND_TOPIC}IN (`, ")"], heldWhileDisabled, join(topicArns)),
+    sql([WANTING_TARGETS, `${AND_TOPIC}IN (`, `)${access}`], heldWhileDisabled, join(topicArns)),
   );
   return targetsByTopic(rows);
 }

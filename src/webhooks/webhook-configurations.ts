@@ -16,6 +16,7 @@ import {
   uniqueConfigurationName,
 } from "../configurations/configuration-names";
 import type { ExternalIds } from "../configurations/external-id";
+import { OPERATOR_TEAM_ID, type TopicAccess } from "../configurations/topic-access";
 import type { PrismaClient } from "../db/database";
 import type { SecretBox } from "../db/secret-box";
 import { ChatbotError, ErrorCode } from "../errors";
@@ -29,7 +30,7 @@ import {
 } from "./webhook-queries";
 import { parseWebhookUrl } from "./webhook-url";
 
-export const CLI_TEAM_ID = "cli";
+export const CLI_TEAM_ID = OPERATOR_TEAM_ID;
 const UNIQUE_VIOLATION = "P2002";
 const NAME_ATTEMPTS = 5;
 
@@ -40,6 +41,11 @@ export interface WebhookConfigurationDeps {
   subscriptions: Pick<SubscriptionService, "ensureSubscribed" | "release">;
   /** WEBHOOK_URL_PATTERN (config.webhookUrlPattern). */
   webhookUrlPattern?: RegExp;
+  /**
+   * TOPIC_ACCESS, checked for rooms a Slack workspace adds (`owner` set); the operator CLI is
+   * trusted. Without it a workspace cannot add rooms at all (fail closed).
+   */
+  topicAccess?: Pick<TopicAccess, "assertMaySubscribe">;
 }
 
 export interface NewWebhookConfiguration {
@@ -94,6 +100,18 @@ export async function createWebhookConfiguration(
   }
   const owner = input.owner ?? { teamId: CLI_TEAM_ID };
   const externalId = await deps.externalIds.forWorkspace(prisma, owner.teamId);
+  if (owner.teamId !== CLI_TEAM_ID) {
+    if (deps.topicAccess === undefined)
+      throw new ChatbotError(
+        ErrorCode.Forbidden,
+        "Webhook rooms cannot be added from Slack on this deployment.",
+      );
+    await deps.topicAccess.assertMaySubscribe(
+      { teamId: owner.teamId, userId: owner.userId ?? "" },
+      topics,
+      role === undefined ? null : { roleArn: role.arn, externalId },
+    );
+  }
   const id = randomUUID();
   const base = defaultConfigurationName(description);
 

@@ -12,6 +12,7 @@ import {
   type ConfigurationState,
   createSlackConfiguration,
 } from "../../src/configurations/configuration-store";
+import { linkAccount } from "../../src/configurations/linked-accounts";
 import type { PrismaClient } from "../../src/db/database";
 import { SecretBox } from "../../src/db/secret-box";
 import { PrismaInstallationStore } from "../../src/slack/installation-store";
@@ -65,6 +66,8 @@ export async function addChannel(
   });
   for (const arn of setup.topicArns) {
     await addTopicToConfiguration(prisma, configuration.id, { topicArn: arn, region: arn.split(":")[3] });
+    // The services write a topic only after TOPIC_ACCESS passed: its account is linked to the team.
+    await linkAccount(prisma, { teamId, accountId: arn.split(":")[4], linkedVia: "operator" });
   }
   return { configurationId: configuration.id, channelId, teamId };
 }

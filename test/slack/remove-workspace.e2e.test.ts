@@ -4,6 +4,7 @@
  * everything of the workspace deleted, and SNS subscriptions nobody wants are released. Uninstalling
  * the app releases them too.
  */
+import { linkAccount } from "../../src/configurations/linked-accounts";
 import { describeEachDatabase } from "../support/databases";
 import type { StoredView } from "../support/fake-slack";
 import { appUninstalledEvent, blockActionsPayload, buttonAction, SLACK_IDS } from "../support/slack-payloads";
@@ -92,6 +93,11 @@ describeEachDatabase("Remove workspace configuration", (kind) => {
     });
 
     it("uninstalling the app deletes the configurations and releases their SNS subscriptions", async () => {
+      await linkAccount(prisma(), {
+        teamId: SLACK_IDS.teamId,
+        accountId: "123456789012",
+        linkedVia: "operator",
+      });
       await h.command(`subscribe ${TOPIC}`);
       await h.sns.flush();
       await waitUntil(async () => (await prisma().topicSubscription.findFirst())?.status === "confirmed");
@@ -99,6 +105,7 @@ describeEachDatabase("Remove workspace configuration", (kind) => {
       await waitUntil(async () => (await prisma().installation.count()) === 0);
       await waitUntil(async () => (await prisma().topicSubscription.findFirst())?.status === "unsubscribed");
       expect(await prisma().channelConfiguration.count()).toBe(0);
+      expect(await prisma().linkedAccount.count()).toBe(0);
       expect(h.sns.callsOf("Unsubscribe")).toHaveLength(1);
     });
   });

@@ -6,6 +6,7 @@
  * `fields.user_id` says who else.
  */
 import type { SlashCommand, ViewOutput } from "@slack/bolt";
+import type { Environment } from "../../src/config";
 import type { TestDatabaseKind } from "../support/databases";
 import { type FakeSlack, type JsonObject, type StoredView, startFakeSlack } from "../support/fake-slack";
 import { type FakeSns, startFakeSns } from "../support/fake-sns";
@@ -33,11 +34,16 @@ export interface SlackHarness {
   interaction(payload: { type: string }): Promise<SlackPostResult>;
   /** A stored view as Slack would echo it back in an interaction, with `values` as its state. */
   echo(view: StoredView, values?: ViewOutput["state"]["values"]): ViewOutput;
+  /** Another workspace on the fake Slack, installed with one public channel the bot is in (OAuth mode). */
+  /** Installs another workspace with one channel; `adminUserIds` are its workspace admins. */
+  addTeam(teamId: string, channel: { id: string; name: string }, adminUserIds?: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface SlackHarnessOptions {
   mode?: "single" | "oauth";
+  /** More environment for the server (e.g. TOPIC_ACCESS, AWS_ENDPOINT_URL_STS). */
+  env?: Environment;
 }
 
 export async function startSlackHarness(
@@ -64,29 +70,49 @@ export async function startSlackHarness(
             SLACK_STATE_SECRET: SLACK_IDS.stateSecret,
           }
         : { SLACK_BOT_TOKEN: botToken }),
+      ...options.env,
     },
   });
-  if (oauth) {
+  const install = async (
+    teamId: string,
+    teamName: string,
+    token: string,
+    bot: { userId: string; id: string },
+  ) => {
     await app.server.slack.installationStore?.storeInstallation({
-      team: { id: SLACK_IDS.teamId, name: SLACK_IDS.teamName },
+      team: { id: teamId, name: teamName },
       enterprise: undefined,
       isEnterpriseInstall: false,
       appId: SLACK_IDS.appId,
       tokenType: "bot",
       bot: {
-        token: botToken,
-        userId: SLACK_IDS.botUserId,
-        id: SLACK_IDS.botId,
+        token,
+        userId: bot.userId,
+        id: bot.id,
         scopes: ["chat:write", "commands", "users:read"],
       },
       user: { id: SLACK_IDS.userId, token: undefined, scopes: undefined },
     });
-  }
+  };
+  if (oauth)
+    await install(SLACK_IDS.teamId, SLACK_IDS.teamName, botToken, {
+      userId: SLACK_IDS.botUserId,
+      id: SLACK_IDS.botId,
+    });
   return {
     app,
     slack,
     sns,
     botToken,
+    async addTeam(teamId, channel, adminUserIds = []) {
+      if (!oauth) throw new Error("addTeam needs the harness in OAuth mode");
+      const users = adminUserIds.map((id) => ({ id, name: id.toLowerCase(), isAdmin: true }));
+      const workspace = slack.addWorkspace({ teamId, channels: [{ ...channel, isMember: true }], users });
+      await install(teamId, workspace.teamName, workspace.botToken, {
+        userId: workspace.botUserId,
+        id: workspace.botId,
+      });
+    },
     async command(text, fields = {}) {
       const responseUrl = slack.responseUrl();
       const answer = await postSlashCommand(app.url, TEST_SIGNING_SECRET, {

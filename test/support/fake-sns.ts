@@ -23,6 +23,7 @@ export type FakeSnsAction =
   | "Unsubscribe"
   | "GetSubscriptionAttributes"
   | "SetSubscriptionAttributes"
+  | "GetTopicAttributes"
   | "Publish";
 
 /** Errors the fake can answer with, as AWS names them in `<Code>`. */
@@ -52,6 +53,8 @@ export interface FakeSnsCall {
   signed: boolean;
   /** The region in the SigV4 credential scope, when signed. */
   signingRegion?: string;
+  /** The access key id that signed the request (whose credentials were used). */
+  accessKeyId?: string;
   at: number;
 }
 
@@ -208,6 +211,8 @@ export class FakeSns {
   private readonly subs = new Map<string, FakeSubscription>();
   private readonly failures = new Map<string, InjectedFailure>();
   private readonly delays = new Map<string, number>();
+  /** Topic ARN → who may call GetTopicAttributes on it (by signing access key); absent: anyone. */
+  private readonly topicReaders = new Map<string, (accessKeyId: string | undefined) => boolean>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly options: Required<Omit<FakeSnsOptions, "retry">> & Pick<FakeSnsOptions, "retry">;
 
@@ -273,6 +278,15 @@ export class FakeSns {
     });
   }
 
+  /**
+   * The topic's access policy allows sns:GetTopicAttributes only to callers `mayRead` accepts (by the
+   * access key that signed the call; FakeSts.issued maps a key to its role); others get
+   * AuthorizationError as SNS answers it.
+   */
+  restrictTopicReaders(topicArn: string, mayRead: (accessKeyId: string | undefined) => boolean): void {
+    this.topicReaders.set(topicArn, mayRead);
+  }
+
   /** Makes every call of `action` wait `ms` before answering (0 removes the delay). */
   delayAction(action: FakeSnsAction, ms: number): void {
     if (ms > 0) this.delays.set(action, ms);
@@ -322,11 +336,12 @@ export class FakeSns {
     const authorization = request.headers.authorization ?? "";
     const signed = authorization.startsWith("AWS4-HMAC-SHA256");
     const signingRegion = /Credential=[^/]+\/\d{8}\/([^/]+)\/sns\//.exec(authorization)?.[1];
-    this.calls.push({ action, params, signed, signingRegion, at: Date.now() });
+    const accessKeyId = /Credential=([^/]+)\//.exec(authorization)?.[1];
+    this.calls.push({ action, params, signed, signingRegion, accessKeyId, at: Date.now() });
     const delay = this.delays.get(action);
     if (delay !== undefined) await sleep(delay);
     try {
-      const xml = this.dispatch(action, params, signed);
+      const xml = this.dispatch(action, params, signed, accessKeyId);
       response.writeHead(200, { "content-type": "text/xml" }).end(xml);
     } catch (error) {
       const failure =
@@ -373,7 +388,12 @@ export class FakeSns {
     response.writeHead(status, headers).end(body);
   }
 
-  private dispatch(action: string, params: Record<string, string>, signed: boolean): string {
+  private dispatch(
+    action: string,
+    params: Record<string, string>,
+    signed: boolean,
+    accessKeyId: string | undefined,
+  ): string {
     const injected = this.failures.get(action);
     if (injected !== undefined) {
       injected.remaining -= 1;
@@ -391,6 +411,8 @@ export class FakeSns {
         return this.getSubscriptionAttributes(params);
       case "SetSubscriptionAttributes":
         return this.setSubscriptionAttributes(params);
+      case "GetTopicAttributes":
+        return this.getTopicAttributes(params, accessKeyId);
       case "Publish":
         return this.publishAction(params);
       default:
@@ -489,6 +511,30 @@ export class FakeSns {
       .map(([key, value]) => `<entry>${element("key", key)}${element("value", value)}</entry>`)
       .join("");
     return okXml("GetSubscriptionAttributes", `<Attributes>${xml}</Attributes>`);
+  }
+
+  private getTopicAttributes(params: Record<string, string>, accessKeyId: string | undefined): string {
+    const topic = this.topic(params.TopicArn ?? "");
+    const mayRead = this.topicReaders.get(topic.arn);
+    if (mayRead !== undefined && !mayRead(accessKeyId)) {
+      throw new FakeSnsError(
+        "AuthorizationError",
+        `User: ${accessKeyId ?? "anonymous"} is not authorized to perform: SNS:GetTopicAttributes on resource: ${topic.arn}`,
+      );
+    }
+    const subs = [...this.subs.values()].filter((sub) => sub.topicArn === topic.arn);
+    const attributes: Record<string, string> = {
+      TopicArn: topic.arn,
+      Owner: topic.arn.split(":")[4] ?? "",
+      SignatureVersion: topic.signatureVersion,
+      SubscriptionsConfirmed: String(subs.filter((sub) => sub.confirmed).length),
+      SubscriptionsPending: String(subs.filter((sub) => !sub.confirmed).length),
+      SubscriptionsDeleted: "0",
+    };
+    const xml = Object.entries(attributes)
+      .map(([key, value]) => `<entry>${element("key", key)}${element("value", value)}</entry>`)
+      .join("");
+    return okXml("GetTopicAttributes", `<Attributes>${xml}</Attributes>`);
   }
 
   private setSubscriptionAttributes(params: Record<string, string>): string {

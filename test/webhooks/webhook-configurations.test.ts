@@ -4,6 +4,8 @@ import {
   createSlackConfiguration,
 } from "../../src/configurations/configuration-store";
 import { ExternalIds } from "../../src/configurations/external-id";
+import { linkAccount } from "../../src/configurations/linked-accounts";
+import { TopicAccess } from "../../src/configurations/topic-access";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { SecretBox } from "../../src/db/secret-box";
@@ -55,6 +57,8 @@ describeEachDatabase("webhook configurations", (kind) => {
       externalIds: new ExternalIds(key),
       subscriptions: new SubscriptionService(db.prisma, snsApi, logger, { publicUrl }),
       webhookUrlPattern: /^http:\/\/127\.0\.0\.1:\d+\//,
+      // Naming and listing are this file's subject; topic access has its own test below.
+      topicAccess: new TopicAccess({ prisma: db.prisma, policy: "any", logger, command: "/aws" }),
     };
   });
   afterAll(async () => {
@@ -263,6 +267,35 @@ describeEachDatabase("webhook configurations", (kind) => {
     await expect(removeWebhookConfiguration(deps, slack.id)).rejects.toMatchObject({
       code: ErrorCode.NotFound,
     });
+  });
+
+  it("TOPIC_ACCESS=linked: a workspace's room needs the topics' account linked; the CLI's does not; without the check Slack rooms fail closed", async () => {
+    const logger = createLogger({ level: "silent" });
+    const linked = {
+      ...deps,
+      topicAccess: new TopicAccess({ prisma: db.prisma, policy: "linked", logger, command: "/aws" }),
+    };
+    const topicArn = sns.createTopic("arn:aws:sns:us-east-1:777788889999:room-alarms");
+    const input = { url: CHIME, description: "Access/Alarms", topics: [topicArn] };
+    const owner = { teamId: "T0ACCESS", userId: "U0ACCESS" };
+    const before = await db.prisma.channelConfiguration.count();
+
+    await expect(createWebhookConfiguration(linked, { ...input, owner })).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+      message: expect.stringContaining("AWS account 777788889999 is not linked to this workspace"),
+    });
+    const { topicAccess: _none, ...unchecked } = deps;
+    await expect(createWebhookConfiguration(unchecked, { ...input, owner })).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+    });
+    expect(await db.prisma.channelConfiguration.count()).toBe(before);
+    expect(await db.prisma.topicSubscription.count({ where: { topicArn } })).toBe(0);
+
+    const cli = await createWebhookConfiguration(unchecked, { ...input, name: "cli-access" });
+    expect(cli.configuration.teamId).toBe(CLI_TEAM_ID);
+    await linkAccount(db.prisma, { teamId: owner.teamId, accountId: "777788889999", linkedVia: "operator" });
+    const room = await createWebhookConfiguration(linked, { ...input, name: "slack-access", owner });
+    expect(room.configuration.teamId).toBe(owner.teamId);
   });
 
   it("removes only the owner's configuration when an owner is given", async () => {

@@ -193,6 +193,8 @@ export function roleSetReply(
   configuration: ChannelConfigurationView,
   previous: string | null,
   created: boolean,
+  /** What proving the role's AWS account said (TOPIC_ACCESS), shown as is. */
+  proofNote?: string,
 ): Reply {
   const role = configuration.iamRoleArn;
   const text = role === null ? "This channel no longer uses an IAM role." : "This channel's IAM role is set.";
@@ -211,6 +213,7 @@ export function roleSetReply(
       ),
     );
   }
+  if (proofNote !== undefined) blocks.push(section(escapeText(proofNote)));
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   return reply(text, blocks);

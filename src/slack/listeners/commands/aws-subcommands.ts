@@ -74,7 +74,7 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
       const result = await service.setRole(actor, channel, channels, roleArn);
       return result === null
         ? notConfiguredReply(command)
-        : roleSetReply(command, result.configuration, result.previous, result.created);
+        : roleSetReply(command, result.configuration, result.previous, result.created, result.proofNote);
     }
     case "role-template": {
       const { template, accountId } = await service.roleTemplate(actor, channel.id, parsed.roleName);
