@@ -8,7 +8,7 @@
  *
  * The same bodies, on the same machine and in the same run, go to a bare Node http server that only
  * reads and JSON.parses them, 5 s before each server round: the ratio of the two throughputs is the
- * figure to watch (target ≥ 0.35 on SQLite), reported for the median round. Afterwards the rows are counted: every 200 must be a stored message, or the bench fails.
+ * figure to watch (target ≥ 0.35 on SQLite, ≥ 0.25 on PostgreSQL), reported for the median round. Afterwards the rows are counted: every 200 must be a stored message, or the bench fails.
  *
  *   npx tsx bench/ingest.ts [sqlite|postgres]   (without an argument: SQLite, and PostgreSQL if it answers)
  *
@@ -89,7 +89,8 @@ function round3(value: number): number {
 export type LoadFigures = Omit<LoadResult, "next"> & { peakRssMb: number };
 
 const RESULTS_DIR = path.resolve(__dirname, "results");
-const TARGET_RATIO = 0.35;
+/** Issue 3's target on SQLite; issue 14's on PostgreSQL (a server in another process, WAL flushed). */
+const TARGET_RATIO: Record<TestDatabaseKind, number> = { sqlite: 0.35, postgres: 0.25 };
 const SNS_HEADERS = {
   "content-type": "text/plain; charset=UTF-8",
   "user-agent": "Amazon Simple Notification Service Agent",
@@ -246,7 +247,7 @@ export async function benchIngest(options: IngestBenchOptions = {}): Promise<Ing
       server: { ...serverResult, shutdown },
       baseline,
       ratio: median.ratio,
-      target: { ratio: TARGET_RATIO, met: median.ratio >= TARGET_RATIO },
+      target: { ratio: TARGET_RATIO[kind], met: median.ratio >= TARGET_RATIO[kind] },
       rounds: measured,
       stored: {
         answered200,
