@@ -11,6 +11,7 @@ import type { Logger } from "../logger";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
 import type { Prisma } from "./generated/sqlite/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
+import { PostgresWriter } from "./postgres-writer";
 import { SqliteCheckpointer } from "./sqlite-checkpointer";
 import { ensureSqliteDirectory } from "./sqlite-file";
 import { type SqliteConnection, SqliteWriter } from "./sqlite-writer";
@@ -25,6 +26,8 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** SQLite only: synchronous transactions on Prisma's own connection, for the hot path. */
   readonly sqlite?: SqliteWriter;
+  /** PostgreSQL only: prepared statements on a `pg` pool of their own, for the hot path. */
+  readonly postgres?: PostgresWriter;
   /** SQLite with background checkpoints: the worker that runs them. */
   readonly checkpointer?: SqliteCheckpointer;
   /** Resolves when the database answers a trivial query; throws DatabaseUnavailable otherwise. */
@@ -43,6 +46,7 @@ export async function openDatabase(
 ): Promise<Database> {
   let prisma: PrismaClient;
   let sqlite: SqliteWriter | undefined;
+  let postgres: PostgresWriter | undefined;
   let checkpointer: SqliteCheckpointer | undefined;
   if (database.kind === "sqlite") {
     const file = database.sqliteFile ?? "";
@@ -76,11 +80,13 @@ export async function openDatabase(
       adapter,
       transactionOptions: { maxWait: 20_000 },
     }) as unknown as PrismaClient;
+    postgres = new PostgresWriter({ connectionString: database.url });
   }
   return {
     kind: database.kind,
     prisma,
     sqlite,
+    postgres,
     checkpointer,
     async ping() {
       try {
@@ -93,6 +99,7 @@ export async function openDatabase(
     },
     async close() {
       await checkpointer?.stop();
+      await postgres?.close();
       await prisma.$disconnect();
     },
   };

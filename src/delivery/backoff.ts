@@ -1,12 +1,16 @@
 /**
  * When to try again after a transient failure (Slack 5xx, network error, timeout): exponential
  * with ±25 % jitter so replicas and channels that failed together do not retry together.
- * Defaults (base 5 s, cap 5 min, 8 attempts): 5, 10, 20, 40, 80, 160, 300 s ≈ 10 minutes in all.
+ * Defaults (base 5 s, cap 5 min): 5, 10, 20, 40, 80, 160, 300, 300 … s, until the delivery is
+ * DELIVERY_MAX_AGE old (24 h): an outage of hours ends in deliveries, not in dead letters.
  */
 
 export interface BackoffPolicy {
   baseMs: number;
   maxMs: number;
+  /** Age (since the delivery was stored) before which a transient failure never gives up. */
+  maxAgeMs: number;
+  /** Attempts before which a transient failure never gives up, whatever the age. */
   maxAttempts: number;
 }
 
@@ -21,13 +25,17 @@ export function backoffDelayMs(
   return Math.round(Math.min(policy.maxMs, nominal * (0.75 + random() * 0.5)));
 }
 
-/** After `attempts` attempts (the failed one included): retry later, or give up. */
+/**
+ * After `attempts` attempts (the failed one included) of a delivery stored at `createdAt`: retry
+ * later, or give up — only when it is both old enough and tried often enough.
+ */
 export function nextStep(
   attempts: number,
+  createdAt: number,
   policy: BackoffPolicy,
   now: number,
   random: () => number = Math.random,
 ): { kind: "retry"; at: Date } | { kind: "dead" } {
-  if (attempts >= policy.maxAttempts) return { kind: "dead" };
+  if (attempts >= policy.maxAttempts && now - createdAt >= policy.maxAgeMs) return { kind: "dead" };
   return { kind: "retry", at: new Date(now + backoffDelayMs(attempts, policy, random)) };
 }

@@ -33,12 +33,33 @@ class Params {
   }
 }
 
-/** Marks deliveries posted (with their Slack ts and attempts) and clears their leases. */
+/**
+ * Rows per statement, so no statement binds more than SQLite's 999 parameters (as Prisma's adapter
+ * runs it): a posted row binds 5, a thread row 7.
+ */
+const POSTED_ROWS_PER_STATEMENT = 150;
+const THREAD_ROWS_PER_STATEMENT = 100;
+
+/** `rows` in slices of at most `size`, in order. */
+export function chunked<T>(rows: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let from = 0; from < rows.length; from += size) chunks.push(rows.slice(from, from + size));
+  return chunks;
+}
+
+/**
+ * Marks deliveries posted (with their Slack ts and attempts) and clears their leases: one statement
+ * per POSTED_ROWS_PER_STATEMENT rows, for one `$transaction([...])`.
+ */
 export function markPostedMany(
   db: Database,
   rows: PostedRow[],
   now: Date = new Date(),
-): Prisma.PrismaPromise<number> {
+): Prisma.PrismaPromise<number>[] {
+  return chunked(rows, POSTED_ROWS_PER_STATEMENT).map((chunk) => markPostedStatement(db, chunk, now));
+}
+
+function markPostedStatement(db: Database, rows: PostedRow[], now: Date): Prisma.PrismaPromise<number> {
   const params = new Params(db.kind);
   const ts = rows.map((row) => `WHEN ${params.bind(row.id)} THEN ${params.bind(row.postedTs)}`).join(" ");
   const attempts = rows
@@ -54,15 +75,24 @@ export function markPostedMany(
   );
 }
 
-/** Creates or moves alarm threads (one row per configuration and key; the last write of a key wins). */
+/**
+ * Creates or moves alarm threads (one row per configuration and key; the last write of a key wins):
+ * one statement per THREAD_ROWS_PER_STATEMENT keys, for one `$transaction([...])`.
+ */
 export function saveThreads(
   db: Database,
   rows: ThreadRowWrite[],
   now: Date = new Date(),
-): Prisma.PrismaPromise<number> {
+): Prisma.PrismaPromise<number>[] {
   const latest = new Map(rows.map((row) => [`${row.configurationId}\u0000${row.threadKey}`, row]));
+  return chunked([...latest.values()], THREAD_ROWS_PER_STATEMENT).map((chunk) =>
+    saveThreadsStatement(db, chunk, now),
+  );
+}
+
+function saveThreadsStatement(db: Database, rows: ThreadRowWrite[], now: Date): Prisma.PrismaPromise<number> {
   const params = new Params(db.kind);
-  const values = [...latest.values()]
+  const values = rows
     .map(
       (row) =>
         `(${[row.configurationId, row.threadKey, row.parentTs, row.lastState, row.lastStateAt, now, now]

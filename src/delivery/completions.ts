@@ -61,14 +61,12 @@ export class CompletionWriter {
       completion.thread === undefined ? [] : [completion.thread],
     );
     const now = new Date();
-    const writes = [
-      markPostedMany(
-        this.db,
-        completions.map((completion) => completion.posted),
-        now,
-      ),
-    ];
-    if (threads.length > 0) writes.push(saveThreads(this.db, threads, now));
+    const writes = markPostedMany(
+      this.db,
+      completions.map((completion) => completion.posted),
+      now,
+    );
+    if (threads.length > 0) writes.push(...saveThreads(this.db, threads, now));
     return this.db.prisma.$transaction(writes);
   }
 

@@ -1,76 +1,167 @@
-/** The delivery side's Prometheus series, in one place so their names and help texts agree. */
+/**
+ * The delivery side's Prometheus series, in one place so their names and help texts agree. All are
+ * created with the service, so they are scraped at zero before anything moves; the outbox's depth
+ * and oldest age are read at each scrape (one grouped query), not counted as they change.
+ */
 import type { Database } from "../db/database";
 import type { Metrics } from "../http/metrics";
+import type { Logger } from "../logger";
+import type { Outcome } from "./delivery-types";
 import type { DeliveryFailure } from "./slack-errors";
 
+/** SNS answered → posted, in seconds: tens of ms when flowing, minutes when rate-limited or retried. */
+const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+const QUEUE_STATES = ["pending", "held", "dead"] as const;
+
 export class DeliveryMetrics {
-  constructor(private readonly metrics: Metrics) {}
+  readonly #posts;
+  readonly #outcomes;
+  readonly #failures;
+  readonly #deadLetters;
+  readonly #holds;
+  readonly #rateLimited;
+  readonly #parentUpdateFailures;
+  readonly #latency;
+  readonly #slackCalls;
 
-  posted(target: string, kind: "message" | "reply"): void {
-    this.metrics.increment("chatbot_delivery_posts_total", "Messages posted, by target and kind", {
-      target,
-      kind,
-    });
-  }
-
-  failed(target: string, failure: DeliveryFailure): void {
-    this.metrics.increment(
+  constructor(private readonly metrics: Metrics) {
+    this.#posts = metrics.counter("chatbot_delivery_posts_total", "Messages posted, by target and kind", [
+      "target",
+      "kind",
+    ]);
+    this.#outcomes = metrics.counter(
+      "chatbot_deliveries_total",
+      "Delivery attempts by target and outcome (posted, retry, held, dead, released)",
+      ["target", "outcome"],
+    );
+    this.#failures = metrics.counter(
       "chatbot_delivery_failures_total",
       "Failed post attempts, by target and kind of failure",
-      {
-        target,
-        kind: failure.kind,
-      },
+      ["target", "kind"],
     );
-  }
-
-  deadLettered(target: string): void {
-    this.metrics.increment("chatbot_delivery_dead_letters_total", "Deliveries given up on (dead letters)", {
-      target,
-    });
-  }
-
-  held(reason: "channel" | "workspace"): void {
-    this.metrics.increment(
+    this.#deadLetters = metrics.counter(
+      "chatbot_delivery_dead_letters_total",
+      "Deliveries given up on (dead letters)",
+      ["target"],
+    );
+    this.#holds = metrics.counter(
       "chatbot_delivery_holds_total",
       "Deliveries held until a channel or workspace is usable",
-      {
-        reason,
-      },
+      ["reason"],
     );
-  }
-
-  rateLimited(target: string): void {
-    this.metrics.increment(
+    this.#rateLimited = metrics.counter(
       "chatbot_delivery_rate_limited_total",
       "429 answers; the workspace pauses for Retry-After",
-      {
-        target,
-      },
+      ["target"],
     );
-  }
-
-  parentUpdateFailed(): void {
-    this.metrics.increment(
+    this.#parentUpdateFailures = metrics.counter(
       "chatbot_delivery_thread_parent_update_failures_total",
       "chat.update of a thread parent failed",
     );
+    this.#latency = metrics.histogram(
+      "chatbot_delivery_latency_seconds",
+      "From SNS answered (the notification stored) to posted, by target",
+      ["target"],
+      LATENCY_BUCKETS,
+    );
+    this.#slackCalls = metrics.counter(
+      "chatbot_slack_calls_total",
+      "Slack Web API calls of the delivery worker, by method and status (ok or Slack's error)",
+      ["method", "status"],
+    );
   }
 
-  /** Queue depth per status, read from the outbox at each scrape. */
-  exposeQueueDepth(db: Database): void {
-    this.metrics.onCollect(async () => {
-      const groups = await db.prisma.delivery.groupBy({
-        by: ["status"],
-        where: { status: { in: ["pending", "held", "dead"] } },
-        _count: { _all: true },
-      });
-      for (const status of ["pending", "held", "dead"]) {
-        const count = groups.find((group) => group.status === status)?._count._all ?? 0;
-        this.metrics.set("chatbot_delivery_queue_depth", "Deliveries not posted, by status", count, {
-          status,
-        });
-      }
-    });
+  /** Posted and recorded, `latencyMs` after the notification was stored. */
+  delivered(target: string, kind: "message" | "reply", latencyMs: number): void {
+    this.#posts.inc({ target, kind });
+    this.#latency.observe({ target }, latencyMs / 1000);
   }
+
+  outcome(target: string, outcome: Outcome): void {
+    this.#outcomes.inc({ target, outcome });
+  }
+
+  failed(target: string, failure: DeliveryFailure): void {
+    this.#failures.inc({ target, kind: failure.kind });
+  }
+
+  deadLettered(target: string): void {
+    this.#deadLetters.inc({ target });
+  }
+
+  held(reason: "channel" | "workspace"): void {
+    this.#holds.inc({ reason });
+  }
+
+  rateLimited(target: string): void {
+    this.#rateLimited.inc({ target });
+  }
+
+  parentUpdateFailed(): void {
+    this.#parentUpdateFailures.inc();
+  }
+
+  slackCall(method: string, status: string): void {
+    this.#slackCalls.inc({ method, status });
+  }
+
+  /** Depth and oldest age of the outbox per state, read with one grouped query at each scrape. */
+  exposeQueue(db: Database, logger: Logger): void {
+    let read: Promise<QueueState[]> | undefined;
+    // Both gauges collect from the same read (a scrape collects them one after the other).
+    const current = () => {
+      read ??= queueState(db).finally(() => {
+        setImmediate(() => {
+          read = undefined;
+        });
+      });
+      return read;
+    };
+    const collect = (pick: (state: QueueState) => number) => async (gauge: { set: SetGauge }) => {
+      try {
+        const states = await current();
+        for (const status of QUEUE_STATES) {
+          const state = states.find((s) => s.status === status) ?? { status, count: 0, oldest: null };
+          gauge.set({ status }, pick(state));
+        }
+      } catch (error) {
+        logger.warn({ err: error }, "reading the outbox for /metrics failed");
+      }
+    };
+    this.metrics.gauge(
+      "chatbot_delivery_queue_depth",
+      "Deliveries not posted, by status",
+      ["status"],
+      collect((state) => state.count),
+    );
+    this.metrics.gauge(
+      "chatbot_delivery_oldest_age_seconds",
+      "Age of the oldest delivery not posted, by status (0 when there is none)",
+      ["status"],
+      collect((state) => (state.oldest === null ? 0 : Math.max(0, (Date.now() - state.oldest) / 1000))),
+    );
+  }
+}
+
+type SetGauge = (labels: { status: string }, value: number) => void;
+
+interface QueueState {
+  status: string;
+  count: number;
+  /** createdAt of the oldest, in ms. */
+  oldest: number | null;
+}
+
+async function queueState(db: Database): Promise<QueueState[]> {
+  const groups = await db.prisma.delivery.groupBy({
+    by: ["status"],
+    where: { status: { in: [...QUEUE_STATES] } },
+    _count: { _all: true },
+    _min: { createdAt: true },
+  });
+  return groups.map((group) => ({
+    status: group.status,
+    count: group._count._all,
+    oldest: group._min.createdAt?.getTime() ?? null,
+  }));
 }

@@ -39,6 +39,12 @@ export class DeliveryProcessor {
   }
 
   async process(delivery: LoadedDelivery, signal: AbortSignal): Promise<Outcome> {
+    const outcome = await this.#process(delivery, signal);
+    this.deps.metrics.outcome(delivery.configuration.kind, outcome);
+    return outcome;
+  }
+
+  async #process(delivery: LoadedDelivery, signal: AbortSignal): Promise<Outcome> {
     const { configuration } = delivery;
     const log = this.deps.logger.child({ deliveryId: delivery.id, configurationId: configuration.id });
     const { prisma, failures } = this.deps;
@@ -103,7 +109,9 @@ export class DeliveryProcessor {
     // A webhook answers no id; the marker keeps "never posted twice" true for replays too.
     const postedTs = `webhook:${new Date().toISOString()}`;
     await this.deps.completions.write({ posted: { id: delivery.id, postedTs, attempts } });
-    this.deps.metrics.posted("webhook", "message");
+    const latencyMs = Date.now() - delivery.createdAt.getTime();
+    this.deps.metrics.delivered("webhook", "message", latencyMs);
+    log.info({ messageId: delivery.message.snsMessageId, latencyMs }, "notification delivered");
     return "posted";
   }
 }

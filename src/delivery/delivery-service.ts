@@ -25,6 +25,7 @@ import { SlackDelivery } from "./slack-delivery";
 import { SlackTarget } from "./targets/slack";
 import { WebhookDeliveryTarget } from "./targets/webhook";
 import { DeliveryWorker } from "./worker";
+import { WorkspaceRecovery } from "./workspace-recovery";
 import { type TokenMode, WorkspaceStatus } from "./workspace-status";
 
 export interface DeliveryServiceDeps {
@@ -61,7 +62,7 @@ export class DeliveryService implements DeliveryControl {
     const { settings } = deps;
     this.#logger = deps.logger;
     const metrics = new DeliveryMetrics(deps.metrics);
-    metrics.exposeQueueDepth(deps.db);
+    metrics.exposeQueue(deps.db, deps.logger);
     this.limiter = new SlackRateLimiter({
       post: { channel: settings.channelRate, workspace: settings.workspaceRate },
       update: { workspace: settings.updateRate },
@@ -78,7 +79,18 @@ export class DeliveryService implements DeliveryControl {
     this.#parents = new ParentUpdater(target, deps.logger.child({ component: "thread-parents" }), metrics);
     const prisma = deps.db.prisma;
     const completions = new CompletionWriter(deps.db);
-    const failures = new FailureRecorder({ prisma, workspaces: this.#workspaces, settings, metrics });
+    const recovery = new WorkspaceRecovery({
+      prisma,
+      logger: deps.logger,
+      wake: () => this.worker.wake(),
+    });
+    const failures = new FailureRecorder({
+      prisma,
+      workspaces: this.#workspaces,
+      settings,
+      metrics,
+      recovery,
+    });
     const slack = new SlackDelivery({
       db: deps.db,
       completions,
@@ -88,6 +100,7 @@ export class DeliveryService implements DeliveryControl {
       settings,
       metrics,
       logger: deps.logger,
+      recovery,
       onPosted: async (posted) => {
         for (const listener of this.#postedListeners) await listener(posted);
       },

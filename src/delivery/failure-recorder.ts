@@ -19,13 +19,18 @@ import {
 } from "./outbox";
 import type { DeliverySettings } from "./settings";
 import type { DeliveryFailure } from "./slack-errors";
+import type { WorkspaceRecovery } from "./workspace-recovery";
 import type { WorkspaceRef, WorkspaceStatus } from "./workspace-status";
 
 export interface FailureRecorderDeps {
   prisma: PrismaClient;
   workspaces: WorkspaceStatus;
-  settings: Pick<DeliverySettings, "maxAttempts" | "backoffBaseMs" | "backoffMaxMs">;
+  settings: Pick<DeliverySettings, "maxAgeMs" | "maxAttempts" | "backoffBaseMs" | "backoffMaxMs">;
   metrics: DeliveryMetrics;
+  /** Told of Slack workspaces failing, so their next success resumes what waits. */
+  recovery?: Pick<WorkspaceRecovery, "failed">;
+  /** The clock (tests move it). */
+  now?: () => number;
 }
 
 export class FailureRecorder {
@@ -40,29 +45,33 @@ export class FailureRecorder {
     log: Logger,
   ): Promise<Outcome> {
     const prisma = this.deps.prisma;
+    const now = this.deps.now?.() ?? Date.now();
     this.deps.metrics.failed(target, failure);
+    if (target === "slack" && (failure.kind === "rate_limited" || failure.kind === "transient"))
+      this.deps.recovery?.failed(delivery.configuration.teamId);
     switch (failure.kind) {
       case "rate_limited": {
-        // Not the message's fault: the attempt does not count.
-        const at = new Date(Date.now() + failure.retryAfterMs);
+        // Not the message's fault: the attempt does not count, and no Retry-After ever gives up.
+        const at = new Date(now + failure.retryAfterMs);
         await reschedule(prisma, delivery.id, { attempts: delivery.attempts, at, error: failure.error });
         this.deps.metrics.rateLimited(target);
         log.info({ error: failure.error, retryAt: at }, "rate-limited; posting again after Retry-After");
         return "retry";
       }
       case "transient": {
-        const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.deps.settings;
+        const { maxAgeMs, maxAttempts, backoffBaseMs, backoffMaxMs } = this.deps.settings;
         const step = nextStep(
           attempts,
-          { maxAttempts, baseMs: backoffBaseMs, maxMs: backoffMaxMs },
-          Date.now(),
+          delivery.createdAt.getTime(),
+          { maxAgeMs, maxAttempts, baseMs: backoffBaseMs, maxMs: backoffMaxMs },
+          now,
         );
         if (step.kind === "retry") {
           await reschedule(prisma, delivery.id, { attempts, at: step.at, error: failure.error });
           log.info({ error: failure.error, attempts, retryAt: step.at }, "post failed; retrying later");
           return "retry";
         }
-        return this.#dead(delivery, attempts, failure.error, target, log, "given up after its last attempt");
+        return this.#dead(delivery, attempts, failure.error, target, log, "failing for DELIVERY_MAX_AGE");
       }
       case "message":
         return this.#dead(delivery, attempts, failure.error, target, log, "the message itself was refused");

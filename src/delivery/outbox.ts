@@ -3,6 +3,7 @@
  * PrismaPromise can be combined in `prisma.$transaction([...])`.
  */
 import type { DbClient, PrismaClient } from "../db/database";
+import { chunked } from "./bulk-writes";
 
 /** What the worker needs of a claimed delivery: its message and its configuration. */
 export const LOADED_DELIVERY_SELECT = {
@@ -25,11 +26,25 @@ export const LOADED_DELIVERY_SELECT = {
   },
 } as const;
 
-export function loadClaimed(prisma: PrismaClient, ids: string[]) {
+/**
+ * Ids bound in one statement: Prisma binds each as a parameter, and SQLite (as Prisma's adapter
+ * runs it) refuses more than 999 in a statement. Any number in hand is renewed, released or
+ * loaded in statements of at most this many.
+ */
+export const IDS_PER_STATEMENT = 500;
+
+function loadClaimedChunk(prisma: PrismaClient, ids: string[]) {
   return prisma.delivery.findMany({ where: { id: { in: ids } }, select: LOADED_DELIVERY_SELECT });
 }
 
-export type LoadedDelivery = Awaited<ReturnType<typeof loadClaimed>>[number];
+export type LoadedDelivery = Awaited<ReturnType<typeof loadClaimedChunk>>[number];
+
+export async function loadClaimed(prisma: PrismaClient, ids: string[]): Promise<LoadedDelivery[]> {
+  const loaded: LoadedDelivery[] = [];
+  for (const chunk of chunked(ids, IDS_PER_STATEMENT))
+    loaded.push(...(await loadClaimedChunk(prisma, chunk)));
+  return loaded;
+}
 
 /** Posted: never posted again. (A delivery deleted meanwhile, with its configuration, is no error.) */
 export function markPosted(prisma: PrismaClient, id: string, postedTs: string, attempts: number) {
@@ -77,18 +92,51 @@ export function recordFailedAttempt(db: DbClient, id: string, change: { attempts
 }
 
 /** Hands claimed deliveries back untouched (shutdown, or a channel that must wait for a retry). */
-export function releaseLeases(prisma: PrismaClient, owner: string, ids: string[]) {
-  return prisma.delivery.updateMany({
-    where: { id: { in: ids }, leaseOwner: owner },
-    data: { leaseOwner: null, leaseUntil: null },
-  });
+export async function releaseLeases(
+  prisma: PrismaClient,
+  owner: string,
+  ids: string[],
+): Promise<{ count: number }> {
+  let count = 0;
+  for (const chunk of chunked(ids, IDS_PER_STATEMENT)) {
+    const released = await prisma.delivery.updateMany({
+      where: { id: { in: chunk }, leaseOwner: owner },
+      data: { leaseOwner: null, leaseUntil: null },
+    });
+    count += released.count;
+  }
+  return { count };
 }
 
-/** Extends the leases of the deliveries this owner has in hand; returns how many it still holds. */
-export function renewLeases(prisma: PrismaClient, owner: string, ids: string[], leaseUntil: Date) {
-  return prisma.delivery.updateMany({
-    where: { id: { in: ids }, leaseOwner: owner, status: "pending" },
-    data: { leaseUntil },
+/**
+ * Extends the leases of the deliveries this owner has in hand; returns how many it still holds.
+ * One transaction, however many statements: a renewal is all or nothing.
+ */
+export async function renewLeases(
+  prisma: PrismaClient,
+  owner: string,
+  ids: string[],
+  leaseUntil: Date,
+): Promise<{ count: number }> {
+  const renewed = await prisma.$transaction(
+    chunked(ids, IDS_PER_STATEMENT).map((chunk) =>
+      prisma.delivery.updateMany({
+        where: { id: { in: chunk }, leaseOwner: owner, status: "pending" },
+        data: { leaseUntil },
+      }),
+    ),
+  );
+  return { count: renewed.reduce((sum, result) => sum + result.count, 0) };
+}
+
+/**
+ * Slack answered a workspace again: its Slack deliveries waiting out a backoff (or a Retry-After)
+ * become due now, attempts kept. Returns how many.
+ */
+export function resumeWaitingDeliveries(db: DbClient, teamId: string, now: Date) {
+  return db.delivery.updateMany({
+    where: { status: "pending", nextAttemptAt: { gt: now }, configuration: { teamId, kind: "slack" } },
+    data: { nextAttemptAt: now },
   });
 }
 

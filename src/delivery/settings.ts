@@ -3,6 +3,7 @@
  * variables fail fast like every other one. Defaults are what production wants; tests shorten the
  * lease, the poll and the backoff so crash and outage scenarios run in seconds.
  */
+import { parseDuration } from "../duration";
 import { ChatbotError, ErrorCode } from "../errors";
 
 /** A token bucket: `burst` at once, then `perSecond` sustained. */
@@ -16,7 +17,12 @@ export interface DeliverySettings {
   leaseMs: number;
   /** Fallback poll (ingest wakes the worker at once) and the clock of scheduled retries. */
   pollMs: number;
-  /** Post attempts (5xx, network errors, timeouts) before a delivery becomes a dead letter. */
+  /**
+   * A delivery failing transiently (5xx, network errors, timeouts) becomes a dead letter only once it
+   * is this old (since it was stored) — an outage shorter than this loses nothing to dead letters.
+   */
+  maxAgeMs: number;
+  /** …and only after at least this many attempts (a floor; 429s never count as attempts). */
   maxAttempts: number;
   /** First retry delay; each further one doubles, ±25 % jitter, capped at backoffMaxMs. */
   backoffBaseMs: number;
@@ -36,6 +42,7 @@ export interface DeliverySettings {
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   leaseMs: 30_000,
   pollMs: 1_000,
+  maxAgeMs: 24 * 60 * 60 * 1000,
   maxAttempts: 8,
   backoffBaseMs: 5_000,
   backoffMaxMs: 300_000,
@@ -65,6 +72,17 @@ function numberFrom(
   return value;
 }
 
+function durationFrom(env: Environment, variable: string, fallback: number, problems: string[]): number {
+  const raw = env[variable]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < 1) {
+    problems.push(`${variable} must be a duration such as 90s, 30m, 24h or 2d (got "${raw}")`);
+    return fallback;
+  }
+  return ms;
+}
+
 /**
  * DELIVERY_* variables; every one is optional. Throws ChatbotError(ConfigInvalid) with one line per
  * malformed variable.
@@ -79,6 +97,7 @@ export function parseDeliverySettings(env: Environment): DeliverySettings {
   const settings: DeliverySettings = {
     leaseMs: ms("DELIVERY_LEASE_MS", d.leaseMs, 100),
     pollMs: ms("DELIVERY_POLL_MS", d.pollMs, 10),
+    maxAgeMs: durationFrom(env, "DELIVERY_MAX_AGE", d.maxAgeMs, problems),
     maxAttempts: ms("DELIVERY_MAX_ATTEMPTS", d.maxAttempts, 1),
     backoffBaseMs: ms("DELIVERY_BACKOFF_BASE_MS", d.backoffBaseMs),
     backoffMaxMs: ms("DELIVERY_BACKOFF_MAX_MS", d.backoffMaxMs),

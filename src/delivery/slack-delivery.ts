@@ -6,7 +6,7 @@ import type { Database } from "../db/database";
 import { ErrorCode, isChatbotError } from "../errors";
 import type { Logger } from "../logger";
 import { type Notification, renderSlackMessage, type SlackMessage } from "../notifications";
-import type { CompletionWriter } from "./completions";
+import type { Completion, CompletionWriter } from "./completions";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome, PostedListener, PostedNotification } from "./delivery-types";
 import type { FailureRecorder } from "./failure-recorder";
@@ -26,6 +26,7 @@ import {
   planThread,
   type ThreadPlan,
 } from "./threads";
+import type { WorkspaceRecovery } from "./workspace-recovery";
 import type { WorkspaceRef } from "./workspace-status";
 
 export interface SlackDeliveryDeps {
@@ -37,14 +38,23 @@ export interface SlackDeliveryDeps {
   settings: Pick<DeliverySettings, "newThreadAfterMs">;
   metrics: DeliveryMetrics;
   logger: Logger;
+  /** Told of every success, so a workspace recovering from an outage resumes at once. */
+  recovery?: Pick<WorkspaceRecovery, "succeeded">;
   onPosted?: PostedListener;
 }
 
 /** Parents rendered when they were posted, so updating one needs no query (bounded: ~3 KB each). */
 const PARENT_CACHE_ENTRIES = 2_000;
+/** Posts whose record failed (the database was away), remembered until it succeeds (~200 B each). */
+const UNRECORDED_ENTRIES = 10_000;
 
 export class SlackDelivery {
   readonly #parents = new LruCache<string, SlackMessage>(PARENT_CACHE_ENTRIES);
+  /**
+   * Posted but not recorded, by delivery id: when the database failed right after a post, the
+   * delivery comes back to this process after its lease and is recorded, not posted a second time.
+   */
+  readonly #unrecorded = new LruCache<string, Completion>(UNRECORDED_ENTRIES);
 
   constructor(private readonly deps: SlackDeliveryDeps) {}
 
@@ -57,6 +67,12 @@ export class SlackDelivery {
   ): Promise<Outcome> {
     const { db } = this.deps;
     const configurationId = delivery.configurationId;
+    const unrecorded = this.#unrecorded.get(delivery.id);
+    if (unrecorded !== undefined) {
+      await this.#record(delivery.id, unrecorded);
+      log.info({ ts: unrecorded.posted.postedTs }, "posted earlier; recorded now instead of posting again");
+      return "posted";
+    }
     const workspace: WorkspaceRef = {
       teamId: delivery.configuration.teamId,
       enterpriseId: delivery.configuration.enterpriseId,
@@ -84,18 +100,26 @@ export class SlackDelivery {
       return this.deps.failures.record(delivery, attempts, failure, "slack", log);
     }
 
+    // The ts is recorded before anything else happens: until it is committed, a crash means a second
+    // post once the lease expires (README, "Delivery guarantees").
     const state = nextThreadState(notification, plan.kind === "reply" ? plan.thread : null, at);
     const threadKey = plan.threadKey;
-    await this.deps.completions.write({
+    await this.#record(delivery.id, {
       posted: { id: delivery.id, postedTs: ts, attempts },
       thread:
         threadKey === undefined
           ? undefined
           : { configurationId, threadKey, parentTs: plan.kind === "reply" ? plan.parentTs : ts, ...state },
     });
+    const latencyMs = Date.now() - delivery.createdAt.getTime();
+    this.deps.metrics.delivered("slack", plan.kind === "reply" ? "reply" : "message", latencyMs);
+    log.info(
+      { messageId: delivery.message.snsMessageId, channelId, ts, latencyMs },
+      "notification delivered",
+    );
+    void this.deps.recovery?.succeeded(workspace.teamId, delivery.attempts);
     if (plan.kind === "top-level" && threadKey !== undefined)
       this.#parents.set(`${configurationId}:${ts}`, slack);
-    this.deps.metrics.posted("slack", plan.kind === "reply" ? "reply" : "message");
     this.#announce({
       configurationId,
       workspace,
@@ -112,6 +136,12 @@ export class SlackDelivery {
       await this.#updateParent(plan, configurationId, channelId, workspace, notification, state.lastStateAt);
     }
     return "posted";
+  }
+
+  async #record(deliveryId: string, completion: Completion): Promise<void> {
+    this.#unrecorded.set(deliveryId, completion);
+    await this.deps.completions.write(completion);
+    this.#unrecorded.delete(deliveryId);
   }
 
   #announce(posted: PostedNotification): void {

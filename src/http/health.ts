@@ -16,6 +16,7 @@ export function registerHealthRoutes(app: Express, db: Database, metrics: Metric
     }
   });
   app.get("/metrics", async (_req, res) => {
-    res.type("text/plain; version=0.0.4").send(await metrics.render());
+    const text = await metrics.render();
+    res.set("content-type", metrics.contentType).send(text);
   });
 }

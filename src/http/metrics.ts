@@ -1,59 +1,66 @@
-/** A small Prometheus text-format registry: counters and gauges with labels, no dependencies. */
-type Labels = Record<string, string>;
+/**
+ * The Prometheus registry of one server (prom-client): every series is created up front by the module
+ * that owns it (sns/sns-metrics.ts, delivery/delivery-metrics.ts), so a scrape shows it at zero
+ * before it first moves; process and Node.js metrics (CPU, RSS, heap, event-loop lag, GC) come
+ * from prom-client's defaults. One registry per server, not prom-client's global one, so servers
+ * started side by side (tests, benchmarks) never share or clash over a series.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-interface Series {
-  help: string;
-  type: "counter" | "gauge";
-  values: Map<string, { labels: Labels; value: number }>;
-}
-
-function labelKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((key) => `${key}="${labels[key].replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
-    .join(",");
+export interface MetricsOptions {
+  /** prom-client's process and Node.js metrics. Default true. */
+  processMetrics?: boolean;
 }
 
 export class Metrics {
-  readonly #series = new Map<string, Series>();
-  readonly #collectors: (() => void | Promise<void>)[] = [];
+  readonly #registry = new Registry();
 
-  #get(name: string, help: string, type: Series["type"]): Series {
-    let series = this.#series.get(name);
-    if (!series) {
-      series = { help, type, values: new Map() };
-      this.#series.set(name, series);
-    }
-    return series;
+  constructor(options: MetricsOptions = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.#registry });
   }
 
-  increment(name: string, help: string, labels: Labels = {}, by = 1): void {
-    const series = this.#get(name, help, "counter");
-    const key = labelKey(labels);
-    const entry = series.values.get(key) ?? { labels, value: 0 };
-    entry.value += by;
-    series.values.set(key, entry);
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.#registry] });
   }
 
-  set(name: string, help: string, value: number, labels: Labels = {}): void {
-    this.#get(name, help, "gauge").values.set(labelKey(labels), { labels, value });
+  /** `collect` runs at each scrape, to read a value kept elsewhere (the outbox's depth). */
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+    collect?: (gauge: Gauge<L>) => Promise<void> | void,
+  ): Gauge<L> {
+    return new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.#registry],
+      ...(collect === undefined
+        ? {}
+        : {
+            collect(this: Gauge<L>) {
+              return collect(this);
+            },
+          }),
+    });
   }
 
-  /** Runs before each scrape, to refresh gauges read from elsewhere (queue depth, RSS). */
-  onCollect(collector: () => void | Promise<void>): void {
-    this.#collectors.push(collector);
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets: number[],
+  ): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.#registry] });
   }
 
-  async render(): Promise<string> {
-    for (const collect of this.#collectors) await collect();
-    const lines: string[] = [];
-    for (const [name, series] of this.#series) {
-      lines.push(`# HELP ${name} ${series.help}`, `# TYPE ${name} ${series.type}`);
-      for (const { labels, value } of series.values.values()) {
-        const key = labelKey(labels);
-        lines.push(`${name}${key ? `{${key}}` : ""} ${value}`);
-      }
-    }
-    return `${lines.join("\n")}\n`;
+  /** The Content-Type of render()'s text. */
+  get contentType(): string {
+    return this.#registry.contentType;
+  }
+
+  /** Prometheus text exposition of every series (runs the gauges' collectors first). */
+  render(): Promise<string> {
+    return this.#registry.metrics();
   }
 }

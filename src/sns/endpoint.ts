@@ -13,6 +13,7 @@ import type { Logger } from "../logger";
 import { hasRawDeliveryHeader, isRawDeliveryBody, parseSnsEnvelope, type SnsEnvelope } from "./envelope";
 import type { NotificationIngest } from "./ingest";
 import { SnsApiError } from "./sns-api-errors";
+import { SnsMetrics } from "./sns-metrics";
 import { SNS_ENDPOINT_PATH, type SubscriptionService } from "./subscriptions";
 import type { SnsMessageVerifier } from "./verify-signature";
 import type { WantedTopics } from "./wanted-topics";
@@ -28,6 +29,12 @@ export interface SnsEndpointDeps {
   topics: Pick<WantedTopics, "wantedFromMemory" | "isWanted">;
   metrics: Metrics;
   logger: Logger;
+}
+
+/** What a refusal's log line says about the request (never its body). */
+interface RequestContext {
+  messageId?: string;
+  topicArn?: string;
 }
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -60,12 +67,22 @@ export function isSnsEndpointRequest(request: IncomingMessage): boolean {
  */
 export function createSnsEndpoint(deps: SnsEndpointDeps): RequestHandler {
   const logger = deps.logger.child({ component: "sns-endpoint" });
+  const metrics = new SnsMetrics(deps.metrics);
 
-  const send = (res: ServerResponse, answer: Answer, type = "unknown") => {
-    deps.metrics.increment("chatbot_sns_requests_total", "SNS requests by message type and status", {
-      type,
-      status: String(answer.status),
-    });
+  const send = (res: ServerResponse, answer: Answer, type = "unknown", about: RequestContext = {}) => {
+    if (answer.status === 200 && type === "Notification") {
+      metrics.accepted(answer.reason === "duplicate" ? "duplicate" : "stored");
+    } else {
+      metrics.answered(type, answer.status);
+    }
+    if (answer.status !== 200) {
+      // One line per refused request, whatever the reason: what SNS was told and why. Never the body.
+      metrics.refused(answer.error ?? "unknown");
+      logger.info(
+        { status: answer.status, error: answer.error, reason: answer.reason, type, ...about },
+        "refused an SNS request",
+      );
+    }
     const json = JSON.stringify({ ok: answer.status === 200, error: answer.error, reason: answer.reason });
     if (res.headersSent || res.destroyed) return;
     res
@@ -76,8 +93,10 @@ export function createSnsEndpoint(deps: SnsEndpointDeps): RequestHandler {
       .end(json);
   };
   const refuseRawDelivery = (req: IncomingMessage, res: ServerResponse) => {
-    logger.warn({ topicArn: req.headers["x-amz-sns-topic-arn"] }, "refused a raw-delivery SNS message");
-    send(res, { status: 415, error: ErrorCode.SnsRawDelivery, reason: RAW_DELIVERY_REASON });
+    const topicArn = req.headers["x-amz-sns-topic-arn"];
+    send(res, { status: 415, error: ErrorCode.SnsRawDelivery, reason: RAW_DELIVERY_REASON }, "unknown", {
+      topicArn: typeof topicArn === "string" ? topicArn : undefined,
+    });
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -115,7 +134,10 @@ export function createSnsEndpoint(deps: SnsEndpointDeps): RequestHandler {
       await deps.verifier.verify(envelope);
       send(res, await handle(envelope, deps), envelope.Type);
     } catch (error) {
-      send(res, answerFor(error, logger, envelope), envelope.Type);
+      send(res, answerFor(error, logger, envelope), envelope.Type, {
+        messageId: envelope.MessageId,
+        topicArn: envelope.TopicArn,
+      });
     }
   };
 
@@ -163,10 +185,6 @@ function answerFor(error: unknown, logger: Logger, envelope?: SnsEnvelope): Answ
       case ErrorCode.SnsCertificateUrlRejected:
         return { status: 403, error: error.code, reason: "signature verification failed" };
       case ErrorCode.SnsTopicNotWanted:
-        logger.info(
-          { topicArn: envelope?.TopicArn, type: envelope?.Type },
-          "SNS message for a topic nobody wants",
-        );
         return { status: 403, error: error.code, reason: "no configuration wants this topic" };
       case ErrorCode.SnsCertificateFetchFailed:
         // The URL passed the SNS-host check; the download failing is AWS's or the network's moment.

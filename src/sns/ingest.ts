@@ -5,10 +5,15 @@
  * Group commit: concurrent requests queue here and are written together, one transaction per
  * batch, so ingest is not bounded by one transaction (one fsync) per request.
  */
-import { join, sqltag as sql } from "@prisma/client/runtime/client";
 import type { TopicAccessPolicy } from "../config";
 import { ARCHIVED_CHANNEL_REASON } from "../configurations/configuration-store";
-import type { Database, DbClient } from "../db/database";
+import type { Database } from "../db/database";
+import {
+  POSTGRES_WRITER_CONNECTIONS,
+  type PostgresWriter,
+  type PreparedStatement,
+  postgresErrorCode,
+} from "../db/postgres-writer";
 import { newRowId } from "../db/row-id";
 import { type SqliteWriter, sqliteTimestamp } from "../db/sqlite-writer";
 import type { Logger } from "../logger";
@@ -67,11 +72,13 @@ function isConfigurationRace(error: unknown): boolean {
 }
 
 /**
- * The database's own error code (SQLSTATE, SQLITE_*), wherever it is: on better-sqlite3's error, in
+ * The database's own error code (SQLSTATE, SQLITE_*), wherever it is: on pg's or better-sqlite3's error, in
  * the `cause` chain of Prisma's DriverAdapterError, or under `meta.driverAdapterError` of a failed
  * raw query (P2010).
  */
 function driverCode(error: unknown): string | undefined {
+  const postgres = postgresErrorCode(error);
+  if (postgres !== undefined) return postgres;
   let current: unknown = error;
   for (let depth = 0; current !== null && typeof current === "object" && depth < 6; depth++) {
     const { originalCode, code, cause, meta } = current as {
@@ -124,16 +131,23 @@ function storableNotification(notification: IncomingNotification): IncomingNotif
 
 export class NotificationIngest {
   readonly #queue: Pending[] = [];
-  #draining = false;
+  #scheduled = false;
+  /** Batches being committed now. */
+  #writing = 0;
   readonly #maxBatch: number;
+  readonly #concurrentBatches: number;
 
   constructor(
-    private readonly db: Pick<Database, "prisma" | "sqlite">,
+    private readonly db: Pick<Database, "sqlite" | "postgres">,
     private readonly logger: Logger,
     private readonly options: NotificationIngestOptions = {},
   ) {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#linkedOnly = options.topicAccess === "linked";
+    // SQLite has one writer and commits synchronously. PostgreSQL spends a batch's time waiting for
+    // round trips and its WAL flush: the next batch is written meanwhile, and concurrent commits
+    // share flushes. (Bounded by the writer's pool, so they never wait for a connection.)
+    this.#concurrentBatches = db.sqlite === undefined ? POSTGRES_WRITER_CONNECTIONS : 1;
   }
 
   readonly #linkedOnly: boolean;
@@ -142,32 +156,41 @@ export class NotificationIngest {
   ingest(notification: IncomingNotification): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
       this.#queue.push({ notification: storableNotification(notification), resolve, reject });
-      if (!this.#draining) {
-        this.#draining = true;
-        setImmediate(() => void this.#drain());
+      this.#schedule();
+    });
+  }
+
+  /** Starts batches on a later tick, so that requests arriving together are committed together. */
+  #schedule(): void {
+    if (this.#scheduled || this.#writing >= this.#concurrentBatches || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      while (this.#queue.length > 0 && this.#writing < this.#concurrentBatches) {
+        this.#writing++;
+        void this.#write(this.#queue.splice(0, this.#maxBatch)).finally(() => {
+          this.#writing--;
+          this.#schedule();
+        });
       }
     });
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
-      try {
-        this.#settle(batch, await this.#commitWithRetry(batch.map((pending) => pending.notification)));
-      } catch (error) {
-        if (batch.length > 1 && isDataError(error)) {
-          this.logger.warn(
-            { err: error, batch: batch.length },
-            "a notification's data was refused: storing one by one",
-          );
-          for (const pending of batch) await this.#commitAlone(pending);
-          continue;
-        }
-        this.logger.error({ err: error, batch: batch.length }, "storing SNS notifications failed");
-        for (const pending of batch) pending.reject(error);
+  async #write(batch: Pending[]): Promise<void> {
+    try {
+      this.#settle(batch, await this.#commitWithRetry(batch.map((pending) => pending.notification)));
+    } catch (error) {
+      if (batch.length > 1 && isDataError(error)) {
+        this.logger.warn(
+          { err: error, batch: batch.length },
+          "a notification's data was refused: storing one by one",
+        );
+        for (const pending of batch) await this.#commitAlone(pending);
+        return;
       }
+      this.logger.error({ err: error, batch: batch.length }, "storing SNS notifications failed");
+      for (const pending of batch) pending.reject(error);
     }
-    this.#draining = false;
   }
 
   async #commitAlone(pending: Pending): Promise<void> {
@@ -199,20 +222,12 @@ export class NotificationIngest {
 
   /** One transaction: who wants the topics, the messages not stored before, their deliveries. */
   #commit(batch: IncomingNotification[]): Promise<Committed> {
-    const sqlite = this.db.sqlite;
+    const { sqlite, postgres } = this.db;
     const linkedOnly = this.#linkedOnly;
     if (sqlite !== undefined)
       return sqlite.transaction((writer) => commitOnSqlite(writer, batch, linkedOnly));
-    return this.db.prisma.$transaction(async (tx) => {
-      const topicArns = [...new Set(batch.map((n) => n.topicArn))];
-      const plan = planBatch(batch, await wantingTargets(tx, topicArns, linkedOnly));
-      const now = new Date();
-      // The unique MessageId decides: one stored earlier (an SNS retry, another replica) is skipped.
-      const inserted = await insertMessages(tx, [...plan.candidates.values()], now);
-      const deliveries = planDeliveries(plan, inserted);
-      await insertDeliveries(tx, deliveries, now);
-      return committed(plan, deliveries);
-    }, TRANSACTION_OPTIONS);
+    if (postgres === undefined) throw new Error("the database has no hot-path writer");
+    return commitOnPostgres(postgres, batch, linkedOnly);
   }
 }
 
@@ -277,21 +292,11 @@ function planDeliveries(plan: BatchPlan, inserted: Set<string>): DeliveryRow[] {
 // per row compiling and mapping a createMany, which capped ingest near 2,000 messages/s. Dates are
 // passed as Date parameters, so each adapter stores them exactly as its query builder would.
 
-/**
- * maxWait outlasts the pg pool's 5 s connection timeout (and SNS's 15 s answer window): Prisma 6.19
- * abandons a transaction whose BEGIN arrives after maxWait without a ROLLBACK, returning the
- * connection to the pool inside an open transaction (prisma/orm#29719). Waiting longer is harmless:
- * SNS retries a message it got no answer for, and the MessageId makes the retry a duplicate.
- */
-const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 20_000 } as const;
-
 /** The one reason of a disabled configuration whose notifications are still stored (held). */
 const heldWhileDisabled = ARCHIVED_CHANNEL_REASON;
 
 const UNWANTED: IngestResult = { outcome: "unwanted", deliveries: 0 };
 const DUPLICATE: IngestResult = { outcome: "duplicate", deliveries: 0 };
-/** Rows per INSERT statement, well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-const ROWS_PER_STATEMENT = 500;
 
 interface Target {
   configurationId: string;
@@ -389,42 +394,84 @@ function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[], lin
   return committed(plan, deliveries);
 }
 
-/** Topic → the configurations that want it and can receive it (not disabled). */
-async function wantingTargets(
-  tx: DbClient,
-  topicArns: string[],
+// ---- PostgreSQL: two prepared statements a batch, whatever its size -----------------------------
+// Each column travels as one array parameter and `unnest` turns the arrays back into rows, so the
+// statement text (and its plan) is the same for every batch. DateTimes go as ISO text cast to
+// `timestamp`, which keeps them UTC whatever the session's time zone (as claim.ts does).
+
+/** Who wants the topics ($1), holding for archived channels ($2); under TOPIC_ACCESS=linked, linked only. */
+const PG_WANTING_TARGETS: PreparedStatement = {
+  name: "ingest_wanting_targets",
+  text: `${WANTING_TARGETS}$2${AND_TOPIC}= ANY($1::text[])`,
+};
+const PG_WANTING_LINKED_TARGETS: PreparedStatement = {
+  name: "ingest_wanting_linked_targets",
+  text: `${WANTING_TARGETS}$2${AND_TOPIC}= ANY($1::text[])${LINKED_ONLY(`split_part(ct."topicArn", ':', 5)`)}`,
+};
+
+/**
+ * The messages whose MessageId is new and the deliveries of exactly those, in one statement (one
+ * transaction): the unique MessageId decides, so a message stored earlier (an SNS retry, another
+ * replica) is skipped with its deliveries, and its MessageId is not returned.
+ */
+const PG_INSERT_BATCH: PreparedStatement = {
+  name: "ingest_insert_batch",
+  text: `
+    WITH inserted AS (
+      INSERT INTO "Message" ("id", "snsMessageId", "topicArn", "subject", "body", "snsTimestamp", "receivedAt")
+      SELECT m.id, m.sns_message_id, m.topic_arn, m.subject, m.body, m.sns_timestamp, $7::timestamp
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+        AS m(id, sns_message_id, topic_arn, subject, body, sns_timestamp)
+      ON CONFLICT ("snsMessageId") DO NOTHING
+      RETURNING "id", "snsMessageId"),
+    deliveries AS (
+      INSERT INTO "Delivery" ("id", "messageId", "configurationId", "status", "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT d.id, d.message_id, d.configuration_id, d.status, $7::timestamp, $7::timestamp, $7::timestamp
+      FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) AS d(id, message_id, configuration_id, status)
+      JOIN inserted ON inserted."id" = d.message_id)
+    SELECT "snsMessageId" FROM inserted`,
+};
+
+async function commitOnPostgres(
+  writer: PostgresWriter,
+  batch: IncomingNotification[],
   linkedOnly: boolean,
-): Promise<Map<string, Target[]>> {
-  const access = linkedOnly ? LINKED_ONLY(`split_part(ct."topicArn", ':', 5)`) : "";
-  const rows = await tx.$queryRaw<Array<Target & { topicArn: string }>>(
-    sql([WANTING_TARGETS, `${AND_TOPIC}IN (`, `)${access}`], heldWhileDisabled, join(topicArns)),
-  );
-  return targetsByTopic(rows);
-}
-
-/** Inserts the messages whose MessageId is new; returns those MessageIds. */
-async function insertMessages(tx: DbClient, candidates: Candidate[], now: Date): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (let from = 0; from < candidates.length; from += ROWS_PER_STATEMENT) {
-    const values = candidates.slice(from, from + ROWS_PER_STATEMENT).map(({ id, notification: n }) => {
-      return sql`(${id}, ${n.snsMessageId}, ${n.topicArn}, ${n.subject ?? null}, ${n.message}, ${n.snsTimestamp}, ${now})`;
-    });
-    const rows = await tx.$queryRaw<Array<{ snsMessageId: string }>>(
-      sql(
-        [INSERT_MESSAGE, ' ON CONFLICT ("snsMessageId") DO NOTHING RETURNING "snsMessageId"'],
-        join(values),
+): Promise<Committed> {
+  const topicArns = [...new Set(batch.map((n) => n.topicArn))];
+  const plan = planBatch(
+    batch,
+    targetsByTopic(
+      await writer.query<Target & { topicArn: string }>(
+        linkedOnly ? PG_WANTING_LINKED_TARGETS : PG_WANTING_TARGETS,
+        [topicArns, heldWhileDisabled],
       ),
-    );
-    for (const row of rows) inserted.add(row.snsMessageId);
+    ),
+  );
+  const candidates = [...plan.candidates.values()];
+  if (candidates.length === 0) return committed(plan, []);
+  // Every candidate's deliveries go along; the statement keeps those of the messages it inserted.
+  const planned = planDeliveries(plan, new Set(plan.candidates.keys()));
+  const rows = await writer.query<{ snsMessageId: string }>(PG_INSERT_BATCH, [
+    candidates.map((c) => c.id),
+    candidates.map((c) => c.notification.snsMessageId),
+    candidates.map((c) => c.notification.topicArn),
+    candidates.map((c) => c.notification.subject ?? null),
+    candidates.map((c) => c.notification.message),
+    candidates.map((c) => c.notification.snsTimestamp),
+    new Date().toISOString(),
+    planned.map((d) => d.id),
+    planned.map((d) => d.messageId),
+    planned.map((d) => d.configurationId),
+    planned.map((d) => d.status),
+  ]);
+  const inserted = new Set(rows.map((row) => row.snsMessageId));
+  const stored = new Set<string>();
+  for (const candidate of candidates) {
+    if (inserted.has(candidate.notification.snsMessageId)) stored.add(candidate.id);
+    else plan.results[candidate.index] = DUPLICATE;
   }
-  return inserted;
-}
-
-async function insertDeliveries(tx: DbClient, deliveries: DeliveryRow[], now: Date): Promise<void> {
-  for (let from = 0; from < deliveries.length; from += ROWS_PER_STATEMENT) {
-    const values = deliveries.slice(from, from + ROWS_PER_STATEMENT).map((d) => {
-      return sql`(${d.id}, ${d.messageId}, ${d.configurationId}, ${d.status}, ${now}, ${now}, ${now})`;
-    });
-    await tx.$executeRaw(sql([INSERT_DELIVERY, ""], join(values)));
-  }
+  return committed(
+    plan,
+    planned.filter((delivery) => stored.has(delivery.messageId)),
+  );
 }

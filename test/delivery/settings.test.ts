@@ -1,5 +1,6 @@
 import { loadConfig } from "../../src/config";
 import { DEFAULT_DELIVERY_SETTINGS, parseDeliverySettings } from "../../src/delivery/settings";
+import { parseDuration } from "../../src/duration";
 import { ChatbotError } from "../../src/errors";
 
 describe("delivery settings", () => {
@@ -9,6 +10,7 @@ describe("delivery settings", () => {
       leaseMs: 30_000,
       pollMs: 1_000,
       maxAttempts: 8,
+      maxAgeMs: 86_400_000,
       channelRate: { perSecond: 1, burst: 3 },
       newThreadAfterMs: 86_400_000,
     });
@@ -19,6 +21,7 @@ describe("delivery settings", () => {
       DELIVERY_LEASE_MS: "2000",
       DELIVERY_POLL_MS: "50",
       DELIVERY_MAX_ATTEMPTS: "3",
+      DELIVERY_MAX_AGE: "90m",
       DELIVERY_BACKOFF_BASE_MS: "10",
       DELIVERY_BACKOFF_MAX_MS: "40",
       DELIVERY_SLACK_TIMEOUT_MS: "500",
@@ -32,6 +35,7 @@ describe("delivery settings", () => {
       leaseMs: 2000,
       pollMs: 50,
       maxAttempts: 3,
+      maxAgeMs: 5_400_000,
       backoffBaseMs: 10,
       backoffMaxMs: 40,
       slackTimeoutMs: 500,
@@ -45,6 +49,11 @@ describe("delivery settings", () => {
   it.each([
     [{ DELIVERY_LEASE_MS: "soon" }, /^DELIVERY_LEASE_MS must be an integer ≥ 100 \(got "soon"\)$/],
     [{ DELIVERY_MAX_ATTEMPTS: "0" }, /^DELIVERY_MAX_ATTEMPTS must be an integer ≥ 1/],
+    [
+      { DELIVERY_MAX_AGE: "a day" },
+      /^DELIVERY_MAX_AGE must be a duration such as 90s, 30m, 24h or 2d \(got "a day"\)$/,
+    ],
+    [{ DELIVERY_MAX_AGE: "0s" }, /^DELIVERY_MAX_AGE must be a duration/],
     [{ DELIVERY_CHANNEL_PER_SECOND: "-1" }, /^DELIVERY_CHANNEL_PER_SECOND must be a number/],
     [
       { DELIVERY_BACKOFF_BASE_MS: "5000", DELIVERY_BACKOFF_MAX_MS: "100" },
@@ -53,5 +62,23 @@ describe("delivery settings", () => {
   ])("fails fast naming the variable: %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ChatbotError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe("parseDuration", () => {
+  it.each([
+    ["500ms", 500],
+    ["90s", 90_000],
+    ["30m", 1_800_000],
+    ["24h", 86_400_000],
+    ["2d", 172_800_000],
+    ["1.5h", 5_400_000],
+    ["2500", 2_500],
+  ])("reads %s", (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(["", "h", "-1h", "1w", "1 hour", "1e3s"])("refuses %j", (text) => {
+    expect(parseDuration(text)).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Slack misbehaving, end to end: a 429 pauses only the workspace it came from, for Retry-After;
  * an outage (HTTP 500) is ridden out with backoff and ends with everything delivered exactly once;
- * a message Slack keeps refusing becomes a dead letter after bounded attempts.
+ * a delivery failing past DELIVERY_MAX_AGE becomes a dead letter.
  */
 import { PassThrough } from "node:stream";
 import { runDeadLetters } from "../../src/cli/dead-letters";
@@ -130,8 +130,11 @@ describeEachDatabase("Slack outages", (kind) => {
     );
   });
 
-  it("gives up after bounded attempts: a dead letter, counted and visible, that a replay delivers", async () => {
-    h = await startHarness(kind, { env: { DELIVERY_MAX_ATTEMPTS: "3", DELIVERY_BACKOFF_BASE_MS: "50" } });
+  it("gives up past DELIVERY_MAX_AGE: a dead letter, counted and visible, that a replay delivers", async () => {
+    // Old enough at once; the attempts floor (3) decides when.
+    h = await startHarness(kind, {
+      env: { DELIVERY_MAX_AGE: "1ms", DELIVERY_MAX_ATTEMPTS: "3", DELIVERY_BACKOFF_BASE_MS: "50" },
+    });
     const topic = topicArn("doomed");
     const channel = await h.channel({ topicArns: [topic] });
     h.slack.setBehavior("chat.postMessage", { disconnect: true });

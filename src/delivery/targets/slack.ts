@@ -103,9 +103,12 @@ export class SlackTarget {
         const result: Record<string, unknown> = {
           ...(await this.#client.apiCall(method, { ...args, token })),
         };
+        this.options.metrics.slackCall(method, "ok");
         return result;
       } catch (error) {
         const failure = classifySlackError(error);
+        // "request_error: <detail>" → "request_error": a label must not take unbounded values.
+        this.options.metrics.slackCall(method, failure.error.split(":")[0]);
         if (failure.kind === "rate_limited") {
           this.options.metrics.rateLimited("slack");
           this.options.limiter.pauseWorkspace(lane, workspace.teamId, failure.retryAfterMs);
