@@ -1,3 +1,8 @@
+import {
+  formatNotification,
+  renderNotification,
+  type SnsNotificationEnvelope,
+} from "../../src/notifications";
 import { arr, num, obj, pathStr, str } from "../../src/notifications/json";
 import { isAwsLinkUrl, isSafeLinkUrl, MAX_LINK_URL_CHARS } from "../../src/notifications/link-url";
 
@@ -77,5 +82,33 @@ describe("json readers read own properties only", () => {
     expect(pathStr(parsed, ["constructor", "name"])).toBe("mine");
     // Parsing never touched the prototype of other objects.
     expect(({} as Record<string, unknown>).name).toBeUndefined();
+  });
+});
+
+describe("custom notifications' related resources", () => {
+  const envelope = (related: string[]): SnsNotificationEnvelope => ({
+    Type: "Notification",
+    MessageId: "0b6b1ad4-6f0e-4a8c-9d59-2f3c1e0a7b11",
+    TopicArn: "arn:aws:sns:us-east-1:123456789012:ops",
+    Message: JSON.stringify({
+      version: "1.0",
+      source: "custom",
+      content: { description: "Deploy paused" },
+      metadata: { relatedResources: related },
+    }),
+    Timestamp: "2026-04-01T05:30:00.000Z",
+  });
+
+  it("become buttons only when they pass isSafeLinkUrl", () => {
+    const safe = "https://runbooks.example.com/deploys#paused";
+    const unsafe = [
+      "https://deployer:hunter2@runbooks.example.com/",
+      "https://runbooks.example.com\\@evil.example.com/",
+      "http://runbooks.example.com/",
+    ];
+    const links = formatNotification(envelope([safe, ...unsafe])).links ?? [];
+    expect(links).toEqual([{ label: "Open runbooks.example.com", url: safe }]);
+    const slack = JSON.stringify(renderNotification(envelope([safe, ...unsafe])).slack);
+    expect(slack).not.toContain("hunter2");
   });
 });

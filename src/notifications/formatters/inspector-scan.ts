@@ -2,10 +2,10 @@ import { consoleUrl, parseArn } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { num, obj, str, strings } from "../json";
 import { findingCountsSeverity, stateSeverity } from "../severity";
-import { humanizeKey } from "../text";
 import { toIsoTime } from "../time";
 import type { Notification } from "../types";
 import { at, createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
+import { humanizeEventCode } from "./health";
 import { findingsPage } from "./inspector";
 
 /** Amazon Inspector `Inspector2 Scan` (initial scan complete) and `Inspector2 Coverage` events. */
@@ -53,7 +53,7 @@ function scan(event: EventBridgeEvent, context: FormatContext): Notification {
     ...defaults,
     service: "inspector",
     kind: "scan",
-    title: `Inspector ${status === undefined ? "scan" : humanizeKey(status).toLowerCase()}${resource === undefined ? "" : ` · ${resource}`}${urgent.length === 0 ? "" : ` · ${urgent.join(", ")}`}`,
+    title: `Inspector ${status === undefined ? "scan" : humanizeEventCode(status).toLowerCase()}${resource === undefined ? "" : ` · ${resource}`}${urgent.length === 0 ? "" : ` · ${urgent.join(", ")}`}`,
     severity: countsObject === undefined ? undefined : findingCountsSeverity(counts),
     sourceLabel: "Amazon Inspector",
     fields: fieldList(
@@ -94,7 +94,7 @@ function coverage(event: EventBridgeEvent, context: FormatContext): Notification
     sourceLabel: "Amazon Inspector",
     fields: fieldList(
       ["Scan type", str(detail, "scanType")],
-      ["Reason", reason === undefined ? undefined : `${humanizeKey(reason)} (${reason})`],
+      ["Reason", reason === undefined ? undefined : `${humanizeEventCode(reason)} (${reason})`],
       ["Changed", at(time)],
     ),
     consoleUrl: consoleUrl(defaults.partition, "/inspector/v2/home", {
