@@ -142,6 +142,10 @@ const SOURCE_BY_DETAIL_TYPE: readonly (readonly [RegExp, string])[] = [
   [/^RDS DB /, "aws.rds"],
   [/^DMS /, "aws.dms"],
   [/^Glue /, "aws.glue"],
+  [/^(Access Analyzer|Unused Access) /, "aws.access-analyzer"],
+  [/^CloudFormation /, "aws.cloudformation"],
+  // CloudTrail events carry the called service as source; format.ts routes them by detail-type.
+  [/^AWS (API Call|Console Sign In|Service Event) via CloudTrail$/, "aws.cloudtrail"],
 ];
 
 /**

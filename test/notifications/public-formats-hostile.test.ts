@@ -129,6 +129,19 @@ describe("events without source", () => {
     });
   });
 
+  it.each([
+    [
+      "AWS API Call via CloudTrail",
+      { eventName: "StopLogging", eventSource: "cloudtrail.amazonaws.com" },
+      "cloudtrail",
+    ],
+    ["Glue Job State Change", { jobName: "nightly", state: "FAILED" }, "glue"],
+    ["Inspector2 Scan", { "scan-status": "INITIAL_SCAN_COMPLETE" }, "inspector"],
+  ])("%s without source is read by its formatter", (detailType, detail, service) => {
+    const envelope = withMessage(file, { "detail-type": detailType, detail });
+    expect(formatNotification(envelope).service).toBe(service);
+  });
+
   it("stay unknown JSON when the detail-type names no service or there is no detail", () => {
     const unknown = { "detail-type": "Widget Rotated", detail: { state: "ok" } };
     expect(formatNotification(withMessage(file, unknown)).service).toBe("unknown");
