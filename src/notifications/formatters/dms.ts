@@ -1,11 +1,11 @@
-import { arnResourceName, consoleUrl, enc, isRegionCode, partitionOf } from "../aws";
+import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
 import { type JsonObject, str } from "../json";
 import { isAwsLinkUrl } from "../link-url";
 import { dmsSeverity } from "../severity";
-import { toIsoTime } from "../time";
 import type { Notification, NotificationLink } from "../types";
-import { at, createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
+import { createNotification, eventDefaults, type FormatContext, fieldList, slug } from "./common";
+import { readSubscriptionMessage, subscriptionParts } from "./rds";
 
 /**
  * AWS Database Migration Service events: event subscriptions publish RDS's SNS shape (`Event
@@ -49,17 +49,14 @@ function identifierLink(url: string | undefined): NotificationLink[] {
 }
 
 export function formatDmsSns(payload: JsonObject, context: FormatContext): Notification {
-  const eventId = DMS_EVENT_ID.exec(str(payload, "Event ID") ?? "")?.[0];
-  const source = str(payload, "SourceId") ?? str(payload, "Source ID");
-  const sourceType = str(payload, "Event Source");
-  const word = sourceWord(sourceType);
-  const message = str(payload, "Event Message");
-  const link = str(payload, "Identifier Link");
-  // The link is read for its region only; the console button is built from the parts.
-  const linkRegion = /[?&#]region=([a-z0-9-]+)/.exec(link ?? "")?.[1];
-  const region = isRegionCode(linkRegion) ? linkRegion : context.topic.region;
-  const partition = partitionOf([], region, context.topic.partition);
-  const time = toIsoTime(str(payload, "Event Time"));
+  const parsed = readSubscriptionMessage(
+    payload,
+    context,
+    str(payload, "SourceId") ?? str(payload, "Source ID"),
+  );
+  const { source, region, partition, message } = parsed;
+  const eventId = DMS_EVENT_ID.exec(parsed.eventLink ?? "")?.[0];
+  const word = sourceWord(parsed.sourceType);
 
   return createNotification(context, {
     service: "dms",
@@ -67,20 +64,10 @@ export function formatDmsSns(payload: JsonObject, context: FormatContext): Notif
     title: `DMS ${word ?? "event"}${source === undefined ? "" : ` ${source}`}: ${message ?? eventId ?? "event notification"}`,
     severity: dmsSeverity(eventId, undefined),
     sourceLabel: SOURCE_LABEL,
-    region,
-    partition,
-    resources: source === undefined ? [] : [source],
-    fields: fieldList(
-      ["Source", source],
-      ["Source type", sourceType],
-      ["Event", eventId],
-      ["Time", at(time, str(payload, "Event Time"))],
-    ),
-    reason: message,
-    timestamp: time ?? toIsoTime(context.envelope.Timestamp),
+    ...subscriptionParts(parsed, eventId, context),
     threadKey: source === undefined ? undefined : `dms:${region ?? ""}:${source}`,
     consoleUrl: dmsUrl(partition, region, word, source),
-    links: identifierLink(link),
+    links: identifierLink(parsed.link),
   });
 }
 
