@@ -87,7 +87,16 @@ export function removalRefusedView(reason: string): ModalView {
   return modal("Cannot remove", [section(`:no_entry: ${reason}`)]);
 }
 
-export function workspaceRemovingView(teamLabel: string): ModalView {
+export function workspaceRemovingView(teamLabel: string, orgWide = false): ModalView {
+  if (orgWide) {
+    return modal("Workspace removed", [
+      section(
+        `:wave: Everything AWS Chatbot stored for ${escapeText(teamLabel)} is being deleted. It stays installed ` +
+          "for your organization (an org-wide installation serves every workspace of it); an org admin " +
+          "removes it from the organization in Slack's app management.",
+      ),
+    ]);
+  }
   return modal("Workspace removed", [
     section(
       `:wave: AWS Chatbot is being removed from ${escapeText(teamLabel)}: its token is revoked and everything it ` +

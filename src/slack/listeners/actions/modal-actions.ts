@@ -8,9 +8,10 @@ import type {
 import type { WebClient } from "@slack/web-api";
 import { MAX_REGIONS } from "../../../configurations/configuration-draft";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
+import type { PermissionActor } from "../../../configurations/permissions";
 import type { Logger } from "../../../logger";
 import { configureChannelModal, type ModalValues, type RoleMode } from "../../blocks/configure-modal";
-import { type AccessDeps, refusalOf } from "../access";
+import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import { readModalValues } from "../views/configure-modal-state";
 
 export interface ModalActionDeps extends AccessDeps {
@@ -27,7 +28,7 @@ async function redraw(
   deps: ModalActionDeps,
   client: WebClient,
   view: { id: string; hash: string },
-  actor: { teamId: string; userId: string },
+  actor: PermissionActor,
   values: ModalValues,
 ): Promise<void> {
   const { teamId } = actor;
@@ -60,12 +61,13 @@ export function addRegionCallback(deps: ModalActionDeps) {
     ack,
     body,
     client,
+    context,
   }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> {
     await ack();
     if (body.view === undefined) return;
     const values = readModalValues(body.view);
     if (values.regions.length < MAX_REGIONS) values.regions.push({});
-    await redraw(deps, client, body.view, { teamId: body.view.team_id, userId: body.user.id }, values);
+    await redraw(deps, client, body.view, interactionActor(body, context, body.view.team_id), values);
   };
 }
 
@@ -76,6 +78,7 @@ export function roleModeCallback(deps: ModalActionDeps) {
     body,
     action,
     client,
+    context,
   }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<RadioButtonsAction>>): Promise<void> {
     await ack();
     if (body.view === undefined) return;
@@ -83,6 +86,6 @@ export function roleModeCallback(deps: ModalActionDeps) {
     const chosen = action.selected_option?.value;
     if (chosen === "none" || chosen === "existing" || chosen === "template")
       values.roleMode = chosen satisfies RoleMode;
-    await redraw(deps, client, body.view, { teamId: body.view.team_id, userId: body.user.id }, values);
+    await redraw(deps, client, body.view, interactionActor(body, context, body.view.team_id), values);
   };
 }

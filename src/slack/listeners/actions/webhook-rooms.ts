@@ -11,7 +11,7 @@ import { escapeText } from "../../blocks/text";
 import { addWebhookModal } from "../../blocks/webhook-rooms";
 import type { AccessDeps } from "../access";
 import type { HomePublisher } from "../home-publisher";
-import { refusedOnHome } from "./home-actions";
+import { actorOf, refusedOnHome } from "./home-actions";
 
 export interface WebhookRoomDeps extends AccessDeps {
   webhooks: WebhookConfigurationDeps;
@@ -20,10 +20,6 @@ export interface WebhookRoomDeps extends AccessDeps {
 }
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
-
-function actorOf(body: BlockAction, context: AllMiddlewareArgs["context"]) {
-  return { teamId: body.team?.id ?? context.teamId ?? body.user.team_id ?? "", userId: body.user.id };
-}
 
 /** "Add webhook": opens the form. */
 export function addWebhookCallback(deps: WebhookRoomDeps) {
@@ -70,6 +66,6 @@ export function removeWebhookCallback(deps: WebhookRoomDeps) {
           ? ":warning: That webhook no longer exists."
           : `:warning: ${escapeText(error.message)}`;
     }
-    await deps.home.publish(client, actor.teamId, actor.userId, { notice });
+    await deps.home.publish(client, actor, { notice });
   };
 }

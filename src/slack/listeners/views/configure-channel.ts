@@ -4,7 +4,7 @@ import type { ConfigurationService } from "../../../configurations/configuration
 import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { configurationSavedView, refusedView, saveFailedView, savingView } from "../../blocks/result-views";
-import { type AccessDeps, refusalOf } from "../access";
+import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { SlackChannelDirectory } from "../slack-lookups";
 import { errorsForView, readModalValues, toDraft } from "./configure-modal-state";
@@ -33,11 +33,7 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
     context,
   }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> {
     const values = readModalValues(view);
-    const actor = {
-      teamId: body.team?.id ?? context.teamId ?? view.team_id,
-      enterpriseId: body.enterprise?.id ?? context.enterpriseId,
-      userId: body.user.id,
-    };
+    const actor = interactionActor(body, context, view.team_id);
     const refusal = await refusalOf(deps, client, actor, "change");
     if (refusal !== undefined) {
       await ack({ response_action: "update", view: refusedView(refusal) });
@@ -73,6 +69,6 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
     } catch (error) {
       deps.logger.warn({ err: error }, "views.update with the saved configuration failed");
     }
-    await deps.home.publish(client, actor.teamId, actor.userId);
+    await deps.home.publish(client, actor);
   };
 }
