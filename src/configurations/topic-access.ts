@@ -15,7 +15,7 @@ import type { TopicArn } from "../sns/topic-arn";
 import { recordAudit } from "./audit-log";
 import { parseIamRoleArn } from "./iam-role";
 import { linkAccount, linkedAccountIds } from "./linked-accounts";
-import { PRINCIPAL_PLACEHOLDER, trustPolicyDocument } from "./role-template";
+import { PRINCIPAL_PLACEHOLDER, topicReadStatement, trustPolicyDocument } from "./role-template";
 
 /** The owner of configurations made with the operator CLI (no Slack team id can equal it). */
 export const OPERATOR_TEAM_ID = "cli";
@@ -186,7 +186,8 @@ export class TopicAccess {
       );
       return `The channel's role did not prove access to AWS account ${outcome.accountId}: sts:AssumeRole failed: ${outcome.reason}. The role's trust policy must be: \`${trust}\``;
     }
-    return `The channel's role did not prove access to AWS account ${outcome.accountId}: sns:GetTopicAttributes on ${outcome.topicArn} failed: ${outcome.reason}. Add to the role's permissions policy a statement allowing sns:GetTopicAttributes on ${outcome.topicArn}, and check that the topic's access policy does not deny it.`;
+    const statement = JSON.stringify(topicReadStatement([outcome.topicArn]));
+    return `The channel's role did not prove access to AWS account ${outcome.accountId}: sns:GetTopicAttributes on ${outcome.topicArn} failed: ${outcome.reason}. Add this statement to the role's permissions policy (\`${this.deps.command} role template NAME\` shows the whole policy): \`${statement}\`, and check that the topic's access policy does not deny it.`;
   }
 
   async #prove(actor: Acting, role: RoleForProof, topic: TopicArn): Promise<RoleProofOutcome> {

@@ -55,7 +55,14 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
       const saved = await deps.editor.apply(prepared.plan);
       const template =
         values.roleMode === "template" && values.roleName !== undefined
-          ? (await deps.service.roleTemplate(actor, undefined, values.roleName)).template
+          ? (
+              await deps.service.roleTemplate(
+                actor,
+                undefined,
+                values.roleName,
+                saved.configuration.topics.map((topic) => topic.topicArn),
+              )
+            ).template
           : undefined;
       result = configurationSavedView(saved, deps.command, template);
     } catch (error) {
