@@ -310,7 +310,25 @@ export class ConfigurationService {
       ),
       latestAudit(this.deps.prisma, teamId, 10, scope === "all" ? "managers" : "everyone"),
     ]);
-    return { configurations, total, page: current, pageCount, audit };
+    if (scope !== "all") return { configurations, total, page: current, pageCount, audit };
+    // Managers see why a configuration receives nothing from some topics (TOPIC_ACCESS).
+    const { topicAccess } = this.deps;
+    const held = await topicAccess.heldAccountsByConfiguration(teamId);
+    const howToLink = topicAccess.linkInstructions(teamId, "ACCOUNT-ID");
+    return { configurations, total, page: current, pageCount, audit, held, howToLink };
+  }
+
+  /** The channel's topics' AWS accounts not linked to the workspace (their topics are held). */
+  heldAccounts(configuration: ChannelConfigurationView): Promise<string[]> {
+    return this.deps.topicAccess.unlinkedAccounts(
+      configuration.teamId,
+      configuration.topics.map((topic) => topic.topicArn),
+    );
+  }
+
+  /** The two ways to link an account to the workspace, for a reply that shows held topics. */
+  howToLink(teamId: string, account: string): string[] {
+    return this.deps.topicAccess.linkInstructions(teamId, account);
   }
 
   /**
