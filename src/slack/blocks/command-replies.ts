@@ -248,7 +248,7 @@ export function roleSetReply(
       ),
     );
   }
-  if (proofNote !== undefined) blocks.push(section(escapeText(proofNote)));
+  if (proofNote !== undefined) blocks.push(section(escapeText(forUsers(proofNote))));
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   return reply(text, blocks);

@@ -58,7 +58,7 @@ export function configurationSavedView(
   for (const failure of result.releaseFailures) {
     blocks.push(
       context(
-        `:warning: \`${escapeText(failure.topicArn)}\`: the SNS subscription could not be removed (${escapeText(failure.reason)}).`,
+        `:warning: \`${escapeText(failure.topicArn)}\`: the SNS subscription could not be removed (${escapeText(forUsers(failure.reason))}).`,
       ),
     );
   }
@@ -84,7 +84,7 @@ export function refusedView(refusal: string): ModalView {
 }
 
 export function removalRefusedView(reason: string): ModalView {
-  return modal("Cannot remove", [section(`:no_entry: ${reason}`)]);
+  return modal("Cannot remove", [section(`:no_entry: ${forUsers(reason)}`)]);
 }
 
 export function workspaceRemovingView(teamLabel: string, orgWide = false): ModalView {
@@ -108,7 +108,7 @@ export function workspaceRemovingView(teamLabel: string, orgWide = false): Modal
 export function removalFailedView(reason: string): ModalView {
   return modal("Not removed", [
     section(
-      `:x: The workspace configuration was not removed: ${escapeText(reason)}. Nothing was deleted; try again.`,
+      `:x: The workspace configuration was not removed: ${escapeText(forUsers(reason))}. Nothing was deleted; try again.`,
     ),
   ]);
 }

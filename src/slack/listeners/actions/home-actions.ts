@@ -4,7 +4,7 @@ import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { channelMention } from "../../blocks/configuration-text";
 import { configureChannelModal, modalValuesFromConfiguration } from "../../blocks/configure-modal";
-import { escapeText } from "../../blocks/text";
+import { escapeText, forUsers } from "../../blocks/text";
 import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 
@@ -34,7 +34,7 @@ export async function refusedOnHome(
     refusal = await refusalOf(deps, client, actor, "change");
   } catch (error) {
     if (!isChatbotError(error)) throw error;
-    refusal = `Could not check that you may do this (${error.message}); nothing was changed. Try again.`;
+    refusal = `Could not check that you may do this (${escapeText(forUsers(error.message))}); nothing was changed. Try again.`;
   }
   if (refusal === undefined) return false;
   await deps.home.publish(client, actor, { notice: `:no_entry: ${refusal}` });
@@ -99,7 +99,7 @@ export function testConfigurationCallback(deps: HomeActionDeps) {
         : `:test_tube: A test notification is on its way to ${where}.`;
     } catch (error) {
       if (!isChatbotError(error)) throw error;
-      notice = `:warning: ${escapeText(error.message)}`;
+      notice = `:warning: ${escapeText(forUsers(error.message))}`;
     }
     await deps.home.publish(client, actor, { notice });
   };
@@ -126,7 +126,7 @@ export function deleteConfigurationCallback(deps: HomeActionDeps) {
           : "");
     } catch (error) {
       if (!isChatbotError(error)) throw error;
-      notice = `:warning: ${escapeText(error.message)}`;
+      notice = `:warning: ${escapeText(forUsers(error.message))}`;
     }
     await deps.home.publish(client, actor, { notice });
   };

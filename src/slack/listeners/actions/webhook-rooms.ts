@@ -7,7 +7,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { ErrorCode, isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { removeWebhookConfiguration, type WebhookConfigurationDeps } from "../../../webhooks";
-import { escapeText } from "../../blocks/text";
+import { escapeText, forUsers } from "../../blocks/text";
 import { addWebhookModal } from "../../blocks/webhook-rooms";
 import type { AccessDeps } from "../access";
 import type { HomePublisher } from "../home-publisher";
@@ -64,7 +64,7 @@ export function removeWebhookCallback(deps: WebhookRoomDeps) {
       notice =
         error.code === ErrorCode.NotFound
           ? ":warning: That webhook no longer exists."
-          : `:warning: ${escapeText(error.message)}`;
+          : `:warning: ${escapeText(forUsers(error.message))}`;
     }
     await deps.home.publish(client, actor, { notice });
   };
