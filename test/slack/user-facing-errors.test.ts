@@ -26,6 +26,7 @@ import { removeWebhookCallback } from "../../src/slack/listeners/actions/webhook
 import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-command";
 import type { HomePublisher } from "../../src/slack/listeners/home-publisher";
 import { PersonCache } from "../../src/slack/listeners/slack-lookups";
+import { readWebhookForm } from "../../src/slack/listeners/views/add-webhook-form";
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import type { WorkspaceRemoval } from "../../src/slack/workspace-removal";
 import { NO_PUBLIC_ADDRESS_REASON, SubscriptionService } from "../../src/sns/subscriptions";
@@ -205,6 +206,24 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
     for (const views of [saved, refused, failed]) {
       expect(JSON.stringify(views)).toContain("connect ECONNREFUSED");
       expectClean(views);
+    }
+  });
+
+  it("the Add webhook form's field errors name no setting (the CLI's share the validators)", () => {
+    const entry = (id: string, value: string) => ({ [id]: { [id]: { type: "plain_text_input", value } } });
+    for (const url of ["https://mattermost.example.com/hooks/abc", "http://127.0.0.1:9/hooks/x"]) {
+      const form = readWebhookForm(
+        {
+          ...entry("webhook_url", url),
+          ...entry("webhook_description", "Ops"),
+          ...entry("webhook_topics", "arn:aws:sns:us-east-1:123456789012:a"),
+        },
+        {},
+      );
+      expect(form.ok).toBe(false);
+      const errors = JSON.stringify(form.ok ? {} : form.errors);
+      expect(errors).toContain("The webhook URL was refused");
+      expect(errors).not.toMatch(/WEBHOOK_URL_PATTERN|[A-Z]+_[A-Z_]+/);
     }
   });
 
