@@ -10,6 +10,7 @@ import { MAX_REGIONS } from "../../../configurations/configuration-draft";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
 import type { PermissionActor } from "../../../configurations/permissions";
 import type { Logger } from "../../../logger";
+import { isTopicArn } from "../../../sns/topic-arn";
 import { configureChannelModal, type ModalValues, type RoleMode } from "../../blocks/configure-modal";
 import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import { readModalValues } from "../views/configure-modal-state";
@@ -40,9 +41,12 @@ async function redraw(
     );
     return;
   }
+  // The template's policy lets the role read the topics typed so far (the role proof reads one).
+  const typed = values.regions.flatMap((draft) => (draft.topics ?? "").split(/[\s,]+/)).filter(isTopicArn);
   const template =
     values.roleMode === "template"
-      ? (await deps.service.roleTemplate({ teamId }, undefined, values.roleName ?? "ROLE-NAME")).template
+      ? (await deps.service.roleTemplate({ teamId }, undefined, values.roleName ?? "ROLE-NAME", typed))
+          .template
       : undefined;
   try {
     await client.views.update({
