@@ -14,6 +14,7 @@ import { type Database, openDatabase } from "./db/database";
 import { resolveEncryptionKey } from "./db/encryption-key";
 import { SecretBox } from "./db/secret-box";
 import { DeliveryService } from "./delivery/delivery-service";
+import { NoiseSnapshot } from "./delivery/noise-snapshot";
 import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
@@ -38,11 +39,22 @@ export interface ChatbotServer {
   ingest: NotificationIngest;
   /** The outbox worker and its DeliveryControl (wake, releaseHeld, statusOf). */
   delivery: DeliveryService;
+  /** Mentions and mutes in memory (issue 13). */
+  noise: NoiseSnapshot;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<ChatbotServer> {
+export interface ServerOptions {
+  /** The clock mutes expire by (tests move it); the system's otherwise. */
+  now?: () => Date;
+}
+
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: ServerOptions = {},
+): Promise<ChatbotServer> {
   if (config.sns.certUrlPatternOverridden) {
     logger.warn(
       { pattern: config.sns.certUrlPattern.source },
@@ -80,8 +92,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
       }),
     },
   );
+  const noise = new NoiseSnapshot({ db, logger: logger.child({ component: "noise" }), now: options.now });
   // Built before the Slack app, which needs it; it reads the Slack app's bot tokens lazily.
   const delivery = new DeliveryService({
+    noise,
     db,
     settings: config.delivery,
     slackApiUrl: config.slack.apiUrl,
@@ -133,6 +147,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     delivery,
     topicAccess,
+    db,
+    noise,
   });
 
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
@@ -148,6 +164,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     server.listen(config.port, config.host, () => resolve());
   });
   if (config.slack.appToken) await slack.bolt.start();
+  await noise.start();
   await delivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -170,6 +187,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     ingest,
     delivery,
+    noise,
     async close() {
       // The worker stops claiming and finishes the posts in flight while HTTP drains.
       await Promise.all([
@@ -179,6 +197,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
         }),
         delivery.stop(),
       ]);
+      noise.stop();
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();

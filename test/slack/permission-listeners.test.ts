@@ -5,9 +5,11 @@
  * interaction payloads; the refusal says who can and how to become one; managers get through.
  */
 import type { WebClient } from "@slack/web-api";
+import type { ChannelMentions } from "../../src/configurations/channel-mentions";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
 import { ManagerChanges } from "../../src/configurations/manager-changes";
+import type { MuteChanges } from "../../src/configurations/mute-changes";
 import { Permissions } from "../../src/configurations/permissions";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
@@ -113,6 +115,10 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
       managers: new ManagerChanges(db.prisma, permissions),
       service: recording<ConfigurationService>(serviceCalls),
       editor: recording<ConfigurationEditor>(serviceCalls),
+      noise: {
+        mentions: recording<ChannelMentions>(serviceCalls),
+        mutes: recording<MuteChanges>(serviceCalls),
+      },
       webhooks: { prisma: db.prisma } as unknown as WebhookConfigurationDeps,
       home,
       logger,

@@ -25,6 +25,7 @@ import {
   linesToSections,
   section,
   slackDate,
+  truncate,
   VIEW_BLOCKS_MAX,
 } from "./text";
 import { webhookRoomsBlocks } from "./webhook-rooms";
@@ -73,6 +74,12 @@ export interface HomeOptions {
   viewer?: { standing: Standing; managers: ManagersOverview };
 }
 
+/** "Mentions: @oncall from high" / "Muted: alarm api-5xx (k3v9q2)", one line each, when set (issue 13). */
+function noiseText(noise: { mentions: string; mutes: string } | undefined): string {
+  if (noise === undefined) return "";
+  return `\nMentions: ${escapeText(truncate(noise.mentions, 300))}\nMuted: ${escapeText(truncate(noise.mutes, 300))}`;
+}
+
 function configurationBlocks(overview: WorkspaceOverview, editable: boolean): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const configuration of overview.configurations) {
@@ -80,7 +87,8 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
     blocks.push(
       section(
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
-          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}`,
+          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
+          noiseText(configuration.noise),
         `configuration_${configuration.id}`,
       ),
     );
