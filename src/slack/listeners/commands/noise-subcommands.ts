@@ -13,6 +13,7 @@ import { mutesLine } from "../../../configurations/mutes";
 import type { NoiseCommand } from "../../../configurations/noise-grammar";
 import { mentionsReply, mutesReply } from "../../blocks/noise-replies";
 import { notConfiguredReply, type Reply } from "../../blocks/replies";
+import { escapeText } from "../../blocks/text";
 
 export interface NoiseServices {
   mentions: ChannelMentions;
@@ -33,7 +34,7 @@ export async function runNoiseSubcommand(
     }
     case "mention-add": {
       const result = await noise.mentions.add(actor, channelId, parsed.targets, parsed.level);
-      const who = parsed.targets.map((t) => t.label).join(", ");
+      const who = escapeText(parsed.targets.map((t) => t.label).join(", "));
       return result === null
         ? notConfiguredReply(command)
         : mentionsReply(
