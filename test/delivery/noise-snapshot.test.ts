@@ -118,6 +118,18 @@ describeEachDatabase("noise snapshot", (kind) => {
     expect(restarted.muteFor(configurationId, high)).toBeUndefined();
   });
 
+  it("a change told while a load runs is read by a later load, not the running one", async () => {
+    const noise = snapshot(db);
+    await noise.start();
+    const running = noise.changed();
+    await db.prisma.channelMention.create({
+      data: { configurationId, target: "<!here>", label: "@here", minSeverity: "info" },
+    });
+    await noise.changed();
+    expect(noise.mentionsFor(configurationId, { severity: "info" })).toEqual(["<!here>"]);
+    await running;
+  });
+
   it("a mute until OK matches the alarm until its OK, which ends it", async () => {
     const noise = snapshot(db);
     const firing = alarm("api-5xx", "ALARM");
