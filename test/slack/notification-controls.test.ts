@@ -6,7 +6,6 @@
  * members` (then at most 4 h); guests never.
  */
 import { randomUUID } from "node:crypto";
-import type { WebClient } from "@slack/web-api";
 import { createSlackConfiguration } from "../../src/configurations/configuration-store";
 import { Permissions } from "../../src/configurations/permissions";
 import { type Database, openDatabase } from "../../src/db/database";
@@ -23,6 +22,7 @@ import {
 import { PersonCache } from "../../src/slack/listeners/slack-lookups";
 import { alarmMessage, topicArn } from "../delivery/world";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { type FakeUser, fakeClient } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import { blockActionsPayload, buttonAction, SLACK_IDS } from "../support/slack-payloads";
 
@@ -35,29 +35,11 @@ const POSTED_TS = "1772359200.000100";
 const NOW = new Date("2026-03-01T10:42:00.000Z");
 const HOUR = 3_600_000;
 
-const people: Record<string, Record<string, boolean>> = {
+const people: Record<string, FakeUser> = {
   [ADMIN]: { is_admin: true },
   [MEMBER]: {},
   [GUEST]: { is_restricted: true },
 };
-
-/** users.info and chat.update, recorded. */
-function fakeClient() {
-  const updates: Record<string, unknown>[] = [];
-  const client = {
-    users: {
-      info: (args: { user: string }) =>
-        Promise.resolve({ ok: true, user: { id: args.user, ...people[args.user] } }),
-    },
-    chat: {
-      update: (args: Record<string, unknown>) => {
-        updates.push(args);
-        return Promise.resolve({ ok: true });
-      },
-    },
-  };
-  return { client: client as unknown as WebClient, updates };
-}
 
 describeEachDatabase("notification controls", (kind) => {
   let testDb: TestDatabase;
@@ -116,7 +98,9 @@ describeEachDatabase("notification controls", (kind) => {
     userId: string,
     fields: { value?: string; channelId?: string; ts?: string; teamId?: string } = {},
   ): Promise<{ reply?: Reply; updates: Record<string, unknown>[] }> {
-    const { client, updates } = fakeClient();
+    const { client, calls } = fakeClient(people);
+    const updates = () =>
+      calls.filter((c) => c.method === "chat.update").map((c) => c.args as Record<string, unknown>);
     const action =
       callback === muteCallback
         ? {
@@ -139,7 +123,7 @@ describeEachDatabase("notification controls", (kind) => {
     const args = { ack, body, action, client, respond, context: { teamId: fields.teamId ?? TEAM } };
     await (callback(deps) as (a: unknown) => Promise<void>)(args);
     expect(ack).toHaveBeenCalledTimes(1);
-    return { reply: respond.mock.calls[0]?.[0] as Reply | undefined, updates };
+    return { reply: respond.mock.calls[0]?.[0] as Reply | undefined, updates: updates() };
   }
 
   const mutes = () => db.prisma.mute.findMany({ orderBy: { createdAt: "asc" } });

@@ -57,7 +57,10 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
     case "list": {
       const configuration = await service.describeChannel(actor, channel.id);
       if (configuration === null) return notConfiguredReply(command);
-      return listReply(command, configuration, await noiseLines(ctx.noise, actor, channel.id));
+      const held = await service.heldAccounts(configuration);
+      const howToLink = held.length === 0 ? [] : service.howToLink(actor.teamId, held[0]);
+      const noise = await noiseLines(ctx.noise, actor, channel.id);
+      return listReply(command, configuration, { accounts: held, howToLink }, noise);
     }
     case "status": {
       const status = await service.channelStatus(actor, channel.id);
