@@ -4,7 +4,7 @@ import { renderNotification, type SnsNotificationEnvelope } from "../src/notific
 
 /**
  * Rendering throughput: classify + format + Slack + Chime over the whole SNS fixture corpus
- * (shared and own), repeated for about three seconds on one core. Target ≥ 20,000 renders/s.
+ * (test/fixtures: sns-shared and sns, both inside the repository), repeated for about three seconds on one core. Target ≥ 20,000 renders/s.
  */
 
 export interface BenchResult {
@@ -13,11 +13,8 @@ export interface BenchResult {
   iterations: number;
 }
 
-const REPO_ROOT = path.resolve(__dirname, "..");
-const FIXTURE_DIRS = [
-  path.resolve(REPO_ROOT, "..", "shared", "fixtures", "sns"),
-  path.resolve(REPO_ROOT, "test", "fixtures", "sns"),
-];
+const FIXTURES = path.resolve(__dirname, "..", "test", "fixtures");
+const FIXTURE_DIRS = ["sns-shared", "sns"].map((dir) => path.join(FIXTURES, dir));
 
 function loadEnvelopes(): SnsNotificationEnvelope[] {
   return FIXTURE_DIRS.flatMap((dir) =>
