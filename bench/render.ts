@@ -4,7 +4,7 @@ import { renderNotification, type SnsNotificationEnvelope } from "../src/notific
 
 /**
  * Rendering throughput: classify + format + Slack + Chime over the whole SNS fixture corpus
- * (test/fixtures: sns-shared and sns, both inside the repository), repeated for about three seconds on one core. Target ≥ 20,000 renders/s.
+ * (test/fixtures: sns-shared, sns-public and sns, all inside the repository), repeated for about three seconds on one core. Target ≥ 20,000 renders/s.
  */
 
 export interface BenchResult {
@@ -14,7 +14,7 @@ export interface BenchResult {
 }
 
 const FIXTURES = path.resolve(__dirname, "..", "test", "fixtures");
-const FIXTURE_DIRS = ["sns-shared", "sns"].map((dir) => path.join(FIXTURES, dir));
+const FIXTURE_DIRS = ["sns-shared", "sns-public", "sns"].map((dir) => path.join(FIXTURES, dir));
 
 function loadEnvelopes(): SnsNotificationEnvelope[] {
   return FIXTURE_DIRS.flatMap((dir) =>

@@ -6,12 +6,14 @@ import { SHARED_SNS_FIXTURES_DIR } from "../support/sns-signing";
 
 /**
  * The SNS fixture corpus, all inside this repository (nothing reads ../shared at run time):
- * test/fixtures/sns-shared (a copy of the project-wide set) and this repository's own additions in
- * test/fixtures/sns. Same file format for both.
+ * test/fixtures/sns-shared (a copy of the project-wide set), test/fixtures/sns-public (public example
+ * events from AWS documentation and open-source projects, each naming its source and licence) and
+ * this repository's own additions in test/fixtures/sns. Same file format for all three.
  */
 
 const FIXTURES_DIR = path.resolve(__dirname, "..", "fixtures");
 export const OWN_FIXTURE_DIR = path.join(FIXTURES_DIR, "sns");
+export const PUBLIC_FIXTURE_DIR = path.join(FIXTURES_DIR, "sns-public");
 
 export interface SnsFixture {
   file: string;
@@ -42,12 +44,16 @@ export function sharedFixtures(): SnsFixture[] {
   return load(SHARED_SNS_FIXTURES_DIR);
 }
 
+export function publicFixtures(): SnsFixture[] {
+  return load(PUBLIC_FIXTURE_DIR);
+}
+
 export function ownFixtures(): SnsFixture[] {
   return load(OWN_FIXTURE_DIR);
 }
 
 export function allFixtures(): SnsFixture[] {
-  return [...sharedFixtures(), ...ownFixtures()];
+  return [...sharedFixtures(), ...publicFixtures(), ...ownFixtures()];
 }
 
 export function fixture(file: string): SnsFixture {
