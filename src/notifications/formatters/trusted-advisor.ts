@@ -53,7 +53,7 @@ export function formatTrustedAdvisorEvent(
   const status = str(detail, "status");
   const item = obj(detail, "check-item-detail") ?? {};
   const resourceId = str(detail, "resource_id") || undefined;
-  // The header names the resource by its name; the full ARN is under Resources.
+  // The header names the resource by its name, not its ARN, so the header is not cut.
   const resourceName = arnResourceName(resourceId) ?? resourceId;
 
   return createNotification(context, {
