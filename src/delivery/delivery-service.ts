@@ -16,6 +16,7 @@ import { DeliveryMetrics } from "./delivery-metrics";
 import { DeliveryProcessor } from "./delivery-processor";
 import { deliveryStatusOf } from "./delivery-status";
 import type { PostedListener } from "./delivery-types";
+import { DigestDelivery } from "./digests";
 import { FailureRecorder } from "./failure-recorder";
 import { activeConfigurationsWithHeld, releaseHeldDeliveries } from "./outbox";
 import { ParentUpdater } from "./parent-updates";
@@ -123,9 +124,23 @@ export class DeliveryService implements DeliveryControl {
       metrics,
       logger: deps.logger,
     });
+    const digests = new DigestDelivery({
+      db: deps.db,
+      completions,
+      target,
+      limiter: this.limiter,
+      webhooks,
+      failures,
+      workspaces: this.#workspaces,
+      settings,
+      metrics,
+      logger: deps.logger.child({ component: "digests" }),
+      recovery,
+    });
     this.worker = new DeliveryWorker({
       db: deps.db,
       processor,
+      digests,
       logger: deps.logger,
       leaseMs: settings.leaseMs,
       pollMs: settings.pollMs,

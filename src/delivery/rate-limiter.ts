@@ -148,6 +148,19 @@ export class SlackRateLimiter {
     this.#schedule(key, state);
   }
 
+  /**
+   * About how long a call in `lane` of `workspace` would wait for its turn now: a 429 pause, the
+   * callers already waiting and the bucket's refill (the storm digest picks chat.update or a new post by it).
+   */
+  estimatedWaitMs(lane: Lane, workspace: string): number {
+    const state = this.#workspaces.get(`${lane}:${workspace}`);
+    if (state === undefined) return 0;
+    const now = this.clock();
+    const rate = lane === "post" ? this.rates.post.workspace : this.rates.update.workspace;
+    const queued = state.bucket.waitMs(now) + (state.waiters.length * 1000) / rate.perSecond;
+    return Math.max(state.pausedUntil - now, queued, 0);
+  }
+
   /** Epoch ms until which the lane of the workspace is paused (0 when it is not). */
   pausedUntil(lane: Lane, workspace: string): number {
     const until = this.#workspaces.get(`${lane}:${workspace}`)?.pausedUntil ?? 0;

@@ -1,0 +1,159 @@
+/**
+ * Storm digests end to end: the real server, the fake Slack (its per-channel chat.postMessage
+ * limiter on), signed SNS posts; SQLite and PostgreSQL. A burst is made deterministic by holding the
+ * channel while it is published and releasing it at once, so the worker finds it all waiting.
+ */
+
+import { describeEachDatabase } from "../support/databases";
+import type { StoredMessage } from "../support/fake-slack";
+import { type Harness, startHarness } from "./harness";
+import { alarmMessage, eventually, topicArn, type WorldChannel } from "./world";
+
+const DIGEST_TITLE = /^⚡ \d+ notifications? in the last/;
+
+function isDigest(message: StoredMessage): boolean {
+  const header = (message.blocks?.[0] ?? {}) as { type?: string; text?: { text?: string } };
+  return header.type === "header" && DIGEST_TITLE.test(header.text?.text ?? "");
+}
+
+function titleOf(message: StoredMessage): string {
+  const header = (message.blocks?.[0] ?? {}) as { text?: { text?: string } };
+  return header.text?.text ?? "";
+}
+
+function digestText(message: StoredMessage): string {
+  return JSON.stringify(message.blocks);
+}
+
+describeEachDatabase("storm digests", (kind) => {
+  let h: Harness;
+  const topic = topicArn("storm");
+  let channel: WorldChannel;
+
+  beforeEach(async () => {
+    h = await startHarness(kind, { fakeSlack: { postMessageLimit: { perSecond: 1, burst: 3 } } });
+    channel = await h.channel({ topicArns: [topic] });
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  /** Publishes while the channel is held, then releases it: every message waits at once. */
+  async function burst(messages: string[]): Promise<void> {
+    await h.prisma.channelConfiguration.update({
+      where: { id: channel.configurationId },
+      data: { state: "awaiting_invite", stateReason: "not_in_channel" },
+    });
+    const before = await h.prisma.delivery.count({ where: { configurationId: channel.configurationId } });
+    for (const message of messages) expect(await h.publish(topic, message)).toBe(200);
+    await eventually(
+      "the burst held",
+      async () =>
+        (await h.prisma.delivery.count({
+          where: { configurationId: channel.configurationId, status: "held" },
+        })) === messages.length,
+    );
+    expect(await h.prisma.delivery.count({ where: { configurationId: channel.configurationId } })).toBe(
+      before + messages.length,
+    );
+    expect(await h.app.server.delivery.releaseHeld(channel.configurationId)).toBe(messages.length);
+  }
+
+  async function allPosted(count: number): Promise<void> {
+    await eventually(
+      `${count} deliveries posted`,
+      async () => (await h.prisma.delivery.count({ where: { status: "posted" } })) === count,
+      20_000,
+    );
+  }
+
+  /**
+   * Every delivery is in the channel: its own message, or counted in the digest whose ts it holds
+   * (each digest's title counts exactly the deliveries it holds; one alarm's changes share a line).
+   */
+  async function expectNothingDropped(): Promise<void> {
+    const messages = h.slack.messages(channel.channelId);
+    const byTs = new Map(messages.map((message) => [message.ts, message]));
+    const deliveries = await h.prisma.delivery.findMany({ include: { digest: true } });
+    const perDigest = new Map<string, number>();
+    for (const delivery of deliveries) {
+      expect(delivery.status).toBe("posted");
+      const shown = byTs.get(delivery.postedTs ?? "");
+      expect(shown).toBeDefined();
+      if (delivery.digestId === null) expect(isDigest(shown as StoredMessage)).toBe(false);
+      else {
+        expect(delivery.digest?.ts).toBe(delivery.postedTs);
+        perDigest.set(delivery.postedTs ?? "", (perDigest.get(delivery.postedTs ?? "") ?? 0) + 1);
+      }
+    }
+    for (const [ts, count] of perDigest) {
+      expect(titleOf(byTs.get(ts) as StoredMessage)).toMatch(
+        new RegExp(`^⚡ ${count} notifications? in the last`),
+      );
+    }
+    expect(messages.filter(isDigest)).toHaveLength(perDigest.size);
+  }
+
+  it("three waiting are posted one by one; more than three become one digest", async () => {
+    await burst(["first", "second", "third"]);
+    await allPosted(3);
+    expect(h.slack.messages(channel.channelId).filter(isDigest)).toHaveLength(0);
+    expect(h.slack.messages(channel.channelId)).toHaveLength(3);
+
+    await burst(["a", "b", "c", "d", "e"]);
+    await allPosted(8);
+    const digests = h.slack.messages(channel.channelId).filter(isDigest);
+    expect(digests).toHaveLength(1);
+    expect(titleOf(digests[0])).toMatch(/^⚡ 5 notifications in the last/);
+    expect(h.slack.messages(channel.channelId)).toHaveLength(4);
+    await expectNothingDropped();
+  });
+
+  it("updates the open digest in place with what arrives next", async () => {
+    await burst(["1", "2", "3", "4", "5"]);
+    await allPosted(5);
+    await burst(["6", "7", "8", "9"]);
+    await allPosted(9);
+    const digests = h.slack.messages(channel.channelId).filter(isDigest);
+    expect(digests).toHaveLength(1);
+    expect(digests[0].updates).toBe(1);
+    expect(h.slack.calls("chat.update")).toHaveLength(1);
+    expect(titleOf(digests[0])).toMatch(/^⚡ 9 notifications/);
+    await expectNothingDropped();
+  });
+
+  it("starts a new digest when one is full", async () => {
+    const messages = Array.from({ length: 130 }, (_, i) => `storm message ${i}`);
+    await burst(messages);
+    await allPosted(130);
+    const digests = h.slack.messages(channel.channelId).filter(isDigest);
+    expect(digests.length).toBeGreaterThanOrEqual(2);
+    for (const digest of digests) expect(digest.blocks?.length ?? 0).toBeLessThanOrEqual(50);
+    await expectNothingDropped();
+  });
+
+  it("collapses one alarm's state changes into one line; its next change replies under the digest", async () => {
+    const states = ["ALARM", "OK", "ALARM", "OK", "ALARM"] as const;
+    await burst([
+      ...states.map((state) => alarmMessage({ name: "api-errors", state })),
+      "deploy finished",
+      "backup done",
+    ]);
+    await allPosted(7);
+    const [digest] = h.slack.messages(channel.channelId).filter(isDigest);
+    const text = digestText(digest);
+    expect(text).toContain("5 changes, now ALARM");
+    expect(text.match(/api-errors/g)?.length).toBeGreaterThanOrEqual(1);
+    expect(titleOf(digest)).toMatch(/^⚡ 7 notifications/);
+    await expectNothingDropped();
+
+    expect(await h.publish(topic, alarmMessage({ name: "api-errors", state: "OK" }))).toBe(200);
+    await allPosted(8);
+    const reply = h.slack.messages(channel.channelId).at(-1) as StoredMessage;
+    expect(reply.threadTs).toBe(digest.ts);
+    // The digest is never replaced by the alarm's own rendering.
+    expect(
+      isDigest(h.slack.messages(channel.channelId).find((m) => m.ts === digest.ts) as StoredMessage),
+    ).toBe(true);
+  });
+});
