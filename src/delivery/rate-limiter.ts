@@ -75,6 +75,8 @@ interface WorkspaceState {
 }
 
 const IDLE_FORGET_MS = 10 * 60 * 1000;
+/** Waiting for a channel token, this much longer (shifts the phase, not the rate: the bucket refills meanwhile). */
+export const CHANNEL_MARGIN_MS = 100;
 const PRUNE_EVERY = 4096;
 
 export function abortedError(): ChatbotError {
@@ -133,7 +135,9 @@ export class SlackRateLimiter {
       for (;;) {
         const wait = bucket.waitMs(this.clock());
         if (wait === 0) break;
-        await sleep(wait, signal);
+        // Slack's bucket starts when our first post ARRIVES; a little later than ours: without the
+        // margin a post sent the moment our bucket refills can reach Slack a token too early (429).
+        await sleep(wait + CHANNEL_MARGIN_MS, signal);
       }
       bucket.tryTake(this.clock());
     }

@@ -156,4 +156,34 @@ describeEachDatabase("storm digests", (kind) => {
       isDigest(h.slack.messages(channel.channelId).find((m) => m.ts === digest.ts) as StoredMessage),
     ).toBe(true);
   });
+
+  it("a delivery that comes back assigned to a digest (crash after the post, before the record) goes into that digest again", async () => {
+    await burst(["1", "2", "3", "4", "5"]);
+    await allPosted(5);
+    const [digest] = h.slack.messages(channel.channelId).filter(isDigest);
+    const posts = h.slack.calls("chat.postMessage").length;
+    // What a crash between Slack's answer and the record leaves: assigned, not marked posted.
+    const back = await h.prisma.delivery.findMany({ take: 2, orderBy: { id: "asc" } });
+    await h.prisma.delivery.updateMany({
+      where: { id: { in: back.map((d) => d.id) } },
+      data: {
+        status: "pending",
+        postedTs: null,
+        nextAttemptAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    h.app.server.delivery.wake();
+    await allPosted(5);
+    await eventually("the digest updated again", () => h.slack.calls("chat.update").length >= 1);
+    expect(h.slack.calls("chat.postMessage")).toHaveLength(posts);
+    expect(h.slack.calls("chat.update").every((call) => call.args.ts === digest.ts)).toBe(true);
+    for (const delivery of await h.prisma.delivery.findMany({
+      where: { id: { in: back.map((d) => d.id) } },
+    })) {
+      expect(delivery.postedTs).toBe(digest.ts);
+    }
+    await expectNothingDropped();
+  });
 });
