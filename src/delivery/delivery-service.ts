@@ -11,7 +11,7 @@ import type { WorkspaceTokens } from "../slack/workspace-tokens";
 import { WebhookSender } from "../webhooks";
 import { CompletionWriter } from "./completions";
 import { activateConfiguration, findConfigurationState, reactivatableByInvite } from "./configuration-state";
-import type { DeliveryControl, DeliveryStatus } from "./delivery-control";
+import type { DeliveryControl, DeliveryStatus, DigestLineRequest } from "./delivery-control";
 import { DeliveryMetrics } from "./delivery-metrics";
 import { DeliveryProcessor } from "./delivery-processor";
 import { deliveryStatusOf } from "./delivery-status";
@@ -54,6 +54,7 @@ export class DeliveryService implements DeliveryControl {
   readonly limiter: SlackRateLimiter;
   readonly #workspaces: WorkspaceStatus;
   readonly #parents: ParentUpdater;
+  readonly #digests: DigestDelivery;
   readonly #logger: Logger;
   readonly #postedListeners: PostedListener[] = [];
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -124,7 +125,7 @@ export class DeliveryService implements DeliveryControl {
       metrics,
       logger: deps.logger,
     });
-    const digests = new DigestDelivery({
+    this.#digests = new DigestDelivery({
       db: deps.db,
       completions,
       target,
@@ -140,7 +141,7 @@ export class DeliveryService implements DeliveryControl {
     this.worker = new DeliveryWorker({
       db: deps.db,
       processor,
-      digests,
+      digests: this.#digests,
       logger: deps.logger,
       leaseMs: settings.leaseMs,
       pollMs: settings.pollMs,
@@ -226,6 +227,10 @@ export class DeliveryService implements DeliveryControl {
     }
     if (result.released > 0) this.wake();
     return result.released;
+  }
+
+  expandDigestLine(request: DigestLineRequest): Promise<boolean> {
+    return this.#digests.expand(request);
   }
 
   statusOf(configurationId: string): Promise<DeliveryStatus> {

@@ -29,11 +29,12 @@ import {
   webhookDigestFits,
 } from "../notifications";
 import type { CompletionWriter } from "./completions";
+import type { DigestLineRequest } from "./delivery-control";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";
-import { assignToDigest, loadDigest, recordDigestTs } from "./digest-store";
+import { assignToDigest, findDigestedDelivery, loadDigest, recordDigestTs } from "./digest-store";
 import type { FailureRecorder } from "./failure-recorder";
-import { notificationOf } from "./message-render";
+import { notificationOf, slackMessageOf } from "./message-render";
 import { holdConfigurationDeliveries, type LoadedDelivery, markPosted } from "./outbox";
 import type { SlackRateLimiter } from "./rate-limiter";
 import type { DeliverySettings } from "./settings";
@@ -87,6 +88,28 @@ export class DigestDelivery {
   /** More than this many waiting in a channel: digest them (0: never). */
   get threshold(): number {
     return this.deps.settings.digestThreshold;
+  }
+
+  /**
+   * A line shown in full, as a reply in the digest's thread (post lane: paced with the channel's
+   * other posts). The delivery must be a line of the digest with that ts, in that channel and
+   * workspace — the values come from a Slack request and are checked here, not trusted.
+   */
+  async expand(request: DigestLineRequest): Promise<boolean> {
+    const delivery = await findDigestedDelivery(this.deps.db.prisma, request);
+    if (delivery === null) return false;
+    const { configuration } = delivery;
+    await this.deps.target.post({
+      workspace: { teamId: configuration.teamId, enterpriseId: configuration.enterpriseId },
+      channelId: request.channelId,
+      message: slackMessageOf(delivery.message),
+      threadTs: request.digestTs,
+    });
+    this.deps.logger.info(
+      { deliveryId: delivery.id, configurationId: configuration.id, digestTs: request.digestTs },
+      "digest line shown in full",
+    );
+    return true;
   }
 
   /** Every delivery of `batch` is of one configuration, oldest first. */

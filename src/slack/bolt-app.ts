@@ -196,6 +196,7 @@ export function createSlackApp({
   registerActions(bolt, {
     command,
     service,
+    delivery,
     home,
     workspaceRemoval,
     webhooks,

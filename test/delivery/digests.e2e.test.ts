@@ -6,6 +6,9 @@
 
 import { describeEachDatabase } from "../support/databases";
 import type { StoredMessage } from "../support/fake-slack";
+import { TEST_SIGNING_SECRET } from "../support/server";
+import { blockActionsPayload } from "../support/slack-payloads";
+import { postInteraction } from "../support/slack-signing";
 import { type Harness, startHarness } from "./harness";
 import { alarmMessage, eventually, topicArn, type WorldChannel } from "./world";
 
@@ -185,5 +188,55 @@ describeEachDatabase("storm digests", (kind) => {
       expect(delivery.postedTs).toBe(digest.ts);
     }
     await expectNothingDropped();
+  });
+
+  /** Chooses `deliveryId` in the "Show one in full" menu of the digest `digestTs`. */
+  async function expand(digestTs: string, deliveryId: string, channelId = channel.channelId): Promise<void> {
+    const payload = blockActionsPayload({
+      channelId,
+      messageTs: digestTs,
+      actions: [
+        {
+          type: "static_select",
+          action_id: "digest_expand",
+          block_id: "digest",
+          action_ts: "1",
+          selected_option: { text: { type: "plain_text", text: "line" }, value: deliveryId },
+          placeholder: { type: "plain_text", text: "Show one in full" },
+        },
+      ] as never,
+    });
+    const answer = await postInteraction(h.app.url, TEST_SIGNING_SECRET, payload);
+    expect(answer.status).toBe(200);
+  }
+
+  it("shows a digest line in full in the digest's thread; a value from elsewhere shows nothing", async () => {
+    await burst(["one", "two", "three", "four", "five"]);
+    await allPosted(5);
+    const [digest] = h.slack.messages(channel.channelId).filter(isDigest);
+    const line = await h.prisma.delivery.findFirstOrThrow({
+      where: { digestId: { not: null } },
+      include: { message: true },
+    });
+
+    await expand(digest.ts, line.id);
+    await eventually("the full rendering in the digest's thread", () =>
+      h.slack.messages(channel.channelId).some((message) => message.threadTs === digest.ts),
+    );
+    const reply = h.slack
+      .messages(channel.channelId)
+      .find((message) => message.threadTs === digest.ts) as StoredMessage;
+    expect(isDigest(reply)).toBe(false);
+    expect(JSON.stringify(reply.blocks)).toContain(line.message.body);
+
+    // Forged: a delivery id that is no line of this digest, and a real one asked from another channel.
+    const other = await h.channel({ topicArns: [topicArn("elsewhere")] });
+    const posts = h.slack.calls("chat.postMessage").length;
+    await expand(digest.ts, "01a00000-0000-7000-8000-000000000000");
+    await expand(digest.ts, line.id, other.channelId);
+    await expand("1600000000.000100", line.id);
+    expect(await h.publish(topic, "after the forged ones")).toBe(200);
+    await allPosted(6);
+    expect(h.slack.calls("chat.postMessage")).toHaveLength(posts + 1);
   });
 });

@@ -1,4 +1,5 @@
-import type { App, BlockAction, ButtonAction, RadioButtonsAction } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, RadioButtonsAction, StaticSelectAction } from "@slack/bolt";
+import { DIGEST_EXPAND_ACTION_ID } from "../../../notifications/render-digest";
 import { CONSOLE_ACTION_ID, LINK_ACTION_ID_PREFIX } from "../../../notifications/render-slack";
 import { DELETE_CONFIRM_ACTION } from "../../blocks/command-replies";
 import { MODAL_ACTIONS } from "../../blocks/configure-modal";
@@ -6,6 +7,7 @@ import { HOME_ACTIONS } from "../../blocks/home";
 import { WEBHOOK_ACTIONS } from "../../blocks/webhook-rooms";
 import { openAwsConsoleCallback } from "./console-link";
 import { confirmDeleteCallback, type DeleteConfirmDeps } from "./delete-confirm";
+import { type DigestExpandDeps, expandDigestLineCallback } from "./digest-expand";
 import {
   configureNewCallback,
   deleteConfigurationCallback,
@@ -18,7 +20,11 @@ import { addRegionCallback, roleModeCallback } from "./modal-actions";
 import { type RemoveWorkspaceDeps, removeWorkspaceCallback } from "./remove-workspace";
 import { addWebhookCallback, removeWebhookCallback, type WebhookRoomDeps } from "./webhook-rooms";
 
-export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps & WebhookRoomDeps & DeleteConfirmDeps;
+export type ActionListenerDeps = HomeActionDeps &
+  RemoveWorkspaceDeps &
+  WebhookRoomDeps &
+  DeleteConfirmDeps &
+  DigestExpandDeps;
 
 export function register(app: App, deps: ActionListenerDeps): void {
   const button = (actionId: string | RegExp) => ({ type: "block_actions" as const, action_id: actionId });
@@ -34,6 +40,10 @@ export function register(app: App, deps: ActionListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.remove), removeWebhookCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(DELETE_CONFIRM_ACTION), confirmDeleteCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
+  app.action<BlockAction<StaticSelectAction>>(
+    button(DIGEST_EXPAND_ACTION_ID),
+    expandDigestLineCallback(deps),
+  );
   app.action<BlockAction<ButtonAction>>(
     button(new RegExp(`^${LINK_ACTION_ID_PREFIX}`)),
     openAwsConsoleCallback,
