@@ -20,21 +20,19 @@ import type { Logger } from "../logger";
 import {
   addDigestLine,
   type DigestLine,
-  type DigestView,
   digestFits,
   digestLineOf,
-  digestNotification,
   type Notification,
-  renderDigestSlack,
   webhookDigestFits,
 } from "../notifications";
 import type { CompletionWriter } from "./completions";
 import type { DigestLineRequest } from "./delivery-control";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";
-import { assignToDigest, findDigestedDelivery, loadDigest, recordDigestTs } from "./digest-store";
+import { expandDigestLine, type OpenDigest, sendDigest, viewOf } from "./digest-messages";
+import { assignToDigest, loadDigest } from "./digest-store";
 import type { FailureRecorder } from "./failure-recorder";
-import { notificationOf, slackMessageOf } from "./message-render";
+import { notificationOf } from "./message-render";
 import { holdConfigurationDeliveries, type LoadedDelivery, markPosted } from "./outbox";
 import type { SlackRateLimiter } from "./rate-limiter";
 import type { DeliverySettings } from "./settings";
@@ -67,18 +65,6 @@ interface Entry {
   line: DigestLine;
 }
 
-/** A digest this process holds in memory (the rows hold the truth; see loadDigest). */
-interface OpenDigest {
-  id: string;
-  stored: boolean;
-  ts: string | null;
-  lines: DigestLine[];
-  members: Set<string>;
-  firstAt: Date;
-  lastAt: Date;
-  lastAddedAt: number;
-}
-
 export class DigestDelivery {
   /** The digest each configuration adds to, while it is open. */
   readonly #open = new Map<string, OpenDigest>();
@@ -90,26 +76,9 @@ export class DigestDelivery {
     return this.deps.settings.digestThreshold;
   }
 
-  /**
-   * A line shown in full, as a reply in the digest's thread (post lane: paced with the channel's
-   * other posts). The delivery must be a line of the digest with that ts, in that channel and
-   * workspace — the values come from a Slack request and are checked here, not trusted.
-   */
-  async expand(request: DigestLineRequest): Promise<boolean> {
-    const delivery = await findDigestedDelivery(this.deps.db.prisma, request);
-    if (delivery === null) return false;
-    const { configuration } = delivery;
-    await this.deps.target.post({
-      workspace: { teamId: configuration.teamId, enterpriseId: configuration.enterpriseId },
-      channelId: request.channelId,
-      message: slackMessageOf(delivery.message),
-      threadTs: request.digestTs,
-    });
-    this.deps.logger.info(
-      { deliveryId: delivery.id, configurationId: configuration.id, digestTs: request.digestTs },
-      "digest line shown in full",
-    );
-    return true;
+  /** "Show one in full" (digest-messages.ts). */
+  expand(request: DigestLineRequest): Promise<boolean> {
+    return expandDigestLine(this.deps, request);
   }
 
   /** Every delivery of `batch` is of one configuration, oldest first. */
@@ -290,7 +259,9 @@ export class DigestDelivery {
     }
     let failure: DeliveryFailure | undefined;
     try {
-      failure = await this.#send(digest, configuration, signal);
+      failure = await sendDigest(this.deps, digest, configuration, signal);
+      // A webhook post cannot be edited: the next lines go in a new post.
+      if (failure === undefined && configuration.kind === "webhook") this.#open.delete(configuration.id);
     } catch (error) {
       if (isChatbotError(error, ErrorCode.DeliveryAborted)) return "released";
       failure =
@@ -315,40 +286,6 @@ export class DigestDelivery {
     }
     await this.#record(digest, entries, log);
     return "posted";
-  }
-
-  /** Posts or updates the digest; a failure of a webhook comes back as a value. */
-  async #send(
-    digest: OpenDigest,
-    configuration: LoadedDelivery["configuration"],
-    signal: AbortSignal,
-  ): Promise<DeliveryFailure | undefined> {
-    const view = viewOf(digest);
-    const { prisma } = this.deps.db;
-    if (configuration.kind === "webhook" && this.deps.webhooks !== undefined) {
-      const result = await this.deps.webhooks.post(configuration.id, digestNotification(view), signal);
-      if (!result.posted) return result.failure;
-      // A webhook post cannot be edited: the next lines go in a new post.
-      this.#open.delete(configuration.id);
-      digest.ts = `webhook:${new Date(this.#now()).toISOString()}`;
-      await recordDigestTs(prisma, digest.id, digest.ts);
-      this.deps.metrics.digest("webhook", "posted");
-      return undefined;
-    }
-    const workspace = { teamId: configuration.teamId, enterpriseId: configuration.enterpriseId };
-    const channelId = configuration.channelId ?? "";
-    const message = renderDigestSlack(view);
-    if (digest.ts === null) {
-      const { ts } = await this.deps.target.post({ workspace, channelId, message }, signal);
-      digest.ts = ts;
-      // Recorded first: from here on a restart updates this message instead of posting another.
-      await recordDigestTs(prisma, digest.id, ts);
-      this.deps.metrics.digest("slack", "posted");
-    } else {
-      await this.deps.target.update({ workspace, channelId, ts: digest.ts, message }, signal);
-      this.deps.metrics.digest("slack", "updated");
-    }
-    return undefined;
   }
 
   async #record(digest: OpenDigest, entries: Entry[], log: Logger): Promise<void> {
@@ -400,8 +337,4 @@ export class DigestDelivery {
 function addMember(digest: OpenDigest, entry: Entry): void {
   addDigestLine(digest.lines, entry.line);
   digest.members.add(entry.delivery.id);
-}
-
-function viewOf(digest: OpenDigest): DigestView {
-  return { lines: digest.lines, total: digest.members.size, firstAt: digest.firstAt, lastAt: digest.lastAt };
 }

@@ -6,10 +6,11 @@
 
 import { describeEachDatabase } from "../support/databases";
 import type { StoredMessage } from "../support/fake-slack";
+import { type EndpointReceiver, startEndpointReceiver } from "../support/fake-sns";
 import { TEST_SIGNING_SECRET } from "../support/server";
 import { blockActionsPayload } from "../support/slack-payloads";
 import { postInteraction } from "../support/slack-signing";
-import { type Harness, startHarness } from "./harness";
+import { addChimeRoom, type Harness, startHarness } from "./harness";
 import { alarmMessage, eventually, topicArn, type WorldChannel } from "./world";
 
 const DIGEST_TITLE = /^⚡ \d+ notifications? in the last/;
@@ -42,24 +43,24 @@ describeEachDatabase("storm digests", (kind) => {
   });
 
   /** Publishes while the channel is held, then releases it: every message waits at once. */
-  async function burst(messages: string[]): Promise<void> {
+  async function burst(messages: string[], configurationId = channel.configurationId): Promise<void> {
     await h.prisma.channelConfiguration.update({
-      where: { id: channel.configurationId },
+      where: { id: configurationId },
       data: { state: "awaiting_invite", stateReason: "not_in_channel" },
     });
-    const before = await h.prisma.delivery.count({ where: { configurationId: channel.configurationId } });
+    const before = await h.prisma.delivery.count({ where: { configurationId: configurationId } });
     for (const message of messages) expect(await h.publish(topic, message)).toBe(200);
     await eventually(
       "the burst held",
       async () =>
         (await h.prisma.delivery.count({
-          where: { configurationId: channel.configurationId, status: "held" },
+          where: { configurationId: configurationId, status: "held" },
         })) === messages.length,
     );
-    expect(await h.prisma.delivery.count({ where: { configurationId: channel.configurationId } })).toBe(
+    expect(await h.prisma.delivery.count({ where: { configurationId: configurationId } })).toBe(
       before + messages.length,
     );
-    expect(await h.app.server.delivery.releaseHeld(channel.configurationId)).toBe(messages.length);
+    expect(await h.app.server.delivery.releaseHeld(configurationId)).toBe(messages.length);
   }
 
   async function allPosted(count: number): Promise<void> {
@@ -238,5 +239,26 @@ describeEachDatabase("storm digests", (kind) => {
     expect(await h.publish(topic, "after the forged ones")).toBe(200);
     await allPosted(6);
     expect(h.slack.calls("chat.postMessage")).toHaveLength(posts + 1);
+  });
+
+  it("a webhook room gets the same digest as text, one post for the burst", async () => {
+    const room: EndpointReceiver = await startEndpointReceiver(() => ({ status: 200 }));
+    try {
+      await h.prisma.configurationTopic.deleteMany({ where: { configurationId: channel.configurationId } });
+      const roomId = await addChimeRoom(h, room.url, topic);
+      const messages = Array.from({ length: 8 }, (_, i) => `room storm ${i}`);
+      await burst(messages, roomId);
+      await allPosted(8);
+      expect(room.received).toHaveLength(1);
+      const { Content } = JSON.parse(room.received[0].body) as { Content: string };
+      expect(Content).toContain("⚡ 8 notifications in the last");
+      for (const message of messages) expect(Content).toContain(message);
+      const deliveries = await h.prisma.delivery.findMany({ include: { digest: true } });
+      expect(new Set(deliveries.map((d) => d.digestId)).size).toBe(1);
+      for (const delivery of deliveries) expect(delivery.postedTs).toMatch(/^webhook:/);
+      expect(h.slack.calls("chat.postMessage")).toHaveLength(0);
+    } finally {
+      await room.close();
+    }
   });
 });
