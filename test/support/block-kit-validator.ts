@@ -108,7 +108,7 @@ function validateBlock(block: unknown, at: string): string[] {
       }
       if (elements.length > LIMITS.actionsElements) errors.push(`${at}.elements: too many`);
       elements.forEach((element, i) => {
-        errors.push(...button(element, `${at}.elements[${i}]`));
+        errors.push(...interactive(element, `${at}.elements[${i}]`));
       });
       break;
     }
@@ -139,6 +139,30 @@ function textObject(value: unknown, at: string, options: { plainOnly?: boolean; 
     if (value.text.length === 0) errors.push(`${at}.text: empty`);
     if (value.text.length > options.max) errors.push(`${at}.text: ${value.text.length} > ${options.max}`);
   }
+  return errors;
+}
+
+/** An element of an actions block: a button, or a static_select menu (the storm digest's). */
+function interactive(value: unknown, at: string): string[] {
+  return isJson(value) && value.type === "static_select" ? staticSelect(value, at) : button(value, at);
+}
+
+/** A menu: placeholder ≤150, 1–100 options of text ≤75 (plain) and value ≤150, an action_id. */
+function staticSelect(value: Record<string, unknown>, at: string): string[] {
+  const errors = onlyKeys(value, ["type", "action_id", "placeholder", "options"], at);
+  errors.push(...textObject(value.placeholder, `${at}.placeholder`, { plainOnly: true, max: 150 }));
+  if (!shortString(value.action_id, LIMITS.actionId)) errors.push(`${at}.action_id: invalid`);
+  const options = Array.isArray(value.options) ? value.options : [];
+  if (options.length < 1 || options.length > 100)
+    errors.push(`${at}.options: ${options.length} not in 1–100`);
+  options.forEach((option: unknown, i) => {
+    if (!isJson(option)) {
+      errors.push(`${at}.options[${i}]: not an option`);
+      return;
+    }
+    errors.push(...textObject(option.text, `${at}.options[${i}].text`, { plainOnly: true, max: 75 }));
+    if (!shortString(option.value, 150)) errors.push(`${at}.options[${i}].value: invalid`);
+  });
   return errors;
 }
 
