@@ -35,7 +35,10 @@ describeEachDatabase("storm digests", (kind) => {
   let channel: WorldChannel;
 
   beforeEach(async () => {
-    h = await startHarness(kind, { fakeSlack: { postMessageLimit: { perSecond: 1, burst: 3 } } });
+    h = await startHarness(kind, {
+      fakeSlack: { postMessageLimit: { perSecond: 1, burst: 3 } },
+      env: { DELIVERY_DIGEST_THRESHOLD: "3" },
+    });
     channel = await h.channel({ topicArns: [topic] });
   });
   afterEach(async () => {
