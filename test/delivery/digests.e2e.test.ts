@@ -7,10 +7,10 @@
 import { describeEachDatabase } from "../support/databases";
 import type { StoredMessage } from "../support/fake-slack";
 import { type EndpointReceiver, startEndpointReceiver } from "../support/fake-sns";
-import { TEST_SIGNING_SECRET } from "../support/server";
+import { startTestServer, TEST_SIGNING_SECRET } from "../support/server";
 import { blockActionsPayload } from "../support/slack-payloads";
 import { postInteraction } from "../support/slack-signing";
-import { addChimeRoom, type Harness, startHarness } from "./harness";
+import { addChimeRoom, FAST_DELIVERY_ENV, type Harness, startHarness } from "./harness";
 import { alarmMessage, eventually, topicArn, type WorldChannel } from "./world";
 
 const DIGEST_TITLE = /^⚡ \d+ notifications? in the last/;
@@ -262,6 +262,52 @@ describeEachDatabase("storm digests", (kind) => {
       expect(h.slack.calls("chat.postMessage")).toHaveLength(0);
     } finally {
       await room.close();
+    }
+  });
+
+  it("after a restart, a delivery that comes back assigned updates its digest, loaded from the database", async () => {
+    await burst(["r1", "r2", "r3", "r4", "r5"]);
+    await allPosted(5);
+    const [digest] = h.slack.messages(channel.channelId).filter(isDigest);
+    const posts = h.slack.calls("chat.postMessage").length;
+    // The first process stops (its digests in memory are gone); another starts on the same database.
+    await h.app.server.delivery.stop();
+    const back = await h.prisma.delivery.findMany({ take: 2, orderBy: { id: "asc" } });
+    await h.prisma.delivery.updateMany({
+      where: { id: { in: back.map((d) => d.id) } },
+      data: {
+        status: "pending",
+        postedTs: null,
+        nextAttemptAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    const next = await startTestServer({
+      kind,
+      env: {
+        ...FAST_DELIVERY_ENV,
+        DELIVERY_DIGEST_THRESHOLD: "3",
+        ...h.databaseEnv,
+        SLACK_BOT_TOKEN: h.workspace.botToken,
+        SLACK_API_URL: h.slack.url,
+      },
+    });
+    try {
+      await eventually(
+        "the digest updated by the new process",
+        () => h.slack.calls("chat.update").length >= 1,
+        20_000,
+      );
+      await allPosted(5);
+      expect(h.slack.calls("chat.postMessage")).toHaveLength(posts);
+      const update = h.slack.calls("chat.update").at(-1);
+      expect(update?.args.ts).toBe(digest.ts);
+      // Rebuilt from the rows: all five lines, not only the two that came back.
+      expect(JSON.stringify(update?.args.blocks)).toContain("⚡ 5 notifications");
+      await expectNothingDropped();
+    } finally {
+      await next.server.close();
     }
   });
 });
