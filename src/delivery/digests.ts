@@ -68,6 +68,7 @@ interface Entry {
 export class DigestDelivery {
   /** The digest each configuration adds to, while it is open. */
   readonly #open = new Map<string, OpenDigest>();
+  #sweptAt = 0;
 
   constructor(private readonly deps: DigestDeliveryDeps) {}
 
@@ -83,6 +84,7 @@ export class DigestDelivery {
 
   /** Every delivery of `batch` is of one configuration, oldest first. */
   async deliver(batch: LoadedDelivery[], signal: AbortSignal): Promise<Outcome> {
+    this.#forgetQuiet();
     const { configuration } = batch[0];
     const log = this.deps.logger.child({ configurationId: configuration.id, digest: true });
     const waiting: LoadedDelivery[] = [];
@@ -164,6 +166,16 @@ export class DigestDelivery {
         log,
       );
       return undefined;
+    }
+  }
+
+  /** Finished digests are forgotten (memory stays bounded by the channels storming right now). */
+  #forgetQuiet(): void {
+    const now = this.#now();
+    if (now - this.#sweptAt < this.deps.settings.digestQuietMs) return;
+    this.#sweptAt = now;
+    for (const [id, digest] of this.#open) {
+      if (now - digest.lastAddedAt > this.deps.settings.digestQuietMs) this.#open.delete(id);
     }
   }
 

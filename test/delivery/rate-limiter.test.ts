@@ -70,6 +70,22 @@ describe("SlackRateLimiter", () => {
     expect(times[4]).toBeLessThan(2_100 + CHANNEL_MARGIN_MS);
   });
 
+  it("estimates the wait of the update lane: its queue, its refill and a 429 pause", async () => {
+    const limiter = new SlackRateLimiter(RATES);
+    expect(limiter.estimatedWaitMs("update", "T1")).toBe(0);
+    const { take } = recorder(limiter, Date.now());
+    const all = Promise.all([0, 1, 2].map(async () => take("T1", "C1", "update")));
+    await jest.advanceTimersByTimeAsync(0);
+    // One went at once (burst 1); two wait at 1/s: about 2 s for the next caller.
+    expect(limiter.estimatedWaitMs("update", "T1")).toBeGreaterThanOrEqual(2_000);
+    expect(limiter.estimatedWaitMs("update", "T1")).toBeLessThanOrEqual(3_000);
+    await jest.advanceTimersByTimeAsync(3_000);
+    await all;
+    limiter.pauseWorkspace("update", "T1", 30_000);
+    expect(limiter.estimatedWaitMs("update", "T1")).toBeGreaterThanOrEqual(29_000);
+    expect(limiter.estimatedWaitMs("update", "T2")).toBe(0);
+  });
+
   it("paces channels independently: a noisy channel does not delay a quiet one", async () => {
     const limiter = new SlackRateLimiter(RATES);
     const { granted, take } = recorder(limiter, Date.now());
