@@ -218,6 +218,7 @@ export function createSlackApp({
   registerActions(bolt, {
     command,
     service,
+    delivery,
     home,
     workspaceRemoval,
     webhooks,
