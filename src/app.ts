@@ -8,6 +8,9 @@ import { AlarmChartPoster } from "./charts/alarm-chart-poster";
 import { ChartService } from "./charts/chart-service";
 import { RoleCredentialsCache } from "./charts/role-credentials";
 import type { Config } from "./config";
+import { ChannelFilters } from "./configurations/channel-filters";
+import { FilterCounts } from "./configurations/filter-counts";
+import { FilterSnapshot } from "./configurations/filter-snapshot";
 import { heldTopics } from "./configurations/linked-accounts";
 import { TopicAccess } from "./configurations/topic-access";
 import { type Database, openDatabase } from "./db/database";
@@ -38,6 +41,8 @@ export interface ChatbotServer {
   ingest: NotificationIngest;
   /** The outbox worker and its DeliveryControl (wake, releaseHeld, statusOf). */
   delivery: DeliveryService;
+  /** The configurations' filters as ingest evaluates them (refresh() after writing one directly). */
+  filterSnapshot: FilterSnapshot;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
@@ -102,9 +107,24 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     logger,
   });
   delivery.onPosted(alarmCharts.onPosted);
+  const filterSnapshot = new FilterSnapshot(db.prisma, logger.child({ component: "filters" }));
+  await filterSnapshot.start();
+  const filterCounts = new FilterCounts(db.prisma, logger.child({ component: "filters" }), {
+    counter: metrics.counter(
+      "chatbot_notifications_filtered_total",
+      "Notifications a channel's filters kept out (no delivery was created for that channel)",
+    ),
+  });
+  filterCounts.start();
+  const filters = new ChannelFilters({
+    prisma: db.prisma,
+    counts: filterCounts,
+    onChange: () => filterSnapshot.refresh(),
+  });
   const ingest = new NotificationIngest(db, logger.child({ component: "ingest" }), {
     onDeliveriesStored: (configurationIds) => delivery.wake(configurationIds),
     topicAccess: config.topicAccess,
+    filters: { snapshot: filterSnapshot, counts: filterCounts },
   });
   // Role proof of TOPIC_ACCESS: its own credentials cache, so proofs never share a chart's session.
   const proofCredentials = new RoleCredentialsCache({ endpoint: config.awsEndpoints.sts });
@@ -133,6 +153,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     delivery,
     topicAccess,
+    filters,
   });
 
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
@@ -170,6 +191,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     ingest,
     delivery,
+    filterSnapshot,
     async close() {
       // The worker stops claiming and finishes the posts in flight while HTTP drains.
       await Promise.all([
@@ -179,6 +201,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
         }),
         delivery.stop(),
       ]);
+      filterSnapshot.stop();
+      await filterCounts.stop();
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();

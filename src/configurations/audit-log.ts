@@ -19,7 +19,8 @@ export type AuditAction =
   | "managers.added"
   | "managers.removed"
   | "account.linked"
-  | "account.unlinked";
+  | "account.unlinked"
+  | "filters.changed";
 
 export interface AuditEntry {
   teamId: string;

@@ -5,6 +5,7 @@
 import { App, ExpressReceiver } from "@slack/bolt";
 import type { Express } from "express";
 import type { Config } from "../config";
+import type { ChannelFilters } from "../configurations/channel-filters";
 import { ConfigurationEditor } from "../configurations/configuration-editor";
 import { ConfigurationService } from "../configurations/configuration-service";
 import { ExternalIds } from "../configurations/external-id";
@@ -61,6 +62,8 @@ export interface SlackAppDeps {
   delivery: DeliveryControl;
   /** TOPIC_ACCESS, checked by every service that adds topics for a workspace. */
   topicAccess: TopicAccess;
+  /** Channel filters (`/aws filter`, the configure modal). */
+  filters: ChannelFilters;
 }
 
 export interface SlackApp {
@@ -80,6 +83,7 @@ export function createSlackApp({
   subscriptions,
   delivery,
   topicAccess,
+  filters,
 }: SlackAppDeps): SlackApp {
   // Bolt's own lines ("http request failed fetch failed") name no host: every one carries it here.
   const boltLogger = boltLoggerFrom(logger.child({ slackApi: new URL(config.slack.apiUrl).host }));
@@ -191,7 +195,7 @@ export function createSlackApp({
     });
   }
 
-  registerCommands(bolt, { command, service, managers, ...access, logger: listenerLogger });
+  registerCommands(bolt, { command, service, managers, filters, ...access, logger: listenerLogger });
   registerEvents(bolt, { command, service, home, workspaceRemoval, logger: listenerLogger });
   registerActions(bolt, {
     command,

@@ -22,6 +22,7 @@ export function helpReply(command: string, problem?: string): Reply {
     `\`${command} role ARN\` / \`${command} role none\` / \`${command} role template NAME\` — the IAM role for charts`,
     `\`${command} delete\` — remove this channel's configuration (asks first)`,
     `\`${command} managers\` / \`${command} managers add @person\` / \`${command} managers remove @person\` — who may change AWS Chatbot`,
+    `\`${command} filter\` / \`${command} help filter\` — which notifications this channel receives (severity, services, states, accounts, regions, text)`,
   ].join("\n");
   const blocks: KnownBlock[] = [];
   if (problem) blocks.push(section(`:warning: ${problem}`));

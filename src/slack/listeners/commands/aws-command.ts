@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { ChannelFilters } from "../../../configurations/channel-filters";
 import { parseAwsCommand } from "../../../configurations/command-grammar";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
 import type { ManagerChanges } from "../../../configurations/manager-changes";
@@ -13,6 +14,7 @@ export interface AwsCommandDeps extends AccessDeps {
   command: string;
   service: ConfigurationService;
   managers: ManagerChanges;
+  filters: ChannelFilters;
   logger: Logger;
 }
 
@@ -54,6 +56,7 @@ export function awsCommandCallback(deps: AwsCommandDeps) {
           permissions: deps.permissions,
           service: deps.service,
           managers: deps.managers,
+          filters: deps.filters,
         });
       } catch (error) {
         if (isChatbotError(error)) reply = problemReply(command.command, error.message);
