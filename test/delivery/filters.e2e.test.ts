@@ -5,9 +5,11 @@
  * by another process arrives within a second; a malformed stored filter delivers everything.
  */
 import { type ChannelFilter, serializeFilter } from "../../src/configurations/filters";
+import { runChatbot } from "../cli/cli-runner";
 import { fixture } from "../notifications/sns-fixtures";
 import { describeEachDatabase } from "../support/databases";
-import { type Harness, startHarness } from "./harness";
+import { type EndpointReceiver, startEndpointReceiver } from "../support/fake-sns";
+import { addChimeRoom, type Harness, startHarness } from "./harness";
 import { alarmMessage, eventually, topicArn, type WorldChannel } from "./world";
 
 type Publication = string | { alarm: string; state?: "ALARM" | "OK" | "INSUFFICIENT_DATA"; account?: string };
@@ -213,5 +215,45 @@ describeEachDatabase("channel filters", (kind) => {
     const texts = h.slack.messages(channel.channelId).map((m) => m.text ?? "");
     expect(texts.some((t) => t.includes("kept-out"))).toBe(false);
     expect(texts.some((t) => t.includes("through-malformed"))).toBe(true);
+  });
+});
+
+describeEachDatabase("webhook room filters", (kind) => {
+  let h: Harness;
+  let room: EndpointReceiver;
+
+  afterEach(async () => {
+    await h.stop();
+    await room.close();
+  });
+
+  it("a room filtered with `chatbot webhooks update ID --filter` receives only what passes", async () => {
+    room = await startEndpointReceiver(() => ({ status: 200 }));
+    h = await startHarness(kind);
+    const topic = topicArn("filtered-room");
+    const roomId = await addChimeRoom(h, room.url, topic);
+    const updated = await runChatbot(["webhooks", "update", roomId, "--filter", "states=ALARM"], {
+      ...h.databaseEnv,
+      LOG_LEVEL: "warn",
+    });
+    expect(updated.code).toBe(0);
+    await eventually(
+      "the server saw the filter",
+      () => h.app.server.filterSnapshot.filterFor(roomId) !== undefined,
+    );
+    expect(
+      await h.publish(topic, alarmMessage({ name: "room-insufficient", state: "INSUFFICIENT_DATA" })),
+    ).toBe(200);
+    expect(await h.publish(topic, alarmMessage({ name: "room-alarm", state: "ALARM" }))).toBe(200);
+    await eventually("the room got the ALARM", () => room.received.length === 1);
+    await eventually("one counted", async () => {
+      const sum = await h.prisma.filteredCount.aggregate({
+        where: { configurationId: roomId },
+        _sum: { count: true },
+      });
+      return sum._sum.count === 1;
+    });
+    expect(room.received[0].body).toContain("room-alarm");
+    expect(await h.prisma.delivery.count({ where: { configurationId: roomId } })).toBe(1);
   });
 });
