@@ -116,6 +116,8 @@ export interface ConfigurationSummary {
   iamRoleArn: string | null;
   state: ConfigurationState;
   stateReason: string | null;
+  /** The stored filter (filters.ts), null for none. */
+  filters: string | null;
   topicCount: number;
 }
 
@@ -147,6 +149,7 @@ export async function listWorkspaceConfigurations(
       iamRoleArn: true,
       state: true,
       stateReason: true,
+      filters: true,
       _count: { select: { topics: true } },
     },
   });
@@ -159,6 +162,7 @@ export async function listWorkspaceConfigurations(
     iamRoleArn: row.iamRoleArn,
     state: row.state as ConfigurationState,
     stateReason: row.stateReason,
+    filters: row.filters,
     topicCount: row._count.topics,
   }));
 }

@@ -206,7 +206,16 @@ export function createSlackApp({
     ...access,
     logger: listenerLogger,
   });
-  registerViews(bolt, { command, service, editor, home, webhooks, ...access, logger: listenerLogger });
+  registerViews(bolt, {
+    command,
+    service,
+    editor,
+    home,
+    webhooks,
+    filters,
+    ...access,
+    logger: listenerLogger,
+  });
   bolt.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
   });

@@ -3,8 +3,10 @@
  * and guests change nothing; invalid commands answer with the grammar and change nothing; what the
  * filter keeps out of the channel is counted in `/aws status` and `/metrics`.
  */
+import type { ViewStateValue } from "@slack/bolt";
+import { FILTER_FIELDS } from "../../src/slack/blocks/filter-fields";
 import { describeEachDatabase } from "../support/databases";
-import { SLACK_IDS } from "../support/slack-payloads";
+import { appHomeOpenedEvent, SLACK_IDS, viewSubmissionPayload } from "../support/slack-payloads";
 import { type SlackHarness, startSlackHarness, textOf, waitUntil } from "./slack-harness";
 
 const { userId: MEMBER, guestUserId: GUEST } = SLACK_IDS;
@@ -100,5 +102,64 @@ describeEachDatabase("/aws filter", (kind) => {
     expect(help).toContain("its later OK goes to the same thread");
     expect(help).toContain("guardduty");
     expect(textOf(await h.command("help"))).toContain("/aws help filter");
+  });
+
+  it("App Home: a forged form from a member changes no filter; a manager's sets it and App Home shows it", async () => {
+    await h.command(`subscribe ${TOPIC}`);
+    const configuration = await prisma().channelConfiguration.findFirstOrThrow();
+    const pick = (value: string) =>
+      ({
+        type: "static_select",
+        selected_option: { value, text: { type: "plain_text", text: value } },
+      }) as ViewStateValue;
+    const form = (userId: string, severity: string) =>
+      viewSubmissionPayload({
+        userId,
+        callbackId: "configure_channel",
+        privateMetadata: JSON.stringify({ regionCount: 1, configurationId: configuration.id }),
+        values: {
+          channel: { channel: { type: "conversations_select", selected_conversation: SLACK_IDS.channelId } },
+          role_mode: {
+            role_mode: {
+              type: "radio_buttons",
+              selected_option: { value: "none", text: { type: "plain_text", text: "none" } },
+            },
+          },
+          region_0: { region_0: pick("us-east-2") },
+          topics_0: { topics_0: { type: "plain_text_input", value: TOPIC } as ViewStateValue },
+          [FILTER_FIELDS.severity]: { [FILTER_FIELDS.severity]: pick(severity) },
+          [FILTER_FIELDS.services]: {
+            [FILTER_FIELDS.services]: {
+              type: "multi_static_select",
+              selected_options: [{ value: "cloudwatch", text: { type: "plain_text", text: "cloudwatch" } }],
+            } as ViewStateValue,
+          },
+        },
+      });
+    for (const userId of [MEMBER, GUEST]) {
+      const refused = await h.interaction(form(userId, "high"));
+      expect(textOf(await refused.json())).toContain("Not allowed");
+    }
+    expect(await storedFilters()).toBeNull();
+
+    const invalid = await h.interaction(form(SLACK_IDS.adminUserId, "urgent"));
+    const errors = (await invalid.json()) as { response_action: string; errors: Record<string, string> };
+    expect(errors.response_action).toBe("errors");
+    expect(errors.errors[FILTER_FIELDS.severity]).toContain("needs a level");
+    expect(await storedFilters()).toBeNull();
+
+    const saved = await h.interaction(form(SLACK_IDS.adminUserId, "high"));
+    expect(((await saved.json()) as { response_action: string }).response_action).toBe("update");
+    await waitUntil(async () => (await storedFilters()) !== null);
+    expect(JSON.parse((await storedFilters()) ?? "null")).toEqual({
+      severity: "high",
+      services: ["cloudwatch"],
+    });
+    expect(await prisma().auditEvent.count({ where: { action: "filters.changed" } })).toBe(1);
+    await h.event(appHomeOpenedEvent({ user: MEMBER }));
+    await waitUntil(() =>
+      textOf(h.slack.homeView(MEMBER)?.view).includes("Filters: severity ≥ high · services cloudwatch"),
+    );
+    expect(textOf(await h.command("list"))).toContain("severity ≥ high · services cloudwatch");
   });
 });

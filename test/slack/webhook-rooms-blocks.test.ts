@@ -58,6 +58,7 @@ function fullOverview(): WorkspaceOverview {
       channelName: `channel-${i}`,
       channelPrivate: false,
       iamRoleArn: null,
+      filters: null,
       state: "active",
       stateReason: null,
       topicCount: 1,

@@ -14,7 +14,7 @@ import {
   whoManagesText,
 } from "../../configurations/permissions";
 import type { WebhookConfigurationView } from "../../webhooks";
-import { channelMention, roleText, stateText } from "./configuration-text";
+import { channelMention, filtersText, roleText, stateText } from "./configuration-text";
 import {
   button,
   capBlocks,
@@ -80,7 +80,8 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
     blocks.push(
       section(
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
-          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}`,
+          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}\n` +
+          `Filters: ${filtersText(configuration.filters)}`,
         `configuration_${configuration.id}`,
       ),
     );
