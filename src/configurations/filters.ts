@@ -124,10 +124,21 @@ export interface FilterSubject {
   region?: string;
   /** The header line and the summary, cut to TEXT_HAYSTACK_MAX. */
   text: string;
+  /** `text` in lower case, for substring patterns (computed once per notification). */
+  lowerText?: string;
+  /** `state` and `kind` in upper case (computed once per notification). */
+  upperState?: string;
+  upperKind?: string;
+  /**
+   * Pattern results by source, shared by every filter evaluated on this notification: fifty
+   * channels with the same `match` run it once.
+   */
+  patternResults?: Map<string, boolean | undefined>;
 }
 
 export function filterSubjectOf(notification: Notification): FilterSubject {
   const summary = notification.summary ?? "";
+  const text = `${headerLine(notification)}\n${summary}`.slice(0, TEXT_HAYSTACK_MAX);
   return {
     service: notification.service,
     kind: notification.kind,
@@ -135,7 +146,11 @@ export function filterSubjectOf(notification: Notification): FilterSubject {
     state: notification.state,
     account: notification.account,
     region: notification.region,
-    text: `${headerLine(notification)}\n${summary}`.slice(0, TEXT_HAYSTACK_MAX),
+    text,
+    lowerText: text.toLowerCase(),
+    upperState: notification.state?.toUpperCase(),
+    upperKind: notification.kind.toUpperCase(),
+    patternResults: new Map(),
   };
 }
 
@@ -180,9 +195,9 @@ export function compileFilter(filter: ChannelFilter): CompiledFilter {
 
 /** Whether the state word or the event kind is one of them (case-insensitive). */
 function stateIn(states: ReadonlySet<string>, subject: FilterSubject): boolean {
+  const state = subject.upperState ?? subject.state?.toUpperCase();
   return (
-    (subject.state !== undefined && states.has(subject.state.toUpperCase())) ||
-    states.has(subject.kind.toUpperCase())
+    (state !== undefined && states.has(state)) || states.has(subject.upperKind ?? subject.kind.toUpperCase())
   );
 }
 
@@ -201,9 +216,18 @@ export function passesFilter(compiled: CompiledFilter, subject: FilterSubject): 
   if (compiled.accounts !== undefined && !compiled.accounts.has(subject.account ?? "")) return false;
   if (compiled.regions !== undefined && !compiled.regions.has(subject.region ?? "")) return false;
   // A pattern switched off for going over its time budget answers undefined: it then filters nothing.
-  if (compiled.match !== undefined && compiled.match.test(subject.text) === false) return false;
-  if (compiled.exclude !== undefined && compiled.exclude.test(subject.text) === true) return false;
+  if (compiled.match !== undefined && patternResult(compiled.match, subject) === false) return false;
+  if (compiled.exclude !== undefined && patternResult(compiled.exclude, subject) === true) return false;
   return true;
+}
+
+function patternResult(pattern: TextPattern, subject: FilterSubject): boolean | undefined {
+  if (!pattern.regex) return pattern.test(subject.text, subject.lowerText);
+  const memo = subject.patternResults;
+  if (memo?.has(pattern.source)) return memo.get(pattern.source);
+  const result = pattern.test(subject.text, subject.lowerText);
+  memo?.set(pattern.source, result);
+  return result;
 }
 
 // ── how a filter reads ──────────────────────────────────────────────────────────────────────────

@@ -20,8 +20,13 @@ const MAX_LONG_QUANTIFIERS = 2;
 export interface TextPattern {
   /** As the user typed it (what is stored and shown). */
   source: string;
-  /** True when the text is found; undefined when the pattern was switched off (over its budget). */
-  test(text: string): boolean | undefined;
+  /** A `/regex/` (its results are worth sharing between filters); false for a substring. */
+  regex: boolean;
+  /**
+   * True when the text is found; undefined when the pattern was switched off (over its budget).
+   * `lower`: the text in lower case, when the caller has it already.
+   */
+  test(text: string, lower?: string): boolean | undefined;
 }
 
 export type PatternResult = { ok: true; pattern: TextPattern } | { ok: false; problem: string };
@@ -45,7 +50,11 @@ export function compileTextPattern(
     const needle = text.toLowerCase();
     return {
       ok: true,
-      pattern: { source: text, test: (haystack) => haystack.toLowerCase().includes(needle) },
+      pattern: {
+        source: text,
+        regex: false,
+        test: (haystack, lower) => (lower ?? haystack.toLowerCase()).includes(needle),
+      },
     };
   }
   const [, body, flags] = literal;
@@ -70,6 +79,7 @@ function budgeted(source: string, regex: RegExp, now: () => number): TextPattern
   let switchedOff = false;
   return {
     source,
+    regex: true,
     test(haystack) {
       if (switchedOff) return undefined;
       const started = now();

@@ -8,7 +8,12 @@
  * is known from this process's memory of recent passes, or from the channel's AlarmThread row (its
  * last state not resolved), which every replica sees.
  */
-import { type CompiledFilter, filterSubjectOf, passesFilter } from "../configurations/filters";
+import {
+  type CompiledFilter,
+  type FilterSubject,
+  filterSubjectOf,
+  passesFilter,
+} from "../configurations/filters";
 import { isResolvedState } from "../delivery/threads";
 import { formatNotification, type Notification } from "../notifications";
 import type { IncomingNotification } from "./ingest";
@@ -44,12 +49,17 @@ export function pairKey(messageId: string, configurationId: string): string {
   return `${messageId}\u0000${configurationId}`;
 }
 
-/** Alarms a filter let through lately, per configuration; bounded, forgotten after a day. */
+/** The last unresolved notification of each alarm, for its OK; bounded, forgotten after a day. */
 const REMEMBER_MS = 24 * 60 * 60 * 1000;
 const MAX_REMEMBERED = 50_000;
 
 export class IngestFilters {
-  readonly #passed = new Map<string, number>();
+  /**
+   * Alarm thread key → its latest unresolved notification as filters see it. An OK a filter keeps
+   * out is let through when that same filter passes the ALARM remembered here: one entry per alarm,
+   * written once per message, whatever the number of channels (the per-pair cost stays nil).
+   */
+  readonly #alarms = new Map<string, { at: number; subject: FilterSubject }>();
 
   constructor(
     private readonly deps: IngestFilterDeps,
@@ -60,13 +70,17 @@ export class IngestFilters {
     if (this.deps.snapshot.isEmpty) return NO_REJECTIONS;
     const judgement: FilterJudgement = { rejected: new Set(), threadChecks: [] };
     for (const candidate of candidates) {
-      let notification: Notification | undefined;
+      let judged: Judged | undefined;
       for (const { configurationId } of candidate.wanting) {
         const filter = this.deps.snapshot.filterFor(configurationId);
         if (filter === undefined) continue;
-        notification ??= notificationOf(candidate.notification);
-        this.#judgeOne(judgement, candidate.id, configurationId, filter, notification);
+        if (judged === undefined) {
+          judged = judgedOf(notificationOf(candidate.notification));
+          judged.alarm = this.#alarmBefore(judged);
+        }
+        this.#judgeOne(judgement, candidate.id, configurationId, filter, judged);
       }
+      if (judged !== undefined) this.#remember(judged);
     }
     return judgement;
   }
@@ -84,30 +98,39 @@ export class IngestFilters {
     messageId: string,
     configurationId: string,
     filter: CompiledFilter,
-    notification: Notification,
+    { subject, threadKey, resolved, alarm }: Judged,
   ): void {
-    const { threadKey } = notification;
-    const threaded = threadKey !== undefined && threadKey !== "";
-    const alarmKey = threaded ? `${configurationId}\u0000${threadKey}` : "";
-    const resolved = isResolvedState(notification.state);
-    if (passesFilter(filter, filterSubjectOf(notification))) {
-      if (threaded && !resolved) this.#remember(alarmKey);
-      return;
-    }
-    if (threaded && resolved) {
-      if (this.#passed.delete(alarmKey)) return;
+    if (passesFilter(filter, subject)) return;
+    if (threadKey !== undefined && resolved) {
+      // The same filter let the alarm's last ALARM through (this process saw it): the OK follows it.
+      if (alarm !== undefined && passesFilter(filter, alarm)) return;
       judgement.threadChecks.push({ key: pairKey(messageId, configurationId), configurationId, threadKey });
     }
     judgement.rejected.add(pairKey(messageId, configurationId));
   }
 
-  #remember(alarmKey: string): void {
-    if (this.#passed.size >= MAX_REMEMBERED) {
-      const cutoff = this.now() - REMEMBER_MS;
-      for (const [key, at] of this.#passed) if (at < cutoff) this.#passed.delete(key);
-      if (this.#passed.size >= MAX_REMEMBERED) this.#passed.clear();
+  /** For a resolved notification: the alarm's last unresolved one, when this process saw it lately. */
+  #alarmBefore({ threadKey, resolved }: Judged): FilterSubject | undefined {
+    if (threadKey === undefined || !resolved) return undefined;
+    const alarm = this.#alarms.get(threadKey);
+    return alarm === undefined || alarm.at < this.now() - REMEMBER_MS ? undefined : alarm.subject;
+  }
+
+  /** An unresolved notification becomes the alarm's latest; a resolved one closes it. */
+  #remember({ threadKey, resolved, subject }: Judged): void {
+    if (threadKey === undefined) return;
+    if (resolved) {
+      this.#alarms.delete(threadKey);
+      return;
     }
-    this.#passed.set(alarmKey, this.now());
+    if (this.#alarms.size >= MAX_REMEMBERED && !this.#alarms.has(threadKey)) this.#forgetOld();
+    this.#alarms.set(threadKey, { at: this.now(), subject });
+  }
+
+  #forgetOld(): void {
+    const cutoff = this.now() - REMEMBER_MS;
+    for (const [key, alarm] of this.#alarms) if (alarm.at < cutoff) this.#alarms.delete(key);
+    if (this.#alarms.size >= MAX_REMEMBERED) this.#alarms.clear();
   }
 }
 
@@ -120,6 +143,20 @@ export function keepOpenThreads(
     const lastState = lastStateOf(check);
     if (lastState !== undefined && !isResolvedState(lastState)) judgement.rejected.delete(check.key);
   }
+}
+
+/** What every filter of a message's configurations looks at, worked out once per message. */
+interface Judged {
+  subject: FilterSubject;
+  threadKey?: string;
+  resolved: boolean;
+  /** For a resolved notification: the alarm's last unresolved one (see IngestFilters.#alarms). */
+  alarm?: FilterSubject;
+}
+
+function judgedOf(notification: Notification): Judged {
+  const threadKey = notification.threadKey === "" ? undefined : notification.threadKey;
+  return { subject: filterSubjectOf(notification), threadKey, resolved: isResolvedState(notification.state) };
 }
 
 function notificationOf(notification: IncomingNotification): Notification {
