@@ -12,6 +12,7 @@ import path from "node:path";
 import { probePostgres, TEST_POSTGRES_URL } from "../test/support/postgres-probe";
 import { benchDeliveryFanOut, benchDeliveryLatency, benchDeliverySoak } from "./delivery";
 import { benchIngest, type IngestBenchResult } from "./ingest";
+import { benchIngestFilters, type IngestFiltersBenchResult } from "./ingest-filters";
 import { benchRender } from "./render";
 
 /** One line of the printed table. */
@@ -66,6 +67,17 @@ function ingestRows(result: IngestBenchResult): BenchmarkRow[] {
   ];
 }
 
+function ingestFiltersRows(result: IngestFiltersBenchResult): BenchmarkRow[] {
+  return [
+    {
+      figure: `req/s with ${result.configurationsPerTopic} filtered / unfiltered configurations (median round)`,
+      value: String(result.ratio),
+      target: `≥ ${result.target.ratio}`,
+      met: result.target.met,
+    },
+  ];
+}
+
 /**
  * The benchmarks, in the order they run. To add one, add an entry, e.g. for the delivery ones:
  *   { name: "…", run: async () => ({ rows: [...], json: await benchSomething() }) },
@@ -96,6 +108,15 @@ export const BENCHMARKS: NamedBenchmark[] = [
     name: "ingest-postgres",
     available: postgresAnswers,
     run: async () => ({ rows: ingestRows(await benchIngest({ database: "postgres" })) }),
+  },
+  {
+    name: "ingest-filters-sqlite",
+    run: async () => ({ rows: ingestFiltersRows(await benchIngestFilters({ database: "sqlite" })) }),
+  },
+  {
+    name: "ingest-filters-postgres",
+    available: postgresAnswers,
+    run: async () => ({ rows: ingestFiltersRows(await benchIngestFilters({ database: "postgres" })) }),
   },
   {
     name: "delivery-latency",
