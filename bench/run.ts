@@ -14,6 +14,7 @@ import { probePostgres, TEST_POSTGRES_URL } from "../test/support/postgres-probe
 import { benchDeliveryFanOut, benchDeliveryLatency, benchDeliverySoak } from "./delivery";
 import { benchStormAcrossChannels, benchStormOneChannel, stormMet } from "./delivery-storm";
 import { benchIngest, type IngestBenchResult } from "./ingest";
+import { benchIngestFilters, type IngestFiltersBenchResult } from "./ingest-filters";
 import { benchRender } from "./render";
 
 /** One line of the printed table. */
@@ -68,6 +69,17 @@ function ingestRows(result: IngestBenchResult): BenchmarkRow[] {
   ];
 }
 
+function ingestFiltersRows(result: IngestFiltersBenchResult): BenchmarkRow[] {
+  return [
+    {
+      figure: `req/s with ${result.configurationsPerTopic} filtered / unfiltered configurations (median round)`,
+      value: String(result.ratio),
+      target: `≥ ${result.target.ratio}`,
+      met: result.target.met,
+    },
+  ];
+}
+
 /**
  * The benchmarks, in the order they run. To add one, add an entry, e.g. for the delivery ones:
  *   { name: "…", run: async () => ({ rows: [...], json: await benchSomething() }) },
@@ -104,6 +116,15 @@ export const BENCHMARKS: NamedBenchmark[] = [
     name: "ingest-postgres",
     available: postgresAnswers,
     run: async () => ({ rows: ingestRows(await benchIngest({ database: "postgres" })) }),
+  },
+  {
+    name: "ingest-filters-sqlite",
+    run: async () => ({ rows: ingestFiltersRows(await benchIngestFilters({ database: "sqlite" })) }),
+  },
+  {
+    name: "ingest-filters-postgres",
+    available: postgresAnswers,
+    run: async () => ({ rows: ingestFiltersRows(await benchIngestFilters({ database: "postgres" })) }),
   },
   {
     name: "delivery-latency",

@@ -8,6 +8,7 @@ export {
 } from "./classify";
 export { formatClassification, formatNotification } from "./format";
 export { parseEnvelope } from "./parse-envelope";
+export { headerLine } from "./presentation";
 export { type RenderedNotification, renderNotification } from "./render";
 export {
   addDigestLine,
