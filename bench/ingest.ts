@@ -94,7 +94,7 @@ export interface IngestRound {
   ratio: number;
 }
 
-function round3(value: number): number {
+export function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
@@ -104,13 +104,13 @@ export type LoadFigures = Omit<LoadResult, "next"> & { peakRssMb: number };
 const RESULTS_DIR = path.resolve(__dirname, "results");
 /** Issue 3's target on SQLite; issue 14's on PostgreSQL (a server in another process, WAL flushed). */
 const TARGET_RATIO: Record<TestDatabaseKind, number> = { sqlite: 0.35, postgres: 0.25 };
-const SNS_HEADERS = {
+export const SNS_HEADERS = {
   "content-type": "text/plain; charset=UTF-8",
   "user-agent": "Amazon Simple Notification Service Agent",
   "x-amz-sns-message-type": "Notification",
 };
 /** Answered 415 by the server (no envelope): what the last requests carry if the bodies run out. */
-const FILLER = "{}";
+export const FILLER = "{}";
 
 /** A real CloudWatch alarm as SNS delivers it (about 1 KiB of Message). */
 const ALARM_MESSAGE = (
@@ -123,7 +123,7 @@ const ALARM_MESSAGE = (
 ).envelope.Message;
 
 /** Signed SNS bodies, each with a new MessageId: signing (≈0.25 ms each) happens before timing. */
-function signedBodies(sns: FakeSns, topicArn: string, count: number): string[] {
+export function signedBodies(sns: FakeSns, topicArn: string, count: number): string[] {
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {
     const envelope = makeNotification({

@@ -7,12 +7,15 @@
  *   npm run bench                 all of them
  *   npm run bench -- ingest       only those whose name contains "ingest"
  */
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { probePostgres, TEST_POSTGRES_URL } from "../test/support/postgres-probe";
 import { benchDeliveryFanOut, benchDeliveryLatency, benchDeliverySoak } from "./delivery";
 import { benchDeliveryReplicas } from "./delivery-replicas";
+import { benchStormAcrossChannels, benchStormOneChannel, stormMet } from "./delivery-storm";
 import { benchIngest, type IngestBenchResult } from "./ingest";
+import { benchIngestFilters, type IngestFiltersBenchResult } from "./ingest-filters";
 import { benchRender } from "./render";
 
 /** One line of the printed table. */
@@ -67,6 +70,17 @@ function ingestRows(result: IngestBenchResult): BenchmarkRow[] {
   ];
 }
 
+function ingestFiltersRows(result: IngestFiltersBenchResult): BenchmarkRow[] {
+  return [
+    {
+      figure: `req/s with ${result.configurationsPerTopic} filtered / unfiltered configurations (median round)`,
+      value: String(result.ratio),
+      target: `≥ ${result.target.ratio}`,
+      met: result.target.met,
+    },
+  ];
+}
+
 /**
  * The benchmarks, in the order they run. To add one, add an entry, e.g. for the delivery ones:
  *   { name: "…", run: async () => ({ rows: [...], json: await benchSomething() }) },
@@ -105,6 +119,15 @@ export const BENCHMARKS: NamedBenchmark[] = [
     run: async () => ({ rows: ingestRows(await benchIngest({ database: "postgres" })) }),
   },
   {
+    name: "ingest-filters-sqlite",
+    run: async () => ({ rows: ingestFiltersRows(await benchIngestFilters({ database: "sqlite" })) }),
+  },
+  {
+    name: "ingest-filters-postgres",
+    available: postgresAnswers,
+    run: async () => ({ rows: ingestFiltersRows(await benchIngestFilters({ database: "postgres" })) }),
+  },
+  {
     name: "delivery-latency",
     async run() {
       const result = await benchDeliveryLatency();
@@ -136,6 +159,30 @@ export const BENCHMARKS: NamedBenchmark[] = [
       };
     },
   },
+  ...(["across", "one"] as const).map(
+    (which): NamedBenchmark => ({
+      name: `delivery-storm-${which}`,
+      async run() {
+        const result = which === "across" ? await benchStormAcrossChannels() : await benchStormOneChannel();
+        const { p50Ms, p99Ms, maxMs } = result.timeToVisible;
+        const calls = Object.entries(result.slackCalls)
+          .filter(([call]) => call.startsWith("chat."))
+          .map(([call, count]) => `${count} ${call}`)
+          .join(", ");
+        return {
+          json: result,
+          rows: [
+            {
+              figure: `${result.name}: time to visible p50 / p99 / max`,
+              value: `${Math.round(p50Ms)} / ${Math.round(p99Ms)} / ${Math.round(maxMs)} ms (${result.visible}/${result.sent} visible; ${calls}; ${result.rejectedByFakeLimiter} × 429)`,
+              target: "all ≤ 20 s, no 429",
+              met: stormMet(result),
+            },
+          ],
+        };
+      },
+    }),
+  ),
   {
     name: "delivery-soak",
     async run() {

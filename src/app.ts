@@ -8,6 +8,9 @@ import { AlarmChartPoster } from "./charts/alarm-chart-poster";
 import { ChartService } from "./charts/chart-service";
 import { RoleCredentialsCache } from "./charts/role-credentials";
 import type { Config } from "./config";
+import { ChannelFilters } from "./configurations/channel-filters";
+import { FilterCounts } from "./configurations/filter-counts";
+import { FilterSnapshot } from "./configurations/filter-snapshot";
 import { heldTopics } from "./configurations/linked-accounts";
 import { TopicAccess } from "./configurations/topic-access";
 import { type Database, openDatabase } from "./db/database";
@@ -40,6 +43,8 @@ export interface ChatbotServer {
   delivery: DeliveryService;
   /** Mentions and mutes in memory (issue 13). */
   noise: NoiseSnapshot;
+  /** The configurations' filters as ingest evaluates them (refresh() after writing one directly). */
+  filterSnapshot: FilterSnapshot;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
@@ -121,9 +126,24 @@ export async function startServer(
     logger,
   });
   delivery.onPosted(alarmCharts.onPosted);
+  const filterSnapshot = new FilterSnapshot(db.prisma, logger.child({ component: "filters" }));
+  await filterSnapshot.start();
+  const filterCounts = new FilterCounts(db.prisma, logger.child({ component: "filters" }), {
+    counter: metrics.counter(
+      "chatbot_notifications_filtered_total",
+      "Notifications a channel's filters kept out (no delivery was created for that channel)",
+    ),
+  });
+  filterCounts.start();
+  const filters = new ChannelFilters({
+    prisma: db.prisma,
+    counts: filterCounts,
+    onChange: () => filterSnapshot.refresh(),
+  });
   const ingest = new NotificationIngest(db, logger.child({ component: "ingest" }), {
     onDeliveriesStored: (configurationIds) => delivery.wake(configurationIds),
     topicAccess: config.topicAccess,
+    filters: { snapshot: filterSnapshot, counts: filterCounts },
   });
   // Role proof of TOPIC_ACCESS: its own credentials cache, so proofs never share a chart's session.
   const proofCredentials = new RoleCredentialsCache({ endpoint: config.awsEndpoints.sts });
@@ -154,6 +174,7 @@ export async function startServer(
     topicAccess,
     db,
     noise,
+    filters,
   });
 
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
@@ -193,6 +214,7 @@ export async function startServer(
     ingest,
     delivery,
     noise,
+    filterSnapshot,
     async close() {
       // The worker stops claiming and finishes the posts in flight while HTTP drains.
       await Promise.all([
@@ -203,6 +225,8 @@ export async function startServer(
         delivery.stop(),
       ]);
       noise.stop();
+      filterSnapshot.stop();
+      await filterCounts.stop();
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Config, loadConfig } from "../config";
+import { describeStoredFilter } from "../configurations/filters";
 import { type Database, openDatabase } from "../db/database";
 import { resolveEncryptionKey } from "../db/encryption-key";
 import { SecretBox } from "../db/secret-box";
@@ -96,6 +97,8 @@ export interface ConfigurationLine {
   iamRoleArn: string | null;
   state: string;
   stateReason: string | null;
+  /** The stored filter (JSON), null for none. */
+  filters: string | null;
   topics: TopicLine[];
 }
 
@@ -115,6 +118,7 @@ async function allConfigurations(context: CliContext): Promise<ConfigurationLine
     iamRoleArn: row.iamRoleArn,
     state: row.state,
     stateReason: row.stateReason,
+    filters: row.filters,
     topics: row.topics.map((t) => ({
       topicArn: t.topicArn,
       status: t.topic.status,
@@ -131,6 +135,7 @@ async function allConfigurations(context: CliContext): Promise<ConfigurationLine
       iamRoleArn: webhook.iamRoleArn,
       state: webhook.state,
       stateReason: webhook.stateReason,
+      filters: webhook.filters,
       topics: webhook.topics.map((t) => ({
         topicArn: t.topicArn,
         status: t.status,
@@ -149,6 +154,7 @@ export function formatConfiguration(line: ConfigurationLine): string {
     `  team:    ${line.teamId}`,
     `  role:    ${line.iamRoleArn ?? "none"}`,
   ];
+  if (line.filters !== null) out.push(`  filters: ${describeStoredFilter(line.filters)}`);
   if (line.topics.length === 0) out.push("  topics:  none");
   for (const topic of line.topics) {
     out.push(

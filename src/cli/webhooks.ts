@@ -1,11 +1,12 @@
 /**
- * `chatbot webhooks add|list|remove` (CONTRACT.md): incoming-webhook configurations (Amazon Chime
+ * `chatbot webhooks add|list|update|remove` (CONTRACT.md): incoming-webhook configurations (Amazon Chime
  * rooms, Slack incoming webhooks, Microsoft Teams Workflows, Mattermost / Rocket.Chat), made outside
  * Slack. They belong to the pseudo team "cli". `add` also asks SNS for each topic's subscription
  * (PUBLIC_URL + /sns/events) and prints each topic's state.
  */
 import { parseArgs } from "node:util";
 import { ExternalIds } from "../configurations/external-id";
+import { describeFilter } from "../configurations/filters";
 import { WEBHOOK_PROVIDERS } from "../notifications";
 import { SnsApi } from "../sns/sns-api";
 import { SubscriptionService, type TopicSubscriptionState } from "../sns/subscriptions";
@@ -14,11 +15,13 @@ import { PROVIDER_LABELS } from "../webhooks/webhook-providers";
 import { listWebhookConfigurations, type WebhookConfigurationView } from "../webhooks/webhook-queries";
 import { type CliContext, formatConfiguration, withCliContext } from "./configurations";
 import { type CliIo, EXIT_OK, EXIT_USAGE } from "./io";
+import { FILTER_USAGE, filterFromOptions, setWebhookFilter, updateWebhook } from "./webhook-filters";
 
 const USAGE = `usage:
   chatbot webhooks add --url URL --description "Room/Webhook" --topic ARN [--topic ARN…] [--role ARN]
-                       [--provider ${WEBHOOK_PROVIDERS.join("|")}] [--name NAME]
+                       [--provider ${WEBHOOK_PROVIDERS.join("|")}] [--name NAME] [--filter KEY=VALUE…]
   chatbot webhooks list [--json]
+  chatbot webhooks update ID --filter KEY=VALUE [--filter KEY=VALUE…]
   chatbot webhooks remove ID
 
 URL: an Amazon Chime (https://hooks.chime.aws/incomingwebhooks/…?token=…), Slack
@@ -26,6 +29,7 @@ URL: an Amazon Chime (https://hooks.chime.aws/incomingwebhooks/…?token=…), S
 WEBHOOK_URL_PATTERN allows them (--provider says which service when the URL's path does not).
 --description: Chat_room_name/Webhook_name. --role: an IAM role ARN whose name has only letters and
 digits; it is assumed (with the configuration's ExternalId) to draw CloudWatch alarm charts.
+${FILTER_USAGE}
 `;
 
 class UsageError extends Error {}
@@ -74,6 +78,7 @@ function parseAdd(args: string[]) {
       role: { type: "string" },
       provider: { type: "string" },
       name: { type: "string" },
+      filter: { type: "string", multiple: true },
     },
     allowPositionals: true,
     strict: true,
@@ -83,7 +88,8 @@ function parseAdd(args: string[]) {
   if (values.description === undefined) throw new UsageError('--description "Room/Webhook" is required');
   if (values.topic === undefined || values.topic.length === 0)
     throw new UsageError("at least one --topic ARN is required");
-  return { ...values, url: values.url, description: values.description, topic: values.topic };
+  const filter = filterFromOptions(values.filter);
+  return { ...values, url: values.url, description: values.description, topic: values.topic, filter };
 }
 
 async function add(args: string[], io: CliIo): Promise<number> {
@@ -114,11 +120,16 @@ async function add(args: string[], io: CliIo): Promise<number> {
       ),
     );
     const c = created.configuration;
+    // Validated before anything was written; set right after the room exists.
+    const filtered =
+      input.filter === undefined ? undefined : await setWebhookFilter(context.db.prisma, c.id, input.filter);
+    const filters = filtered === undefined ? [] : [`  filters: ${describeFilter(filtered.filter)}`];
     const lines = [
       `created webhook configuration ${c.id} (${c.name})`,
       `  description: ${c.description}`,
       `  webhook: ${PROVIDER_LABELS[c.provider]} ${c.redactedUrl}`,
       `  role: ${c.iamRoleArn === null ? "none (no alarm charts)" : `${c.iamRoleArn} (sts:ExternalId ${c.externalId ?? "none"})`}`,
+      ...filters,
       ...created.topics.map(topicLine),
     ];
     io.stdout.write(`${lines.join("\n")}\n`);
@@ -136,6 +147,7 @@ function lineOf(view: WebhookConfigurationView) {
     iamRoleArn: view.iamRoleArn,
     state: view.state,
     stateReason: view.stateReason,
+    filters: view.filters,
     topics: view.topics,
   };
 }
@@ -192,6 +204,8 @@ export async function runWebhooks(args: string[], io: CliIo): Promise<number> {
       return add(rest, io);
     case "list":
       return list(rest, io);
+    case "update":
+      return updateWebhook(rest, io, (message) => usageError(io, message));
     case "remove":
       return remove(rest, io);
     case "help":
@@ -202,7 +216,7 @@ export async function runWebhooks(args: string[], io: CliIo): Promise<number> {
     default:
       return usageError(
         io,
-        sub === undefined ? "expected add, list or remove" : `unknown subcommand "${sub}"`,
+        sub === undefined ? "expected add, list, update or remove" : `unknown subcommand "${sub}"`,
       );
   }
 }

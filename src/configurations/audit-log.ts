@@ -24,7 +24,8 @@ export type AuditAction =
   | "mutes.set"
   | "mutes.ended"
   | "mutes.permission"
-  | "notification.acknowledged";
+  | "notification.acknowledged"
+  | "filters.changed";
 
 export interface AuditEntry {
   teamId: string;

@@ -7,6 +7,7 @@
  *   list | status | test | delete
  *   role ARN | role none | role template NAME
  *   managers | managers add @person… | managers remove @person…
+ *   filter … | help filter          (filter-grammar.ts)
  *
  * ARNs may be separated by spaces, commas or new lines, and wrapped in backticks, quotes or <…>
  * (what pasting from a console or a code span leaves behind). People arrive as Slack's escaped
@@ -16,6 +17,7 @@
 import { z } from "zod";
 import { isChatbotError } from "../errors";
 import { assertDeliverableTopic, parseTopicArn, type TopicArn } from "../sns/topic-arn";
+import { FILTER_USAGE, type FilterCommand, parseFilterCommand } from "./filter-grammar";
 import { parseIamRoleArn, slackRoleNameProblem } from "./iam-role";
 import { type Mention, mentionLabel, parseMentions } from "./mentions";
 import { type NoiseCommand, parseNoiseCommand } from "./noise-grammar";
@@ -37,7 +39,10 @@ export type AwsCommand =
   | { kind: "managers-list" }
   | { kind: "managers-add"; userIds: string[] }
   | { kind: "managers-remove"; userIds: string[] }
-  | NoiseCommand;
+  | NoiseCommand
+  | { kind: "help-filter" }
+  | { kind: "filter-show" }
+  | { kind: "filter-change"; change: Exclude<FilterCommand, { action: "show" }> };
 
 /** Subcommands anyone may run; every other one changes something and needs a manager. */
 export const READ_ONLY_COMMANDS: ReadonlySet<AwsCommand["kind"]> = new Set([
@@ -47,6 +52,8 @@ export const READ_ONLY_COMMANDS: ReadonlySet<AwsCommand["kind"]> = new Set([
   "managers-list",
   "mention-list",
   "mute-list",
+  "help-filter",
+  "filter-show",
 ]);
 
 export type ParsedCommand =
@@ -64,12 +71,13 @@ const subcommandSchema = z.enum([
   "delete",
   "role",
   "managers",
+  "filter",
 ]);
 type Subcommand = z.infer<typeof subcommandSchema>;
 
 /** Usage lines, without the command name (the caller prefixes `/aws` or whatever SLACK_COMMAND is). */
 export const USAGE: Readonly<Record<Subcommand, string>> = {
-  help: "help",
+  help: "help | help filter",
   subscribe: "subscribe arn:aws:sns:REGION:ACCOUNT-ID:TOPIC [ARN…]",
   unsubscribe: "unsubscribe arn:aws:sns:REGION:ACCOUNT-ID:TOPIC [ARN…]",
   list: "list",
@@ -78,6 +86,7 @@ export const USAGE: Readonly<Record<Subcommand, string>> = {
   delete: "delete",
   role: "role arn:aws:iam::ACCOUNT-ID:role/NAME | role none | role template NAME",
   managers: "managers | managers add @person [@person…] | managers remove @person [@person…]",
+  filter: FILTER_USAGE,
 };
 
 const WRAPPERS = /^[`'"<“‘]+|[`'">”’]+$/g;
@@ -206,6 +215,15 @@ function parseManagers(rest: string): ParsedCommand {
   return { ok: true, command: { kind: verb === "add" ? "managers-add" : "managers-remove", userIds } };
 }
 
+function parseFilter(rest: string): ParsedCommand {
+  const parsed = parseFilterCommand(rest);
+  if (!parsed.ok) return problem(`${parsed.problem}\nNothing was changed.`, "filter");
+  const { command } = parsed;
+  return command.action === "show"
+    ? { ok: true, command: { kind: "filter-show" } }
+    : { ok: true, command: { kind: "filter-change", change: command } };
+}
+
 export function parseAwsCommand(text: string): ParsedCommand {
   const [word, ...words] = tokenize(text, WHITESPACE);
   if (word === undefined) return { ok: true, command: { kind: "help" } };
@@ -225,6 +243,14 @@ export function parseAwsCommand(text: string): ParsedCommand {
       );
     case "role":
       return parseRole(words);
+    case "filter":
+      // From the raw text: a TEXT to match keeps its spaces and quotes.
+      return parseFilter(text.trim().replace(/^\S+/, ""));
+    case "help":
+      if (words.length === 1 && words[0].toLowerCase() === "filter")
+        return { ok: true, command: { kind: "help-filter" } };
+      if (words.length > 0) return problem("`help` takes nothing, or `filter`.", "help");
+      return { ok: true, command: { kind: "help" } };
     case "managers":
       // From the raw text: mentions keep their <…> (tokenize strips them) and labels may hold spaces.
       return parseManagers(text.trim().replace(/^\S+/, ""));

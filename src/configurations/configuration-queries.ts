@@ -116,6 +116,8 @@ export interface ConfigurationSummary {
   iamRoleArn: string | null;
   state: ConfigurationState;
   stateReason: string | null;
+  /** The stored filter (filters.ts), null for none. */
+  filters: string | null;
   topicCount: number;
   /** Whom it mentions and what is muted (issue 13), when either is set. */
   noise?: { mentions: string; mutes: string };
@@ -149,6 +151,7 @@ export async function listWorkspaceConfigurations(
       iamRoleArn: true,
       state: true,
       stateReason: true,
+      filters: true,
       _count: { select: { topics: true } },
     },
   });
@@ -161,6 +164,7 @@ export async function listWorkspaceConfigurations(
     iamRoleArn: row.iamRoleArn,
     state: row.state as ConfigurationState,
     stateReason: row.stateReason,
+    filters: row.filters,
     topicCount: row._count.topics,
   }));
 }

@@ -13,8 +13,8 @@ import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";
 import type { FailureRecorder } from "./failure-recorder";
 import { notificationOf } from "./message-render";
-import type { NoiseSnapshot } from "./noise-snapshot";
-import { holdConfigurationDeliveries, type LoadedDelivery, markMuted, markPosted } from "./outbox";
+import { type MuteSource, mutedDelivery } from "./mute-check";
+import { holdConfigurationDeliveries, type LoadedDelivery, markPosted } from "./outbox";
 import type { SlackDelivery } from "./slack-delivery";
 import type { WebhookDeliveryTarget } from "./targets/webhook";
 import type { WorkspaceStatus } from "./workspace-status";
@@ -30,7 +30,7 @@ export interface DeliveryProcessorDeps {
   metrics: DeliveryMetrics;
   logger: Logger;
   /** Active mutes (issue 13), from memory; nothing is muted without it. */
-  noise?: Pick<NoiseSnapshot, "muteFor" | "resume">;
+  noise?: MuteSource;
 }
 
 export class DeliveryProcessor {
@@ -69,14 +69,7 @@ export class DeliveryProcessor {
       log.error({ err: error }, "rendering failed");
       return failures.dead(delivery, delivery.attempts, `render failed: ${String(error)}`, target, log);
     }
-    const muted = this.deps.noise?.muteFor(configuration.id, notification);
-    if (muted?.resumes === true) await this.deps.noise?.resume(muted);
-    else if (muted !== undefined) {
-      // Stored, never posted: `/aws status` counts it; the mute's end lets the next ones through.
-      await markMuted(prisma, delivery.id, delivery.attempts);
-      log.info({ messageId: delivery.message.snsMessageId, muteId: muted.mute.id }, "notification muted");
-      return "muted";
-    }
+    if (await mutedDelivery(this.deps.noise, prisma, delivery, notification, log)) return "muted";
 
     if (target === "webhook" && this.deps.webhooks !== undefined) {
       return this.#webhook(this.deps.webhooks, delivery, notification, signal, log);

@@ -11,11 +11,12 @@ import type { WorkspaceTokens } from "../slack/workspace-tokens";
 import { WebhookSender } from "../webhooks";
 import { CompletionWriter } from "./completions";
 import { activateConfiguration, findConfigurationState, reactivatableByInvite } from "./configuration-state";
-import type { DeliveryControl, DeliveryStatus } from "./delivery-control";
+import type { DeliveryControl, DeliveryStatus, DigestLineRequest } from "./delivery-control";
 import { DeliveryMetrics } from "./delivery-metrics";
 import { DeliveryProcessor } from "./delivery-processor";
 import { deliveryStatusOf } from "./delivery-status";
 import type { PostedListener } from "./delivery-types";
+import { DigestDelivery } from "./digests";
 import { FailureRecorder } from "./failure-recorder";
 import type { NoiseSnapshot } from "./noise-snapshot";
 import { acknowledgementsAt } from "./notification-actions";
@@ -59,6 +60,7 @@ export class DeliveryService implements DeliveryControl {
   readonly limiter: SlackRateLimiter;
   readonly #workspaces: WorkspaceStatus;
   readonly #parents: ParentUpdater;
+  readonly #digests: DigestDelivery;
   readonly #logger: Logger;
   readonly #postedListeners: PostedListener[] = [];
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -137,9 +139,24 @@ export class DeliveryService implements DeliveryControl {
       logger: deps.logger,
       noise: deps.noise,
     });
+    this.#digests = new DigestDelivery({
+      db: deps.db,
+      completions,
+      target,
+      limiter: this.limiter,
+      webhooks,
+      failures,
+      workspaces: this.#workspaces,
+      settings,
+      metrics,
+      logger: deps.logger.child({ component: "digests" }),
+      recovery,
+      noise: deps.noise,
+    });
     this.worker = new DeliveryWorker({
       db: deps.db,
       processor,
+      digests: this.#digests,
       logger: deps.logger,
       leaseMs: settings.leaseMs,
       pollMs: settings.pollMs,
@@ -225,6 +242,10 @@ export class DeliveryService implements DeliveryControl {
     }
     if (result.released > 0) this.wake();
     return result.released;
+  }
+
+  expandDigestLine(request: DigestLineRequest): Promise<boolean> {
+    return this.#digests.expand(request);
   }
 
   statusOf(configurationId: string): Promise<DeliveryStatus> {

@@ -11,6 +11,7 @@ export const LOADED_DELIVERY_SELECT = {
   attempts: true,
   configurationId: true,
   postedTs: true,
+  digestId: true,
   createdAt: true,
   message: { select: { snsMessageId: true, topicArn: true, subject: true, body: true, snsTimestamp: true } },
   configuration: {

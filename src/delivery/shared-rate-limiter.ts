@@ -7,7 +7,15 @@
  * in-process buckets (and the error is reported), so a database hiccup slows nothing down.
  */
 import type { Logger } from "../logger";
-import { abortedError, type Clock, type Lane, type LaneRates, SlackRateLimiter, sleep } from "./rate-limiter";
+import {
+  abortedError,
+  CHANNEL_MARGIN_MS,
+  type Clock,
+  type Lane,
+  type LaneRates,
+  SlackRateLimiter,
+  sleep,
+} from "./rate-limiter";
 import type { RateSpec } from "./settings";
 import type { RateStore } from "./shared-rate";
 
@@ -84,7 +92,8 @@ export class SharedSlackRateLimiter extends SlackRateLimiter {
       if (signal?.aborted) throw abortedError();
       const wait = await this.store.take(key, spec, adaptive);
       if (wait === 0) return;
-      await sleep(wait, signal);
+      // A channel's wait is longer by the same margin as in process (rate-limiter.ts): phase, not rate.
+      await sleep(adaptive ? wait : wait + CHANNEL_MARGIN_MS, signal);
     }
   }
 }

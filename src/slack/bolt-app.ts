@@ -5,6 +5,7 @@
 import { App, ExpressReceiver } from "@slack/bolt";
 import type { Express } from "express";
 import type { Config } from "../config";
+import type { ChannelFilters } from "../configurations/channel-filters";
 import { ChannelMentions } from "../configurations/channel-mentions";
 import { ConfigurationEditor } from "../configurations/configuration-editor";
 import { ConfigurationService } from "../configurations/configuration-service";
@@ -68,6 +69,8 @@ export interface SlackAppDeps {
   db: Database;
   /** Mentions and mutes in memory: told of every change (issue 13). */
   noise: NoiseSnapshot;
+  /** Channel filters (`/aws filter`, the configure modal). */
+  filters: ChannelFilters;
 }
 
 export interface SlackApp {
@@ -89,6 +92,7 @@ export function createSlackApp({
   topicAccess,
   db,
   noise,
+  filters,
 }: SlackAppDeps): SlackApp {
   // Bolt's own lines ("http request failed fetch failed") name no host: every one carries it here.
   const boltLogger = boltLoggerFrom(logger.child({ slackApi: new URL(config.slack.apiUrl).host }));
@@ -211,6 +215,7 @@ export function createSlackApp({
     service,
     managers,
     noise: noiseServices,
+    filters,
     ...access,
     logger: listenerLogger,
   });
@@ -218,6 +223,7 @@ export function createSlackApp({
   registerActions(bolt, {
     command,
     service,
+    delivery,
     home,
     workspaceRemoval,
     webhooks,
@@ -226,7 +232,16 @@ export function createSlackApp({
     ...access,
     logger: listenerLogger,
   });
-  registerViews(bolt, { command, service, editor, home, webhooks, ...access, logger: listenerLogger });
+  registerViews(bolt, {
+    command,
+    service,
+    editor,
+    home,
+    webhooks,
+    filters,
+    ...access,
+    logger: listenerLogger,
+  });
   bolt.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
   });

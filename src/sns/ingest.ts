@@ -17,6 +17,15 @@ import {
 import { newRowId } from "../db/row-id";
 import { type SqliteWriter, sqliteTimestamp } from "../db/sqlite-writer";
 import type { Logger } from "../logger";
+import {
+  type FilterJudgement,
+  type IngestFilterDeps,
+  IngestFilters,
+  keepOpenThreads,
+  NO_REJECTIONS,
+  pairKey,
+  type ThreadCheck,
+} from "./ingest-filters";
 
 export type IngestOutcome = "stored" | "duplicate" | "unwanted";
 
@@ -56,6 +65,8 @@ export interface NotificationIngestOptions {
    * Default `any`.
    */
   topicAccess?: TopicAccessPolicy;
+  /** Channel filters (ingest-filters.ts): a pair a filter keeps out gets no delivery and is counted. */
+  filters?: IngestFilterDeps;
 }
 
 /**
@@ -144,6 +155,7 @@ export class NotificationIngest {
   ) {
     this.#maxBatch = options.maxBatch ?? 500;
     this.#linkedOnly = options.topicAccess === "linked";
+    this.#filters = options.filters === undefined ? undefined : new IngestFilters(options.filters);
     // SQLite has one writer and commits synchronously. PostgreSQL spends a batch's time waiting for
     // round trips and its WAL flush: the next batch is written meanwhile, and concurrent commits
     // share flushes. (Bounded by the writer's pool, so they never wait for a connection.)
@@ -151,6 +163,7 @@ export class NotificationIngest {
   }
 
   readonly #linkedOnly: boolean;
+  readonly #filters: IngestFilters | undefined;
 
   /** Resolves once the notification is committed (or recognised); rejects if storing failed. */
   ingest(notification: IncomingNotification): Promise<IngestResult> {
@@ -223,11 +236,10 @@ export class NotificationIngest {
   /** One transaction: who wants the topics, the messages not stored before, their deliveries. */
   #commit(batch: IncomingNotification[]): Promise<Committed> {
     const { sqlite, postgres } = this.db;
-    const linkedOnly = this.#linkedOnly;
-    if (sqlite !== undefined)
-      return sqlite.transaction((writer) => commitOnSqlite(writer, batch, linkedOnly));
+    const options = { linkedOnly: this.#linkedOnly, filters: this.#filters };
+    if (sqlite !== undefined) return sqlite.transaction((writer) => commitOnSqlite(writer, batch, options));
     if (postgres === undefined) throw new Error("the database has no hot-path writer");
-    return commitOnPostgres(postgres, batch, linkedOnly);
+    return commitOnPostgres(postgres, batch, options);
   }
 }
 
@@ -265,15 +277,25 @@ function planBatch(batch: IncomingNotification[], targets: Map<string, Target[]>
   return { results, candidates };
 }
 
-/** The deliveries of the messages that were inserted; settles every candidate's result. */
-function planDeliveries(plan: BatchPlan, inserted: Set<string>): DeliveryRow[] {
+/**
+ * The deliveries of the messages that were inserted, but for the pairs a filter keeps out; settles
+ * every candidate's result.
+ */
+function planDeliveries(plan: BatchPlan, inserted: Set<string>, judgement: FilterJudgement): DeliveryRow[] {
   const deliveries: DeliveryRow[] = [];
   for (const candidate of plan.candidates.values()) {
     if (!inserted.has(candidate.notification.snsMessageId)) {
       plan.results[candidate.index] = DUPLICATE;
       continue;
     }
+    let count = 0;
     for (const target of candidate.wanting) {
+      if (
+        judgement.rejected.size > 0 &&
+        judgement.rejected.has(pairKey(candidate.id, target.configurationId))
+      )
+        continue;
+      count++;
       deliveries.push({
         id: newRowId(),
         messageId: candidate.id,
@@ -282,7 +304,7 @@ function planDeliveries(plan: BatchPlan, inserted: Set<string>): DeliveryRow[] {
         status: target.state === "active" ? "pending" : "held",
       });
     }
-    plan.results[candidate.index] = { outcome: "stored", deliveries: candidate.wanting.length };
+    plan.results[candidate.index] = { outcome: "stored", deliveries: count };
   }
   return deliveries;
 }
@@ -358,7 +380,18 @@ function targetsByTopic(rows: Array<Target & { topicArn: string }>): Map<string,
  * SQLite: the whole batch in one synchronous transaction of prepared statements, one row each
  * (SQLite runs a prepared single-row insert in microseconds; there is no round trip to save).
  */
-function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[], linkedOnly: boolean): Committed {
+interface CommitOptions {
+  linkedOnly: boolean;
+  filters: IngestFilters | undefined;
+}
+
+const THREAD_STATE = `SELECT "lastState" FROM "AlarmThread" WHERE "configurationId" = `;
+
+function commitOnSqlite(
+  writer: SqliteWriter,
+  batch: IncomingNotification[],
+  { linkedOnly, filters }: CommitOptions,
+): Committed {
   const selectTargets = writer.statement(
     `${WANTING_TARGETS}?${AND_TOPIC}= ?${linkedOnly ? LINKED_ONLY("?") : ""}`,
   );
@@ -388,10 +421,42 @@ function commitOnSqlite(writer: SqliteWriter, batch: IncomingNotification[], lin
     if (changes > 0) inserted.add(n.snsMessageId);
   }
   const insertDelivery = writer.statement(`${INSERT_DELIVERY}(?, ?, ?, ?, ?, ?, ?)`);
-  const deliveries = planDeliveries(plan, inserted);
+  const judgement = judgeOnSqlite(writer, plan, inserted, filters);
+  const deliveries = planDeliveries(plan, inserted, judgement);
   for (const d of deliveries)
     insertDelivery.run(d.id, d.messageId, d.configurationId, d.status, now, now, now);
+  filters?.count(judgement, storedIds(plan, inserted));
   return committed(plan, deliveries);
+}
+
+/** The candidates that were inserted, judged; the ALARM→OK rule reads AlarmThread in the same transaction. */
+function judgeOnSqlite(
+  writer: SqliteWriter,
+  plan: BatchPlan,
+  inserted: Set<string>,
+  filters: IngestFilters | undefined,
+): FilterJudgement {
+  if (filters === undefined) return NO_REJECTIONS;
+  const judgement = filters.judge(
+    [...plan.candidates.values()].filter((c) => inserted.has(c.notification.snsMessageId)),
+  );
+  if (judgement.threadChecks.length === 0) return judgement;
+  const threadState = writer.statement(`${THREAD_STATE}? AND "threadKey" = ?`);
+  keepOpenThreads(judgement, (check: ThreadCheck) => {
+    const row = threadState.get(check.configurationId, check.threadKey) as
+      | { lastState: string | null }
+      | undefined;
+    return row === undefined ? undefined : row.lastState;
+  });
+  return judgement;
+}
+
+/** Our Message.ids of the candidates whose MessageId was inserted. */
+function storedIds(plan: BatchPlan, insertedSnsIds: ReadonlySet<string>): Set<string> {
+  const ids = new Set<string>();
+  for (const c of plan.candidates.values())
+    if (insertedSnsIds.has(c.notification.snsMessageId)) ids.add(c.id);
+  return ids;
 }
 
 // ---- PostgreSQL: two prepared statements a batch, whatever its size -----------------------------
@@ -435,7 +500,7 @@ const PG_INSERT_BATCH: PreparedStatement = {
 async function commitOnPostgres(
   writer: PostgresWriter,
   batch: IncomingNotification[],
-  linkedOnly: boolean,
+  { linkedOnly, filters }: CommitOptions,
 ): Promise<Committed> {
   const topicArns = [...new Set(batch.map((n) => n.topicArn))];
   const plan = planBatch(
@@ -449,8 +514,9 @@ async function commitOnPostgres(
   );
   const candidates = [...plan.candidates.values()];
   if (candidates.length === 0) return committed(plan, []);
+  const judgement = await judgeOnPostgres(writer, candidates, filters);
   // Every candidate's deliveries go along; the statement keeps those of the messages it inserted.
-  const planned = planDeliveries(plan, new Set(plan.candidates.keys()));
+  const planned = planDeliveries(plan, new Set(plan.candidates.keys()), judgement);
   const rows = await writer.query<{ snsMessageId: string }>(PG_INSERT_BATCH, [
     candidates.map((c) => c.id),
     candidates.map((c) => c.notification.snsMessageId),
@@ -470,8 +536,36 @@ async function commitOnPostgres(
     if (inserted.has(candidate.notification.snsMessageId)) stored.add(candidate.id);
     else plan.results[candidate.index] = DUPLICATE;
   }
+  filters?.count(judgement, stored);
   return committed(
     plan,
     planned.filter((delivery) => stored.has(delivery.messageId)),
   );
+}
+
+/** The open threads of the ALARM→OK rule, in one query for the batch (before its insert). */
+const PG_THREAD_STATES: PreparedStatement = {
+  name: "ingest_thread_states",
+  text: `
+    SELECT t."configurationId", t."threadKey", t."lastState"
+    FROM unnest($1::text[], $2::text[]) AS k(configuration_id, thread_key)
+    JOIN "AlarmThread" AS t ON t."configurationId" = k.configuration_id AND t."threadKey" = k.thread_key`,
+};
+
+async function judgeOnPostgres(
+  writer: PostgresWriter,
+  candidates: Candidate[],
+  filters: IngestFilters | undefined,
+): Promise<FilterJudgement> {
+  if (filters === undefined) return NO_REJECTIONS;
+  const judgement = filters.judge(candidates);
+  const checks = judgement.threadChecks;
+  if (checks.length === 0) return judgement;
+  const rows = await writer.query<{ configurationId: string; threadKey: string; lastState: string | null }>(
+    PG_THREAD_STATES,
+    [checks.map((c) => c.configurationId), checks.map((c) => c.threadKey)],
+  );
+  const states = new Map(rows.map((row) => [`${row.configurationId}\u0000${row.threadKey}`, row.lastState]));
+  keepOpenThreads(judgement, (check) => states.get(`${check.configurationId}\u0000${check.threadKey}`));
+  return judgement;
 }

@@ -42,6 +42,8 @@ export interface WebhookConfigurationView {
   stateReason: string | null;
   createdBy: string | null;
   createdAt: Date;
+  /** The stored filter (configurations/filters.ts), null for none. */
+  filters: string | null;
   topics: WebhookTopicView[];
 }
 
@@ -65,6 +67,7 @@ interface WebhookRow {
   stateReason: string | null;
   createdBy: string | null;
   createdAt: Date;
+  filters: string | null;
   topics: { topicArn: string; topic: { region: string; status: string; statusReason: string | null } }[];
 }
 
@@ -100,6 +103,7 @@ function toView(secrets: SecretBox, row: WebhookRow): WebhookConfigurationView {
     stateReason: row.stateReason,
     createdBy: row.createdBy,
     createdAt: row.createdAt,
+    filters: row.filters,
     topics: topicStatesOf(row.topics),
   };
 }

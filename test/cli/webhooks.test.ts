@@ -156,7 +156,7 @@ describeEachDatabase("chatbot webhooks", (kind) => {
 
   const TOPIC = "arn:aws:sns:us-east-1:123456789012:t";
   it.each([
-    ["no subcommand", ["webhooks"], /expected add, list or remove/],
+    ["no subcommand", ["webhooks"], /expected add, list, update or remove/],
     ["an unknown subcommand", ["webhooks", "frobnicate"], /unknown subcommand "frobnicate"/],
     [
       "add without --url",

@@ -188,7 +188,9 @@ describe.each(allFixtures().map((f) => [f.file, f] as const))("%s", (_file, fx) 
 
   it("offers the console button exactly when there is a console URL, and every link is https", () => {
     const actions = rendered.slack.blocks.filter((b) => b.type === "actions");
-    const buttons = actions.flatMap((b) => (b.type === "actions" ? b.elements : []));
+    const buttons = actions.flatMap((b) =>
+      b.type === "actions" ? b.elements.flatMap((e) => (e.type === "button" ? [e] : [])) : [],
+    );
     expect(buttons.some((b) => b.action_id === CONSOLE_ACTION_ID)).toBe(
       notification.consoleUrl !== undefined,
     );

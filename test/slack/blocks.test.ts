@@ -2,6 +2,7 @@
  * The Block Kit builders against Slack's limits: Home ≤100 blocks, modals ≤100, messages ≤50,
  * sections ≤3000 characters, and the structure the fake Slack (like Slack) refuses otherwise.
  */
+
 import type { KnownBlock } from "@slack/types";
 import type { ChannelConfigurationView } from "../../src/configurations/configuration-queries";
 import type { WorkspaceOverview } from "../../src/configurations/configuration-service";
@@ -13,6 +14,7 @@ import {
   MODAL_ACTIONS,
   modalValuesFromConfiguration,
 } from "../../src/slack/blocks/configure-modal";
+import { FILTER_FIELDS } from "../../src/slack/blocks/filter-fields";
 import { configuredClientsHomeView, HOME_ACTIONS, HOME_PAGE_SIZE } from "../../src/slack/blocks/home";
 import { helpReply, problemReply } from "../../src/slack/blocks/replies";
 import { roleTemplateReply } from "../../src/slack/blocks/role-template-reply";
@@ -47,6 +49,11 @@ function overview(total: number, page: number): WorkspaceOverview {
       channelName: `channel-${i}`,
       channelPrivate: false,
       iamRoleArn: i % 2 === 0 ? null : `arn:aws:iam::123456789012:role/${"r".repeat(64)}`,
+      // Every other one filtered, with the longest text a filter can hold.
+      filters:
+        i % 2 === 0
+          ? null
+          : JSON.stringify({ severity: "high", match: "m".repeat(200), exclude: "e".repeat(200) }),
       state: i % 3 === 0 ? "awaiting_invite" : i % 3 === 1 ? "active" : "disabled",
       stateReason: "x".repeat(1000),
       topicCount: i,
@@ -123,6 +130,7 @@ describe("Configure channel modal", () => {
       "topics_0",
       "region_1",
       "topics_1",
+      ...Object.values(FILTER_FIELDS),
     ]);
     const option = (value: string) => ({
       type: "static_select",

@@ -5,6 +5,7 @@
  * configuration. The listeners are called directly with small fakes, on a real database; the
  * payloads carry the enterprise id as Slack sends it.
  */
+import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService, WorkspaceOverview } from "../../src/configurations/configuration-service";
 import { ManagerChanges } from "../../src/configurations/manager-changes";
@@ -74,6 +75,7 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
       people: new PersonCache(),
       managers: new ManagerChanges(db.prisma, permissions),
       noise: recordingNoise(serviceCalls),
+      filters: new ChannelFilters({ prisma: db.prisma }),
       // Finds nothing: the click got past the permission check and reached the service.
       service: recording<ConfigurationService>(serviceCalls, (name) => {
         if (name === "findConfiguration") return null;

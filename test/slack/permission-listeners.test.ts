@@ -4,6 +4,7 @@
  * and the installer are stored). Guests and plain members change nothing by command or by forged
  * interaction payloads; the refusal says who can and how to become one; managers get through.
  */
+import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
 import { ManagerChanges } from "../../src/configurations/manager-changes";
@@ -64,6 +65,7 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
       permissions,
       people: new PersonCache(),
       managers: new ManagerChanges(db.prisma, permissions),
+      filters: new ChannelFilters({ prisma: db.prisma }),
       service: recording<ConfigurationService>(serviceCalls),
       editor: recording<ConfigurationEditor>(serviceCalls),
       noise: recordingNoise(serviceCalls),

@@ -5,6 +5,7 @@
  * workspace, the role proof — is driven with a failure full of them, and what the user is shown is
  * scanned. The operator's log keeps them (the PUBLIC_URL case is checked on the log).
  */
+import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
 import { ManagerChanges } from "../../src/configurations/manager-changes";
@@ -75,6 +76,7 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
       people: new PersonCache(),
       managers: new ManagerChanges(db.prisma, permissions),
       noise: recordingNoise([]),
+      filters: new ChannelFilters({ prisma: db.prisma }),
       service: recording<ConfigurationService>([], failing),
       editor: recording<ConfigurationEditor>([], (name) =>
         name === "prepare" ? { ok: true, plan: {} } : failing(),

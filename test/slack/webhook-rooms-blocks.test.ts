@@ -36,6 +36,7 @@ function webhook(i: number): WebhookConfigurationView {
     stateReason: i % 3 === 0 ? "x".repeat(1000) : null,
     createdBy: "U1",
     createdAt: new Date(1_700_000_000_000),
+    filters: null,
     topics: Array.from({ length: i % 4 }, (_, t) => ({
       topicArn: `arn:aws:sns:us-east-1:123456789012:t${t}`,
       region: "us-east-1",
@@ -57,6 +58,7 @@ function fullOverview(): WorkspaceOverview {
       channelName: `channel-${i}`,
       channelPrivate: false,
       iamRoleArn: null,
+      filters: null,
       state: "active",
       stateReason: null,
       topicCount: 1,

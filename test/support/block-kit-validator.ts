@@ -108,12 +108,7 @@ function validateBlock(block: unknown, at: string): string[] {
       }
       if (elements.length > LIMITS.actionsElements) errors.push(`${at}.elements: too many`);
       elements.forEach((element, i) => {
-        const path = `${at}.elements[${i}]`;
-        errors.push(
-          ...(isJson(element) && element.type === "static_select"
-            ? staticSelect(element, path)
-            : button(element, path)),
-        );
+        errors.push(...interactive(element, `${at}.elements[${i}]`));
       });
       break;
     }
@@ -145,6 +140,11 @@ function textObject(value: unknown, at: string, options: { plainOnly?: boolean; 
     if (value.text.length > options.max) errors.push(`${at}.text: ${value.text.length} > ${options.max}`);
   }
   return errors;
+}
+
+/** An element of an actions block: a button, or a static_select menu (the storm digest's). */
+function interactive(value: unknown, at: string): string[] {
+  return isJson(value) && value.type === "static_select" ? staticSelect(value, at) : button(value, at);
 }
 
 function button(value: unknown, at: string): string[] {

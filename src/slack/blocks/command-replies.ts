@@ -177,6 +177,8 @@ export function statusReply(
   command: string,
   configuration: ChannelConfigurationView,
   delivery: DeliveryStatus,
+  /** Notifications this channel's filters kept out in the last 24 hours. */
+  filtered = 0,
 ): Reply {
   // Dead letters and held deliveries are notifications nobody has seen yet: never "active" then.
   const unseen = delivery.deadLetters + delivery.held;
@@ -198,6 +200,7 @@ export function statusReply(
         { type: "mrkdwn", text: `*Held for the invite*\n${countText(delivery.held, "notification")}` },
         { type: "mrkdwn", text: `*Dead letters*\n${delivery.deadLetters}` },
         { type: "mrkdwn", text: `*Failed attempts (24 h)*\n${delivery.recentFailures}` },
+        { type: "mrkdwn", text: `*Filters*\n${filtered} filtered in the last 24 h` },
       ],
     },
   ];

@@ -2,6 +2,7 @@
 import { INVITE_COMMAND } from "../../configurations/channel-directory";
 import type { ConfiguredTopic } from "../../configurations/configuration-queries";
 import type { ConfigurationState } from "../../configurations/configuration-store";
+import { describeStoredFilter } from "../../configurations/filters";
 import { escapeText, forUsers, truncate } from "./text";
 
 export function channelMention(channelId: string | null, channelName: string | null): string {
@@ -46,15 +47,9 @@ export function roleText(roleArn: string | null): string {
   return roleArn === null ? "none" : `\`${escapeText(roleArn)}\``;
 }
 
-/** The channel's filters (stored as JSON) in one short line. */
+/** The channel's filters (stored as JSON) in one short line, in the slash grammar's words. */
 export function filtersText(filters: string | null): string {
-  if (filters === null || filters.trim() === "" || filters.trim() === "{}")
-    return "none (every notification)";
-  try {
-    return `\`${escapeText(truncate(JSON.stringify(JSON.parse(filters)), 500))}\``;
-  } catch {
-    return `\`${escapeText(truncate(filters, 500))}\``;
-  }
+  return escapeText(truncate(describeStoredFilter(filters), 500));
 }
 
 export function inviteInstructions(channelId: string | null): string {

@@ -6,8 +6,10 @@
  */
 import type { InputBlock, KnownBlock, ModalView, Option, PlainTextOption } from "@slack/types";
 import { MAX_REGIONS, type RegionDraft } from "../../configurations/configuration-draft";
+import { parseStoredFilter } from "../../configurations/filters";
 import { AWS_REGIONS } from "../../configurations/regions";
 import { NOTIFICATIONS_POLICY_NAME, type RoleTemplate } from "../../configurations/role-template";
+import { type FilterFormValues, filterBlocks, filterFormValuesOf } from "./filter-fields";
 import { button, codeSections, context, escapeText, section } from "./text";
 
 export const CONFIGURE_CALLBACK_ID = "configure_channel";
@@ -31,6 +33,8 @@ export interface ModalValues {
   regions: RegionDraft[];
   /** Shown when roleMode is "template": the policy the new role gets. */
   template?: RoleTemplate;
+  /** The filter fields (filter-fields.ts). */
+  filter?: FilterFormValues;
 }
 
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
@@ -214,7 +218,12 @@ export function configureChannelModal(values: ModalValues): ModalView {
     title: plain(editing ? "Edit configuration" : "Configure new channel"),
     submit: plain(editing ? "Save" : "Configure"),
     close: plain("Cancel"),
-    blocks: [...channelBlocks(values), ...roleBlocks(values), ...regionBlocks(values)],
+    blocks: [
+      ...channelBlocks(values),
+      ...roleBlocks(values),
+      ...regionBlocks(values),
+      ...filterBlocks(values.filter),
+    ],
   };
 }
 
@@ -225,6 +234,7 @@ export function modalValuesFromConfiguration(configuration: {
   channelId: string | null;
   state: string;
   iamRoleArn: string | null;
+  filters?: string | null;
   topics: readonly { topicArn: string; region: string }[];
 }): ModalValues {
   const byRegion = new Map<string, string[]>();
@@ -232,6 +242,7 @@ export function modalValuesFromConfiguration(configuration: {
     byRegion.set(topic.region, [...(byRegion.get(topic.region) ?? []), topic.topicArn]);
   }
   const regions = [...byRegion.entries()].map(([region, arns]) => ({ region, topics: arns.join("\n") }));
+  const stored = parseStoredFilter(configuration.filters ?? null);
   // A channel the bot cannot see cannot be preselected in the picker: show its id instead.
   const visible = configuration.state !== "awaiting_invite";
   return {
@@ -242,5 +253,7 @@ export function modalValuesFromConfiguration(configuration: {
     roleMode: configuration.iamRoleArn === null ? "none" : "existing",
     roleArn: configuration.iamRoleArn ?? undefined,
     regions: regions.length === 0 ? [{}] : regions.slice(0, MAX_REGIONS),
+    // An unreadable stored filter shows as empty fields: saving the form replaces it.
+    filter: filterFormValuesOf(stored.ok ? stored.filter : {}),
   };
 }

@@ -14,7 +14,7 @@ import {
   whoManagesText,
 } from "../../configurations/permissions";
 import type { WebhookConfigurationView } from "../../webhooks";
-import { channelMention, roleText, stateText } from "./configuration-text";
+import { channelMention, filtersText, roleText, stateText } from "./configuration-text";
 import {
   button,
   capBlocks,
@@ -107,6 +107,7 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
           `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
           heldText(overview, configuration.id, editable) +
+          `\nFilters: ${filtersText(configuration.filters)}` +
           noiseText(configuration.noise),
         `configuration_${configuration.id}`,
       ),

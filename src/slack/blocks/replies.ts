@@ -29,6 +29,7 @@ export function helpReply(command: string, problem?: string): Reply {
     `\`${command} delete\` — remove this channel's configuration (asks first)`,
     `\`${command} managers\` / \`${command} managers add @person\` / \`${command} managers remove @person\` — who may change AWS Chatbot`,
     ...NOISE_HELP(command),
+    `\`${command} filter\` / \`${command} help filter\` — which notifications this channel receives (severity, services, states, accounts, regions, text)`,
   ].join("\n");
   const blocks: KnownBlock[] = [];
   if (problem) blocks.push(section(`:warning: ${problem}`));

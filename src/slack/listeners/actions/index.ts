@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction, RadioButtonsAction, StaticSelectAction } from "@slack/bolt";
 import { NOTIFICATION_ACTIONS } from "../../../delivery/notification-controls";
+import { DIGEST_EXPAND_ACTION_ID } from "../../../notifications/render-digest";
 import { CONSOLE_ACTION_ID, LINK_ACTION_ID_PREFIX } from "../../../notifications/render-slack";
 import { DELETE_CONFIRM_ACTION } from "../../blocks/command-replies";
 import { MODAL_ACTIONS } from "../../blocks/configure-modal";
@@ -7,6 +8,7 @@ import { HOME_ACTIONS } from "../../blocks/home";
 import { WEBHOOK_ACTIONS } from "../../blocks/webhook-rooms";
 import { openAwsConsoleCallback } from "./console-link";
 import { confirmDeleteCallback, type DeleteConfirmDeps } from "./delete-confirm";
+import { type DigestExpandDeps, expandDigestLineCallback } from "./digest-expand";
 import {
   configureNewCallback,
   deleteConfigurationCallback,
@@ -24,7 +26,8 @@ export type ActionListenerDeps = HomeActionDeps &
   RemoveWorkspaceDeps &
   WebhookRoomDeps &
   DeleteConfirmDeps &
-  NotificationControlDeps;
+  NotificationControlDeps &
+  DigestExpandDeps;
 
 export function register(app: App, deps: ActionListenerDeps): void {
   const button = (actionId: string | RegExp) => ({ type: "block_actions" as const, action_id: actionId });
@@ -42,6 +45,10 @@ export function register(app: App, deps: ActionListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
   app.action<BlockAction<ButtonAction>>(button(NOTIFICATION_ACTIONS.acknowledge), acknowledgeCallback(deps));
   app.action<BlockAction<StaticSelectAction>>(button(NOTIFICATION_ACTIONS.mute), muteCallback(deps));
+  app.action<BlockAction<StaticSelectAction>>(
+    button(DIGEST_EXPAND_ACTION_ID),
+    expandDigestLineCallback(deps),
+  );
   app.action<BlockAction<ButtonAction>>(
     button(new RegExp(`^${LINK_ACTION_ID_PREFIX}`)),
     openAwsConsoleCallback,

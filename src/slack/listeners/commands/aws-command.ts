@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import type { ChannelFilters } from "../../../configurations/channel-filters";
 import { parseAwsCommand } from "../../../configurations/command-grammar";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
 import type { ManagerChanges } from "../../../configurations/manager-changes";
@@ -15,6 +16,7 @@ export interface AwsCommandDeps extends AccessDeps {
   service: ConfigurationService;
   managers: ManagerChanges;
   noise: NoiseServices;
+  filters: ChannelFilters;
   logger: Logger;
 }
 
@@ -57,6 +59,7 @@ export function awsCommandCallback(deps: AwsCommandDeps) {
           service: deps.service,
           managers: deps.managers,
           noise: deps.noise,
+          filters: deps.filters,
         });
       } catch (error) {
         if (isChatbotError(error)) reply = problemReply(command.command, error.message);

@@ -6,6 +6,7 @@
  */
 
 import type { ChannelDirectory } from "../../../configurations/channel-directory";
+import type { ChannelFilters } from "../../../configurations/channel-filters";
 import { type AwsCommand, READ_ONLY_COMMANDS } from "../../../configurations/command-grammar";
 import type { Actor, ChannelRef, ConfigurationService } from "../../../configurations/configuration-service";
 import type { ManagerChanges } from "../../../configurations/manager-changes";
@@ -19,6 +20,7 @@ import {
   testQueuedReply,
   unsubscribeReply,
 } from "../../blocks/command-replies";
+import { filterChangeReply, filterHelpReply, filterShowReply } from "../../blocks/filter-replies";
 import { managersChangeReply, managersReply } from "../../blocks/managers-replies";
 import { helpReply, notConfiguredReply, type Reply } from "../../blocks/replies";
 import { roleTemplateReply } from "../../blocks/role-template-reply";
@@ -35,6 +37,7 @@ export interface SubcommandContext {
   service: ConfigurationService;
   managers: ManagerChanges;
   noise: NoiseServices;
+  filters: ChannelFilters;
 }
 
 /** `managers add|remove` check the stricter "manage-managers" themselves. */
@@ -64,9 +67,9 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
     }
     case "status": {
       const status = await service.channelStatus(actor, channel.id);
-      return status === null
-        ? notConfiguredReply(command)
-        : statusReply(command, status.configuration, status.delivery);
+      if (status === null) return notConfiguredReply(command);
+      const filtered = await ctx.filters.filteredLastDay(status.configuration.id);
+      return statusReply(command, status.configuration, status.delivery, filtered);
     }
     case "test": {
       const result = await service.sendTestToChannel(actor, channel.id);
@@ -97,6 +100,21 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
       return managersChangeReply(command, "add", await ctx.managers.add(actor, people, parsed.userIds));
     case "managers-remove":
       return managersChangeReply(command, "remove", await ctx.managers.remove(actor, people, parsed.userIds));
+    case "help-filter":
+      return filterHelpReply(command);
+    case "filter-show":
+    case "filter-change": {
+      const configuration = await service.describeChannel(actor, channel.id);
+      if (configuration === null) return notConfiguredReply(command);
+      if (parsed.kind === "filter-change")
+        return filterChangeReply(
+          command,
+          configuration,
+          await ctx.filters.change(actor.userId, configuration, parsed.change),
+        );
+      const filtered = await ctx.filters.filteredLastDay(configuration.id);
+      return filterShowReply(command, configuration, ctx.filters.view(configuration), filtered);
+    }
     default:
       return runNoiseSubcommand(parsed, command, actor, channel.id, ctx.noise);
   }

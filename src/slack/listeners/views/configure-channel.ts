@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import type { ChannelFilters } from "../../../configurations/channel-filters";
 import type { ConfigurationEditor } from "../../../configurations/configuration-editor";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
 import { isChatbotError } from "../../../errors";
@@ -8,12 +9,14 @@ import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { SlackChannelDirectory } from "../slack-lookups";
 import { errorsForView, readModalValues, toDraft } from "./configure-modal-state";
+import { checkFilterForm } from "./filter-form";
 
 export interface ConfigureChannelDeps extends AccessDeps {
   command: string;
   service: ConfigurationService;
   editor: ConfigurationEditor;
   home: HomePublisher;
+  filters: ChannelFilters;
   logger: Logger;
 }
 
@@ -45,14 +48,21 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
       new SlackChannelDirectory(client),
       deps.command,
     );
-    if (!prepared.ok) {
-      await ack({ response_action: "errors", errors: errorsForView(prepared.errors, view) });
+    // Validated as `/aws filter` would validate it, whatever the form allowed to be sent.
+    const filter = checkFilterForm(values.filter ?? {});
+    if (!prepared.ok || !filter.ok) {
+      const errors = {
+        ...(prepared.ok ? {} : errorsForView(prepared.errors, view)),
+        ...(filter.ok ? {} : filter.errors),
+      };
+      await ack({ response_action: "errors", errors });
       return;
     }
     await ack({ response_action: "update", view: savingView() });
     let result: ReturnType<typeof configurationSavedView>;
     try {
       const saved = await deps.editor.apply(prepared.plan);
+      await deps.filters.replace(actor.userId, saved.configuration, filter.filter);
       const template =
         values.roleMode === "template" && values.roleName !== undefined
           ? (

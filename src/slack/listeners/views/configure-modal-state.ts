@@ -10,6 +10,7 @@ import {
   type RegionDraft,
 } from "../../../configurations/configuration-draft";
 import type { ModalMetadata, ModalValues, RoleMode } from "../../blocks/configure-modal";
+import { readFilterFormValues } from "./filter-form";
 
 const stateValueSchema = z.object({
   value: z.string().nullish(),
@@ -65,6 +66,7 @@ export function readModalValues(view: Pick<ViewOutput, "state" | "private_metada
     roleArn: text(stateValue(values, "role_arn")),
     roleName: text(stateValue(values, "role_name")),
     regions,
+    filter: readFilterFormValues(values),
   };
 }
 
