@@ -65,6 +65,8 @@ async function runOnce(replicas: number): Promise<ReplicaRun> {
       LOG_LEVEL: "warn",
       DELIVERY_WORKSPACE_PER_SECOND: String(WORKSPACE_PER_SECOND),
       DELIVERY_WORKSPACE_BURST: String(WORKSPACE_BURST),
+      // Every notification its own post: this measures pacing and order, not storm digests.
+      DELIVERY_DIGEST_THRESHOLD: "0",
     };
     for (let r = 0; r < replicas; r++) servers.push(await startServerProcess({ env }));
     // Round i reaches every channel, each through another replica than the round before.
