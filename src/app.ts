@@ -18,6 +18,7 @@ import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
+import { RetentionJob } from "./retention/retention-job";
 import { createSlackApp, type SlackApp } from "./slack/bolt-app";
 import { TopicNotices } from "./slack/topic-notices";
 import { createSnsEndpoint, isSnsEndpointRequest } from "./sns/endpoint";
@@ -38,6 +39,8 @@ export interface ChatbotServer {
   ingest: NotificationIngest;
   /** The outbox worker and its DeliveryControl (wake, releaseHeld, statusOf). */
   delivery: DeliveryService;
+  /** RETENTION / AUDIT_RETENTION: deletes old rows every few minutes (src/retention/). */
+  retention: RetentionJob;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
@@ -135,6 +138,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     topicAccess,
   });
 
+  const retention = new RetentionJob({
+    db,
+    settings: config.retention,
+    metrics,
+    logger: logger.child({ component: "retention" }),
+    postgresUrl: config.database.kind === "postgres" ? config.database.url : undefined,
+  });
+
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
   const server = http.createServer((request, response) => {
     if (isSnsEndpointRequest(request)) snsEndpoint(request, response);
@@ -149,6 +160,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
   });
   if (config.slack.appToken) await slack.bolt.start();
   await delivery.start();
+  retention.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
@@ -170,6 +182,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     ingest,
     delivery,
+    retention,
     async close() {
       // The worker stops claiming and finishes the posts in flight while HTTP drains.
       await Promise.all([
@@ -178,6 +191,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
           server.closeIdleConnections();
         }),
         delivery.stop(),
+        retention.stop(),
       ]);
       await alarmCharts.drain();
       charts.destroy();
