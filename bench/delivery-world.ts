@@ -39,6 +39,8 @@ export interface BenchWorld {
   db: Database;
   server: ServerProcess;
   channels: (WorldChannel & { topic: string })[];
+  /** The server's SQLite database file. */
+  databaseFile: string;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function startWorld(options: WorldOptions): Promise<BenchWorld> {
     db,
     server,
     channels,
+    databaseFile: testDb.database.sqliteFile ?? "",
     async stop() {
       await server.kill("SIGTERM");
       await db.close();
