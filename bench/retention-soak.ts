@@ -145,7 +145,15 @@ export async function benchRetentionSoak(
       world.slack.reset();
     };
     const cpuBefore = cpuSeconds(world.server.pid);
-    const load = await steadyLoad(world, rate, durationMs, (i) => alarmFor(world, i), answered, harvest);
+    const load = await steadyLoad(
+      world,
+      rate,
+      durationMs,
+      (i) => alarmFor(world, i),
+      answered,
+      harvest,
+      true,
+    );
     const serverCpuPercent = round(((cpuSeconds(world.server.pid) - cpuBefore) / load.seconds) * 100);
     clearInterval(sampler);
     await sampling;
