@@ -13,6 +13,7 @@ import { TopicAccess } from "./configurations/topic-access";
 import { type Database, openDatabase } from "./db/database";
 import { secretBoxFor } from "./db/encryption-key";
 import { DeliveryService } from "./delivery/delivery-service";
+import { NoiseSnapshot } from "./delivery/noise-snapshot";
 import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
@@ -40,11 +41,22 @@ export interface ChatbotServer {
   delivery: DeliveryService;
   /** RETENTION / AUDIT_RETENTION: deletes old rows every few minutes (src/retention/). */
   retention: RetentionJob;
+  /** Mentions and mutes in memory (issue 13). */
+  noise: NoiseSnapshot;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<ChatbotServer> {
+export interface ServerOptions {
+  /** The clock mutes expire by (tests move it); the system's otherwise. */
+  now?: () => Date;
+}
+
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: ServerOptions = {},
+): Promise<ChatbotServer> {
   if (config.sns.certUrlPatternOverridden) {
     logger.warn(
       { pattern: config.sns.certUrlPattern.source },
@@ -88,8 +100,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
       }),
     },
   );
+  const noise = new NoiseSnapshot({ db, logger: logger.child({ component: "noise" }), now: options.now });
   // Built before the Slack app, which needs it; it reads the Slack app's bot tokens lazily.
   const delivery = new DeliveryService({
+    noise,
     db,
     settings: config.delivery,
     slackApiUrl: config.slack.apiUrl,
@@ -141,6 +155,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     delivery,
     topicAccess,
+    db,
+    noise,
   });
 
   const retention = new RetentionJob({
@@ -164,6 +180,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     server.listen(config.port, config.host, () => resolve());
   });
   if (config.slack.appToken) await slack.bolt.start();
+  await noise.start();
   await delivery.start();
   retention.start();
   const address = server.address() as AddressInfo;
@@ -188,6 +205,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     ingest,
     delivery,
     retention,
+    noise,
     async close() {
       // The worker stops claiming and finishes the posts in flight while HTTP drains.
       await Promise.all([
@@ -198,6 +216,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
         delivery.stop(),
         retention.stop(),
       ]);
+      noise.stop();
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();

@@ -1,5 +1,6 @@
 /** Ephemeral replies to `/aws subscribe|unsubscribe|list|status|test|role|delete`. */
 import type { KnownBlock } from "@slack/types";
+import type { NoiseLines } from "../../configurations/channel-mentions";
 import type { ChannelConfigurationView } from "../../configurations/configuration-queries";
 import type {
   DeleteResult,
@@ -29,6 +30,7 @@ import {
   MESSAGE_BLOCKS_MAX,
   section,
   slackDate,
+  truncate,
 } from "./text";
 
 function title(configuration: ChannelConfigurationView): string {
@@ -102,7 +104,37 @@ export function unsubscribeReply(command: string, result: UnsubscribeResult): Re
   return reply(text, limit(blocks));
 }
 
-export function listReply(command: string, configuration: ChannelConfigurationView): Reply {
+/** Topics held from this workspace under TOPIC_ACCESS=linked: their accounts and how to link one. */
+export interface HeldTopicsNote {
+  accounts: readonly string[];
+  howToLink: readonly string[];
+}
+
+function heldLine(topic: ChannelConfigurationView["topics"][number], held?: HeldTopicsNote): string {
+  const account = topic.topicArn.split(":")[4] ?? "";
+  if (held === undefined || !held.accounts.includes(account)) return topicLine(topic);
+  return `${topicLine(topic)} · :no_entry: held: AWS account ${escapeText(account)} is not linked to this workspace`;
+}
+
+function heldBlocks(held: HeldTopicsNote | undefined): KnownBlock[] {
+  if (held === undefined || held.accounts.length === 0) return [];
+  const which =
+    held.accounts.length === 1 ? `account ${held.accounts[0]}` : `accounts ${held.accounts.join(", ")}`;
+  return [
+    section(
+      `:no_entry: *Nothing reaches this channel from topics of AWS ${escapeText(which)}*: ` +
+        "a workspace receives only topics of AWS accounts linked to it. Link it either way:\n" +
+        held.howToLink.join("\n"),
+    ),
+  ];
+}
+
+export function listReply(
+  command: string,
+  configuration: ChannelConfigurationView,
+  held?: HeldTopicsNote,
+  noise?: NoiseLines,
+): Reply {
   const blocks: KnownBlock[] = [
     section(`${title(configuration)}\n${stateText(configuration.state, configuration.stateReason)}`),
   ];
@@ -115,11 +147,24 @@ export function listReply(command: string, configuration: ChannelConfigurationVi
       { type: "mrkdwn", text: `*Filters*\n${filtersText(configuration.filters)}` },
     ],
   });
+  if (noise !== undefined) {
+    blocks.push(
+      section(
+        `*Mentions:* ${escapeText(truncate(noise.mentions, 400))}\n*Muted:* ${escapeText(truncate(noise.mutes, 400))}`,
+      ),
+    );
+  }
   if (configuration.topics.length === 0) {
     blocks.push(section(`No SNS topics yet: \`${command} subscribe ARN\` adds one.`));
   } else {
     blocks.push(section(`*SNS topics (${configuration.topics.length})*`));
-    blocks.push(...linesToSections(configuration.topics.map(topicLine), 20));
+    blocks.push(
+      ...linesToSections(
+        configuration.topics.map((topic) => heldLine(topic, held)),
+        20,
+      ),
+    );
+    blocks.push(...heldBlocks(held));
   }
   return reply(`${configuration.name}: ${configuration.topics.length} topic(s)`, limit(blocks));
 }
@@ -163,6 +208,13 @@ export function statusReply(
   const troubled = configuration.topics.filter((t) => t.status !== "confirmed");
   if (troubled.length > 0) {
     blocks.push(section("*Topics not confirmed*"), ...linesToSections(troubled.map(topicLine), 10));
+  }
+  if ((delivery.muted ?? 0) > 0) {
+    blocks.push(
+      context(
+        `${countText(delivery.muted ?? 0, "notification")} muted: stored, not posted (\`${command} mute\` lists the mutes).`,
+      ),
+    );
   }
   if (delivery.deadLetters > 0) {
     blocks.push(context("An operator can replay dead letters with `npx chatbot dead-letters replay`."));
@@ -213,7 +265,7 @@ export function roleSetReply(
       ),
     );
   }
-  if (proofNote !== undefined) blocks.push(section(escapeText(proofNote)));
+  if (proofNote !== undefined) blocks.push(section(escapeText(forUsers(proofNote))));
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   return reply(text, blocks);

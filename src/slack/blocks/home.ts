@@ -25,6 +25,7 @@ import {
   linesToSections,
   section,
   slackDate,
+  truncate,
   VIEW_BLOCKS_MAX,
 } from "./text";
 import { webhookRoomsBlocks } from "./webhook-rooms";
@@ -73,6 +74,30 @@ export interface HomeOptions {
   viewer?: { standing: Standing; managers: ManagersOverview };
 }
 
+/** "Mentions: @oncall from high" / "Muted: alarm api-5xx (k3v9q2)", one line each, when set (issue 13). */
+function noiseText(noise: { mentions: string; mutes: string } | undefined): string {
+  if (noise === undefined) return "";
+  return `\nMentions: ${escapeText(truncate(noise.mentions, 300))}\nMuted: ${escapeText(truncate(noise.mutes, 300))}`;
+}
+
+/** Managers only: why a configuration receives nothing from some of its topics (TOPIC_ACCESS). */
+function heldText(overview: WorkspaceOverview, configurationId: string, editable: boolean): string {
+  const accounts = editable ? overview.held?.[configurationId] : undefined;
+  if (accounts === undefined || accounts.length === 0) return "";
+  const which = accounts.length === 1 ? `account ${accounts[0]} is` : `accounts ${accounts.join(", ")} are`;
+  return `\n:no_entry: Held: nothing arrives from its topics of AWS ${escapeText(which)} not linked to this workspace.`;
+}
+
+function howToLinkBlocks(overview: WorkspaceOverview, editable: boolean): KnownBlock[] {
+  const anyHeld = overview.configurations.some((c) => (overview.held?.[c.id]?.length ?? 0) > 0);
+  if (!editable || !anyHeld || overview.howToLink === undefined) return [];
+  return [
+    context(
+      `A workspace receives only topics of AWS accounts linked to it. Link an account either way:\n${overview.howToLink.join("\n")}`,
+    ),
+  ];
+}
+
 function configurationBlocks(overview: WorkspaceOverview, editable: boolean): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const configuration of overview.configurations) {
@@ -80,7 +105,9 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
     blocks.push(
       section(
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
-          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}`,
+          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
+          heldText(overview, configuration.id, editable) +
+          noiseText(configuration.noise),
         `configuration_${configuration.id}`,
       ),
     );
@@ -191,7 +218,12 @@ export function configuredClientsHomeView(overview: WorkspaceOverview, options: 
       ),
     );
   }
-  blocks.push({ type: "divider" }, ...configurationBlocks(overview, editable), ...paginationBlocks(overview));
+  blocks.push(
+    { type: "divider" },
+    ...configurationBlocks(overview, editable),
+    ...howToLinkBlocks(overview, editable),
+    ...paginationBlocks(overview),
+  );
   const recent: KnownBlock[] = [{ type: "divider" }, header("Recent changes"), ...auditBlocks(overview)];
   if (mayDo(standing, "remove-workspace")) recent.push(...workspaceBlocks());
   if (options.webhooks !== undefined) {
