@@ -21,6 +21,7 @@ import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
+import { RetentionJob } from "./retention/retention-job";
 import { createSlackApp, type SlackApp } from "./slack/bolt-app";
 import { TopicNotices } from "./slack/topic-notices";
 import { createSnsEndpoint, isSnsEndpointRequest } from "./sns/endpoint";
@@ -41,6 +42,8 @@ export interface ChatbotServer {
   ingest: NotificationIngest;
   /** The outbox worker and its DeliveryControl (wake, releaseHeld, statusOf). */
   delivery: DeliveryService;
+  /** RETENTION / AUDIT_RETENTION: deletes old rows every few minutes (src/retention/). */
+  retention: RetentionJob;
   /** Mentions and mutes in memory (issue 13). */
   noise: NoiseSnapshot;
   /** The configurations' filters as ingest evaluates them (refresh() after writing one directly). */
@@ -177,6 +180,14 @@ export async function startServer(
     filters,
   });
 
+  const retention = new RetentionJob({
+    db,
+    settings: config.retention,
+    metrics,
+    logger: logger.child({ component: "retention" }),
+    postgresUrl: config.database.kind === "postgres" ? config.database.url : undefined,
+  });
+
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
   const server = http.createServer((request, response) => {
     if (isSnsEndpointRequest(request)) snsEndpoint(request, response);
@@ -192,6 +203,7 @@ export async function startServer(
   if (config.slack.appToken) await slack.bolt.start();
   await noise.start();
   await delivery.start();
+  retention.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
@@ -213,6 +225,7 @@ export async function startServer(
     subscriptions,
     ingest,
     delivery,
+    retention,
     noise,
     filterSnapshot,
     async close() {
@@ -223,6 +236,7 @@ export async function startServer(
           server.closeIdleConnections();
         }),
         delivery.stop(),
+        retention.stop(),
       ]);
       noise.stop();
       filterSnapshot.stop();
