@@ -41,6 +41,9 @@ export interface ChatbotServer {
   close(): Promise<void>;
 }
 
+/** Longest wait at shutdown for Slack listeners still running after their ack. */
+const LISTENER_DRAIN_MS = 15_000;
+
 export async function startServer(config: Config, logger: Logger): Promise<ChatbotServer> {
   if (config.sns.certUrlPatternOverridden) {
     logger.warn(
@@ -176,18 +179,24 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     ingest,
     delivery,
     async close() {
-      // The worker stops claiming and finishes the posts in flight while HTTP drains.
+      // The worker stops claiming and finishes the posts in flight while HTTP drains; Slack
+      // listeners acked already may still be saving: the database stays open until they end.
       await Promise.all([
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
+        (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          if (config.slack.appToken) await slack.bolt.stop();
+          if (!(await slack.runs.drain(LISTENER_DRAIN_MS))) {
+            logger.warn({ running: slack.runs.count }, "Slack listeners still running at shutdown");
+          }
+        })(),
         delivery.stop(),
       ]);
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();
-      if (config.slack.appToken) await slack.bolt.stop();
       await db.close();
     },
   };
