@@ -57,7 +57,7 @@ export interface LatencyResult {
 }
 
 export async function benchDeliveryLatency(
-  options: { rate?: number; warmupMs?: number; durationMs?: number } = {},
+  options: { rate?: number; warmupMs?: number; durationMs?: number; env?: Environment } = {},
 ): Promise<LatencyResult> {
   const rate = options.rate ?? 200;
   const warmupMs = options.warmupMs ?? 5_000;
@@ -68,6 +68,7 @@ export async function benchDeliveryLatency(
     workspaces: 20,
     channelsPerWorkspace: 10,
     fakeSlack: { validateBlocks: false },
+    env: options.env,
   });
   try {
     const answered = new Map<number, number>();

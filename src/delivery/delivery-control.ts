@@ -11,6 +11,8 @@ export interface DeliveryStatus {
   held: number;
   /** Given up on after bounded retries; visible and replayable. */
   deadLetters: number;
+  /** Stored but not posted: a mute matched them (issue 13). */
+  muted?: number;
   /** Failed attempts in the last 24 hours. */
   recentFailures: number;
   /** The last error recorded on any of its deliveries, if any. */
@@ -27,4 +29,19 @@ export interface DeliveryControl {
   /** The configuration can be posted to again: its held deliveries become due. Returns how many. */
   releaseHeld(configurationId: string): Promise<number>;
   statusOf(configurationId: string): Promise<DeliveryStatus>;
+  /**
+   * "Show one in full" on a storm digest: posts the notification's full rendering in the digest's
+   * thread (paced like any post). False when the delivery is not a line of that digest in that
+   * channel of that workspace (a forged or stale value): nothing is posted.
+   */
+  expandDigestLine(request: DigestLineRequest): Promise<boolean>;
+}
+
+export interface DigestLineRequest {
+  teamId: string;
+  channelId: string;
+  /** ts of the digest message the menu was used on. */
+  digestTs: string;
+  /** The option's value: the delivery shown on the line. */
+  deliveryId: string;
 }

@@ -23,6 +23,7 @@ export class DeliveryMetrics {
   readonly #parentUpdateFailures;
   readonly #latency;
   readonly #slackCalls;
+  readonly #digests;
 
   constructor(private readonly metrics: Metrics) {
     this.#posts = metrics.counter("chatbot_delivery_posts_total", "Messages posted, by target and kind", [
@@ -69,10 +70,19 @@ export class DeliveryMetrics {
       "Slack Web API calls of the delivery worker, by method and status (ok or Slack's error)",
       ["method", "status"],
     );
+    this.#digests = metrics.counter(
+      "chatbot_delivery_digests_total",
+      "Storm digest messages posted (a new digest) or updated (more lines), by target",
+      ["target", "action"],
+    );
+  }
+
+  digest(target: string, action: "posted" | "updated"): void {
+    this.#digests.inc({ target, action });
   }
 
   /** Posted and recorded, `latencyMs` after the notification was stored. */
-  delivered(target: string, kind: "message" | "reply", latencyMs: number): void {
+  delivered(target: string, kind: "message" | "reply" | "digest", latencyMs: number): void {
     this.#posts.inc({ target, kind });
     this.#latency.observe({ target }, latencyMs / 1000);
   }

@@ -13,6 +13,7 @@ import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";
 import type { FailureRecorder } from "./failure-recorder";
 import { notificationOf } from "./message-render";
+import { type MuteSource, mutedDelivery } from "./mute-check";
 import { holdConfigurationDeliveries, type LoadedDelivery, markPosted } from "./outbox";
 import type { SlackDelivery } from "./slack-delivery";
 import type { WebhookDeliveryTarget } from "./targets/webhook";
@@ -28,6 +29,8 @@ export interface DeliveryProcessorDeps {
   workspaces: Pick<WorkspaceStatus, "disabledReason">;
   metrics: DeliveryMetrics;
   logger: Logger;
+  /** Active mutes (issue 13), from memory; nothing is muted without it. */
+  noise?: MuteSource;
 }
 
 export class DeliveryProcessor {
@@ -66,6 +69,7 @@ export class DeliveryProcessor {
       log.error({ err: error }, "rendering failed");
       return failures.dead(delivery, delivery.attempts, `render failed: ${String(error)}`, target, log);
     }
+    if (await mutedDelivery(this.deps.noise, prisma, delivery, notification, log)) return "muted";
 
     if (target === "webhook" && this.deps.webhooks !== undefined) {
       return this.#webhook(this.deps.webhooks, delivery, notification, signal, log);

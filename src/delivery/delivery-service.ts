@@ -11,12 +11,15 @@ import type { WorkspaceTokens } from "../slack/workspace-tokens";
 import { WebhookSender } from "../webhooks";
 import { CompletionWriter } from "./completions";
 import { activateConfiguration, findConfigurationState, reactivatableByInvite } from "./configuration-state";
-import type { DeliveryControl, DeliveryStatus } from "./delivery-control";
+import type { DeliveryControl, DeliveryStatus, DigestLineRequest } from "./delivery-control";
 import { DeliveryMetrics } from "./delivery-metrics";
 import { DeliveryProcessor } from "./delivery-processor";
 import { deliveryStatusOf } from "./delivery-status";
 import type { PostedListener } from "./delivery-types";
+import { DigestDelivery } from "./digests";
 import { FailureRecorder } from "./failure-recorder";
+import type { NoiseSnapshot } from "./noise-snapshot";
+import { acknowledgementsAt } from "./notification-actions";
 import { activeConfigurationsWithHeld, releaseHeldDeliveries } from "./outbox";
 import { ParentUpdater } from "./parent-updates";
 import { SlackRateLimiter } from "./rate-limiter";
@@ -43,6 +46,8 @@ export interface DeliveryServiceDeps {
   owner?: string;
   /** Longest wait in stop() (default: the Slack timeout + 5 s). */
   stopTimeoutMs?: number;
+  /** Mentions and mutes of the channels (issue 13), in memory. */
+  noise?: NoiseSnapshot;
 }
 
 /** How often held deliveries of re-enabled workspaces are looked for (and installations reloaded). */
@@ -54,6 +59,7 @@ export class DeliveryService implements DeliveryControl {
   readonly #workspaces: WorkspaceStatus;
   readonly #parents: ParentUpdater;
   readonly #recovery: WorkspaceRecovery;
+  readonly #digests: DigestDelivery;
   readonly #logger: Logger;
   readonly #postedListeners: PostedListener[] = [];
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -103,6 +109,8 @@ export class DeliveryService implements DeliveryControl {
       metrics,
       logger: deps.logger,
       recovery,
+      noise: deps.noise,
+      acknowledgements: (configurationId, ts) => acknowledgementsAt(deps.db, configurationId, ts),
       onPosted: async (posted) => {
         for (const listener of this.#postedListeners) await listener(posted);
       },
@@ -124,10 +132,26 @@ export class DeliveryService implements DeliveryControl {
       workspaces: this.#workspaces,
       metrics,
       logger: deps.logger,
+      noise: deps.noise,
+    });
+    this.#digests = new DigestDelivery({
+      db: deps.db,
+      completions,
+      target,
+      limiter: this.limiter,
+      webhooks,
+      failures,
+      workspaces: this.#workspaces,
+      settings,
+      metrics,
+      logger: deps.logger.child({ component: "digests" }),
+      recovery,
+      noise: deps.noise,
     });
     this.worker = new DeliveryWorker({
       db: deps.db,
       processor,
+      digests: this.#digests,
       logger: deps.logger,
       leaseMs: settings.leaseMs,
       pollMs: settings.pollMs,
@@ -215,6 +239,10 @@ export class DeliveryService implements DeliveryControl {
     }
     if (result.released > 0) this.wake();
     return result.released;
+  }
+
+  expandDigestLine(request: DigestLineRequest): Promise<boolean> {
+    return this.#digests.expand(request);
   }
 
   statusOf(configurationId: string): Promise<DeliveryStatus> {

@@ -11,6 +11,7 @@ export const LOADED_DELIVERY_SELECT = {
   attempts: true,
   configurationId: true,
   postedTs: true,
+  digestId: true,
   createdAt: true,
   message: { select: { snsMessageId: true, topicArn: true, subject: true, body: true, snsTimestamp: true } },
   configuration: {
@@ -51,6 +52,14 @@ export function markPosted(prisma: PrismaClient, id: string, postedTs: string, a
   return prisma.delivery.updateMany({
     where: { id },
     data: { status: "posted", postedTs, attempts, leaseOwner: null, leaseUntil: null },
+  });
+}
+
+/** A mute matched it (issue 13): stored and counted, never posted. */
+export function markMuted(prisma: PrismaClient, id: string, attempts: number) {
+  return prisma.delivery.updateMany({
+    where: { id },
+    data: { status: "muted", attempts, leaseOwner: null, leaseUntil: null },
   });
 }
 

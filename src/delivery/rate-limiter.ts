@@ -75,6 +75,8 @@ interface WorkspaceState {
 }
 
 const IDLE_FORGET_MS = 10 * 60 * 1000;
+/** Waiting for a channel token, this much longer (shifts the phase, not the rate: the bucket refills meanwhile). */
+export const CHANNEL_MARGIN_MS = 100;
 const PRUNE_EVERY = 4096;
 
 export function abortedError(): ChatbotError {
@@ -133,7 +135,9 @@ export class SlackRateLimiter {
       for (;;) {
         const wait = bucket.waitMs(this.clock());
         if (wait === 0) break;
-        await sleep(wait, signal);
+        // Slack's bucket starts when our first post ARRIVES; a little later than ours: without the
+        // margin a post sent the moment our bucket refills can reach Slack a token too early (429).
+        await sleep(wait + CHANNEL_MARGIN_MS, signal);
       }
       bucket.tryTake(this.clock());
     }
@@ -146,6 +150,19 @@ export class SlackRateLimiter {
     const state = this.#workspace(lane, workspace);
     state.pausedUntil = Math.max(state.pausedUntil, this.clock() + ms);
     this.#schedule(key, state);
+  }
+
+  /**
+   * About how long a call in `lane` of `workspace` would wait for its turn now: a 429 pause, the
+   * callers already waiting and the bucket's refill (the storm digest picks chat.update or a new post by it).
+   */
+  estimatedWaitMs(lane: Lane, workspace: string): number {
+    const state = this.#workspaces.get(`${lane}:${workspace}`);
+    if (state === undefined) return 0;
+    const now = this.clock();
+    const rate = lane === "post" ? this.rates.post.workspace : this.rates.update.workspace;
+    const queued = state.bucket.waitMs(now) + (state.waiters.length * 1000) / rate.perSecond;
+    return Math.max(state.pausedUntil - now, queued, 0);
   }
 
   /** Epoch ms until which the lane of the workspace is paused (0 when it is not). */

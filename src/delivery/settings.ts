@@ -37,6 +37,18 @@ export interface DeliverySettings {
   updateRate: RateSpec;
   /** A resolved alarm (OK) quiet for this long gets a new parent message on its next state change. */
   newThreadAfterMs: number;
+  /**
+   * Storm digest (digests.ts): a channel with more than this many deliveries waiting gets one digest
+   * message instead of one post each. 0 turns digests off.
+   */
+  digestThreshold: number;
+  /** A digest nothing was added to for this long is finished; the next storm starts a new one. */
+  digestQuietMs: number;
+  /**
+   * An open digest is updated (chat.update) when the workspace's update budget gives a turn within
+   * this long; otherwise the new lines start a new digest (chat.postMessage), so they show sooner.
+   */
+  digestUpdateWaitMs: number;
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -51,6 +63,9 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   workspaceRate: { perSecond: 10, burst: 30 },
   updateRate: { perSecond: 50 / 60, burst: 10 },
   newThreadAfterMs: 24 * 60 * 60 * 1000,
+  digestThreshold: 3,
+  digestQuietMs: 2 * 60 * 1000,
+  digestUpdateWaitMs: 2_000,
 };
 
 type Environment = Record<string, string | undefined>;
@@ -112,6 +127,9 @@ export function parseDeliverySettings(env: Environment): DeliverySettings {
     },
     updateRate: d.updateRate,
     newThreadAfterMs: ms("DELIVERY_NEW_THREAD_AFTER_MS", d.newThreadAfterMs, 0),
+    digestThreshold: ms("DELIVERY_DIGEST_THRESHOLD", d.digestThreshold, 0),
+    digestQuietMs: durationFrom(env, "DELIVERY_DIGEST_QUIET", d.digestQuietMs, problems),
+    digestUpdateWaitMs: ms("DELIVERY_DIGEST_UPDATE_WAIT_MS", d.digestUpdateWaitMs, 0),
   };
   if (settings.backoffMaxMs < settings.backoffBaseMs) {
     problems.push(`DELIVERY_BACKOFF_MAX_MS must be ≥ DELIVERY_BACKOFF_BASE_MS (${settings.backoffBaseMs})`);

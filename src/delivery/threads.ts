@@ -131,10 +131,14 @@ export async function findThread(
   return rows[0] ?? null;
 }
 
-/** The SNS message the parent was posted from, to render it again for chat.update. */
+/**
+ * The SNS message the parent was posted from, to render it again for chat.update. None when the
+ * thread is rooted at a storm digest (its deliveries carry the digest's ts): a digest is never
+ * replaced by one of its lines.
+ */
 export function findParentMessage(prisma: PrismaClient, configurationId: string, parentTs: string) {
   return prisma.delivery.findFirst({
-    where: { configurationId, status: "posted", postedTs: parentTs },
+    where: { configurationId, status: "posted", postedTs: parentTs, digestId: null },
     select: {
       message: {
         select: { snsMessageId: true, topicArn: true, subject: true, body: true, snsTimestamp: true },

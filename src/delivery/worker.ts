@@ -16,11 +16,14 @@ import type { Logger } from "../logger";
 import { claimDueDeliveries } from "./claim";
 import type { DeliveryProcessor } from "./delivery-processor";
 import type { Outcome } from "./delivery-types";
+import type { DigestDelivery } from "./digests";
 import { type LoadedDelivery, releaseLeases, renewLeases } from "./outbox";
 
 export interface DeliveryWorkerOptions {
   db: Database;
   processor: Pick<DeliveryProcessor, "process">;
+  /** Storm digests: a channel with more than `threshold` waiting posts them as one digest. */
+  digests?: Pick<DigestDelivery, "deliver" | "threshold">;
   logger: Logger;
   leaseMs: number;
   pollMs: number;
@@ -210,6 +213,11 @@ export class DeliveryWorker {
     await Promise.resolve();
     try {
       while (queue.length > 0 && this.#state === "running") {
+        if (this.#digesting(queue)) {
+          const outcome = await this.#digest(queue);
+          if (outcome === "posted" || outcome === "dead") continue;
+          break;
+        }
         const item = queue[0];
         if (!this.#leaseStillOurs(item)) {
           // Stalled past the lease: another replica may own it now. Posting could duplicate it.
@@ -239,6 +247,40 @@ export class DeliveryWorker {
       }
       if (this.#claimAgainOnDrain && this.#state === "running") void this.#pump();
     }
+  }
+
+  /** More waiting than the channel's rate lets out soon, or the head already belongs to a digest. */
+  #digesting(queue: InHand[]): boolean {
+    const threshold = this.options.digests?.threshold ?? 0;
+    return threshold > 0 && (queue.length > threshold || queue[0].delivery.digestId !== null);
+  }
+
+  /**
+   * Everything queued goes into the channel's digest at once. While the digest is posted or updated
+   * (paced), the queue refills: the next round carries all of that in one update.
+   */
+  async #digest(queue: InHand[]): Promise<Outcome> {
+    const batch = queue.splice(0).filter((item) => {
+      if (this.#leaseStillOurs(item)) return true;
+      this.#inHand.delete(item.delivery.id);
+      return false;
+    });
+    if (batch.length === 0) return "posted";
+    if (this.#claimAgainOnDrain && this.#state === "running") void this.#pump();
+    let outcome: Outcome;
+    try {
+      outcome = await (this.options.digests as NonNullable<DeliveryWorkerOptions["digests"]>).deliver(
+        batch.map((item) => item.delivery),
+        this.#abort.signal,
+      );
+    } catch (error) {
+      this.options.logger.error({ err: error, count: batch.length }, "digest failed unexpectedly");
+      outcome = "retry";
+    }
+    // Shutdown mid-digest: back in the queue, so they are handed back (still assigned to their digest).
+    if (outcome === "released") queue.unshift(...batch);
+    else for (const item of batch) this.#inHand.delete(item.delivery.id);
+    return outcome;
   }
 
   async #process(delivery: LoadedDelivery): Promise<Outcome> {

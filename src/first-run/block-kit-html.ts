@@ -75,9 +75,11 @@ function blockHtml(block: SlackBlock): SafeHtml {
       return html`<div class="bk-context">${block.elements.map((element) => html`<span>${mrkdwnToHtml(element.text)}</span>`)}</div>`;
     case "actions":
       return html`<div class="bk-actions">${block.elements.map((button) =>
-        isSafeLink(button.url)
-          ? html`<a class="bk-button" href="${button.url}" rel="noopener noreferrer" target="_blank">${button.text.text}</a>`
-          : html`<span class="bk-button">${button.text.text}</span>`,
+        button.type !== "button"
+          ? html`<span class="bk-button">${button.placeholder.text}</span>`
+          : isSafeLink(button.url)
+            ? html`<a class="bk-button" href="${button.url}" rel="noopener noreferrer" target="_blank">${button.text.text}</a>`
+            : html`<span class="bk-button">${button.text.text}</span>`,
       )}</div>`;
   }
 }

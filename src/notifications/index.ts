@@ -10,6 +10,18 @@ export { formatClassification, formatNotification } from "./format";
 export { parseEnvelope } from "./parse-envelope";
 export { type RenderedNotification, renderNotification } from "./render";
 export {
+  addDigestLine,
+  DIGEST_EXPAND_ACTION_ID,
+  type DigestLine,
+  type DigestView,
+  digestFits,
+  digestLineOf,
+  digestNotification,
+  renderDigestSlack,
+  renderDigestText,
+  webhookDigestFits,
+} from "./render-digest";
+export {
   CONSOLE_ACTION_ID,
   LINK_ACTION_ID_PREFIX,
   renderSlackMessage,

@@ -46,9 +46,17 @@ export interface ButtonElement {
   action_id: string;
 }
 
+/** A menu (the storm digest's "show one in full"); values are ours, never a URL. */
+export interface StaticSelectElement {
+  type: "static_select";
+  action_id: string;
+  placeholder: PlainTextObject;
+  options: { text: PlainTextObject; value: string }[];
+}
+
 export interface ActionsBlock {
   type: "actions";
-  elements: ButtonElement[];
+  elements: (ButtonElement | StaticSelectElement)[];
 }
 
 export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | ActionsBlock;
@@ -228,7 +236,14 @@ function blockTextLength(block: SlackBlock): number {
     case "context":
       return block.elements.reduce((sum, e) => sum + e.text.length, 0);
     case "actions":
-      return block.elements.reduce((sum, e) => sum + e.text.text.length, 0);
+      return block.elements.reduce(
+        (sum, e) =>
+          sum +
+          (e.type === "button"
+            ? e.text.text.length
+            : e.options.reduce((all, o) => all + o.text.text.length, 0)),
+        0,
+      );
   }
 }
 

@@ -7,10 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  addTopicToConfiguration,
-  createSlackConfiguration,
-} from "../../src/configurations/configuration-store";
+import { addTopicToConfiguration } from "../../src/configurations/configuration-store";
 import { type Database, openDatabase } from "../../src/db/database";
 import { MIGRATIONS_ROOT, migrateDatabase } from "../../src/db/migrate";
 import { createLogger } from "../../src/logger";
@@ -46,12 +43,13 @@ describeEachDatabase(`migration ${MIGRATION}`, (kind) => {
   });
 
   async function configuration(teamId: string, name: string, topics: string[], at: Date) {
-    const row =
+    // Raw SQL: the client knows columns of later migrations (0005's mutePermission) this schema lacks.
+    const row = { id: `cfg-${name}` };
+    await db.prisma.$executeRawUnsafe(
       teamId === "cli"
-        ? await db.prisma.channelConfiguration.create({
-            data: { id: `cfg-${name}`, kind: "webhook", name, teamId, webhookDescription: "Ops/Alarms" },
-          })
-        : await createSlackConfiguration(db.prisma, { teamId, channelId: `C${name.toUpperCase()}`, name });
+        ? `INSERT INTO "ChannelConfiguration" ("id","kind","name","teamId","webhookDescription","updatedAt") VALUES ('${row.id}','webhook','${name}','${teamId}','Ops/Alarms',CURRENT_TIMESTAMP)`
+        : `INSERT INTO "ChannelConfiguration" ("id","kind","name","teamId","channelId","updatedAt") VALUES ('${row.id}','slack','${name}','${teamId}','C${name.toUpperCase()}',CURRENT_TIMESTAMP)`,
+    );
     for (const topicArn of topics) {
       await addTopicToConfiguration(db.prisma, row.id, { topicArn, region: topicArn.split(":")[3] });
       await db.prisma.configurationTopic.update({

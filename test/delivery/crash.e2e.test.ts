@@ -40,6 +40,8 @@ describeEachDatabase("crash safety", (kind) => {
         SNS_CERT_URL_PATTERN: sns.certUrlPattern,
         DELIVERY_LEASE_MS: String(leaseMs),
         DELIVERY_POLL_MS: "100",
+        // Single posts are counted here; crashes mid-digest are in digests.e2e.test.ts.
+        DELIVERY_DIGEST_THRESHOLD: "0",
         DELIVERY_CHANNEL_PER_SECOND: "20",
         DELIVERY_CHANNEL_BURST: "5",
         DELIVERY_WORKSPACE_PER_SECOND: "1000",

@@ -25,6 +25,9 @@ export const FAST_DELIVERY_ENV: Environment = {
   DELIVERY_LEASE_MS: "3000",
   DELIVERY_BACKOFF_BASE_MS: "100",
   DELIVERY_BACKOFF_MAX_MS: "1000",
+  // These tests count and order single posts; a busy machine must not turn a burst into a storm
+  // digest. Digests are tested on their own (digests.e2e.test.ts turns them on).
+  DELIVERY_DIGEST_THRESHOLD: "0",
 };
 
 export interface HarnessOptions {
@@ -32,6 +35,8 @@ export interface HarnessOptions {
   mode?: "single" | "oauth";
   env?: Environment;
   fakeSlack?: FakeSlackOptions;
+  /** The server's clock for mutes (a test moves it). */
+  now?: () => Date;
 }
 
 export interface Harness {
@@ -66,6 +71,7 @@ export async function startHarness(kind: TestDatabaseKind, options: HarnessOptio
         };
   const app = await startTestServer({
     kind,
+    now: options.now,
     env: {
       ...FAST_DELIVERY_ENV,
       ...credentials,

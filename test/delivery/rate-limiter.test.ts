@@ -1,4 +1,4 @@
-import { SlackRateLimiter, TokenBucket } from "../../src/delivery/rate-limiter";
+import { CHANNEL_MARGIN_MS, SlackRateLimiter, TokenBucket } from "../../src/delivery/rate-limiter";
 import { ErrorCode } from "../../src/errors";
 
 const RATES = {
@@ -62,9 +62,28 @@ describe("SlackRateLimiter", () => {
     await all;
     const times = granted["post:T1:C1"];
     expect(times.slice(0, 3)).toEqual([0, 0, 0]);
-    expect(times[3]).toBeGreaterThanOrEqual(1_000);
-    expect(times[3]).toBeLessThan(1_100);
+    // A wait for a channel token is CHANNEL_MARGIN_MS longer (Slack's bucket starts a little later).
+    expect(times[3]).toBeGreaterThanOrEqual(1_000 + CHANNEL_MARGIN_MS);
+    expect(times[3]).toBeLessThan(1_100 + CHANNEL_MARGIN_MS);
     expect(times[4]).toBeGreaterThanOrEqual(2_000);
+    // The margin shifts the phase, not the rate: the fifth comes about a second after the fourth.
+    expect(times[4]).toBeLessThan(2_100 + CHANNEL_MARGIN_MS);
+  });
+
+  it("estimates the wait of the update lane: its queue, its refill and a 429 pause", async () => {
+    const limiter = new SlackRateLimiter(RATES);
+    expect(limiter.estimatedWaitMs("update", "T1")).toBe(0);
+    const { take } = recorder(limiter, Date.now());
+    const all = Promise.all([0, 1, 2].map(async () => take("T1", "C1", "update")));
+    await jest.advanceTimersByTimeAsync(0);
+    // One went at once (burst 1); two wait at 1/s: about 2 s for the next caller.
+    expect(limiter.estimatedWaitMs("update", "T1")).toBeGreaterThanOrEqual(2_000);
+    expect(limiter.estimatedWaitMs("update", "T1")).toBeLessThanOrEqual(3_000);
+    await jest.advanceTimersByTimeAsync(3_000);
+    await all;
+    limiter.pauseWorkspace("update", "T1", 30_000);
+    expect(limiter.estimatedWaitMs("update", "T1")).toBeGreaterThanOrEqual(29_000);
+    expect(limiter.estimatedWaitMs("update", "T2")).toBe(0);
   });
 
   it("paces channels independently: a noisy channel does not delay a quiet one", async () => {

@@ -13,6 +13,8 @@ describe("delivery settings", () => {
       maxAgeMs: 86_400_000,
       channelRate: { perSecond: 1, burst: 3 },
       newThreadAfterMs: 86_400_000,
+      digestThreshold: 3,
+      digestQuietMs: 120_000,
     });
   });
 
@@ -30,6 +32,9 @@ describe("delivery settings", () => {
       DELIVERY_WORKSPACE_PER_SECOND: "50",
       DELIVERY_WORKSPACE_BURST: "100",
       DELIVERY_NEW_THREAD_AFTER_MS: "0",
+      DELIVERY_DIGEST_THRESHOLD: "10",
+      DELIVERY_DIGEST_QUIET: "30s",
+      DELIVERY_DIGEST_UPDATE_WAIT_MS: "500",
     });
     expect(settings).toEqual({
       leaseMs: 2000,
@@ -43,6 +48,9 @@ describe("delivery settings", () => {
       workspaceRate: { perSecond: 50, burst: 100 },
       updateRate: DEFAULT_DELIVERY_SETTINGS.updateRate,
       newThreadAfterMs: 0,
+      digestThreshold: 10,
+      digestQuietMs: 30_000,
+      digestUpdateWaitMs: 500,
     });
   });
 

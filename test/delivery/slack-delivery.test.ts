@@ -27,6 +27,7 @@ const delivery: LoadedDelivery = {
   attempts: 0,
   configurationId: "configuration-1",
   postedTs: null,
+  digestId: null,
   createdAt: new Date(),
   message: {
     snsMessageId: "sns-message-1",

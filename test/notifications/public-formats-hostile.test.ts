@@ -23,7 +23,7 @@ function messageOf(file: string): Record<string, unknown> {
 function linkButtons(envelope: SnsNotificationEnvelope): { label: string; url: string }[] {
   return renderNotification(envelope)
     .slack.blocks.flatMap((block) => (block.type === "actions" ? block.elements : []))
-    .map((button) => ({ label: button.text.text, url: button.url }));
+    .flatMap((button) => (button.type === "button" ? [{ label: button.text.text, url: button.url }] : []));
 }
 
 describe("CodePipeline manual approval", () => {
@@ -264,8 +264,9 @@ describe.each(NEW_FORMAT_FIXTURES.map((file) => [file] as const))("hostile varia
     expect(header.length).toBeLessThanOrEqual(HEADER_MAX_CHARS);
     expect(validateSlackMessage(rendered.slack)).toEqual([]);
     expect(Buffer.byteLength(rendered.webhook.Content, "utf8")).toBeLessThanOrEqual(CHIME_MAX_CONTENT_BYTES);
-    for (const button of rendered.slack.blocks.flatMap((b) => (b.type === "actions" ? b.elements : []))) {
-      expect(button.url).toMatch(/^https:\/\/[^\s<>|"]+$/);
+    for (const element of rendered.slack.blocks.flatMap((b) => (b.type === "actions" ? b.elements : []))) {
+      expect(element.type).toBe("button");
+      if (element.type === "button") expect(element.url).toMatch(/^https:\/\/[^\s<>|"]+$/);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

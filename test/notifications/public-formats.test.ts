@@ -31,7 +31,10 @@ function eventIds(envelope: SnsNotificationEnvelope): string[] {
 }
 
 function buttonsOf(rendered: ReturnType<typeof renderNotification>) {
-  return rendered.slack.blocks.flatMap((block) => (block.type === "actions" ? block.elements : []));
+  // A notification's actions are link buttons (menus are only on storm digests).
+  return rendered.slack.blocks.flatMap((block) =>
+    block.type === "actions" ? block.elements.flatMap((e) => (e.type === "button" ? [e] : [])) : [],
+  );
 }
 
 describe.each(NEW_FORMAT_FIXTURES.map((file) => [file, publicFixture(file)] as const))("%s", (_file, fx) => {

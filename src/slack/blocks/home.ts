@@ -25,6 +25,7 @@ import {
   linesToSections,
   section,
   slackDate,
+  truncate,
   VIEW_BLOCKS_MAX,
 } from "./text";
 import { webhookRoomsBlocks } from "./webhook-rooms";
@@ -73,6 +74,12 @@ export interface HomeOptions {
   viewer?: { standing: Standing; managers: ManagersOverview };
 }
 
+/** "Mentions: @oncall from high" / "Muted: alarm api-5xx (k3v9q2)", one line each, when set (issue 13). */
+function noiseText(noise: { mentions: string; mutes: string } | undefined): string {
+  if (noise === undefined) return "";
+  return `\nMentions: ${escapeText(truncate(noise.mentions, 300))}\nMuted: ${escapeText(truncate(noise.mutes, 300))}`;
+}
+
 /** Managers only: why a configuration receives nothing from some of its topics (TOPIC_ACCESS). */
 function heldText(overview: WorkspaceOverview, configurationId: string, editable: boolean): string {
   const accounts = editable ? overview.held?.[configurationId] : undefined;
@@ -99,7 +106,8 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
       section(
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
           `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
-          heldText(overview, configuration.id, editable),
+          heldText(overview, configuration.id, editable) +
+          noiseText(configuration.noise),
         `configuration_${configuration.id}`,
       ),
     );

@@ -1,4 +1,6 @@
-import type { App, BlockAction, ButtonAction, RadioButtonsAction } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, RadioButtonsAction, StaticSelectAction } from "@slack/bolt";
+import { NOTIFICATION_ACTIONS } from "../../../delivery/notification-controls";
+import { DIGEST_EXPAND_ACTION_ID } from "../../../notifications/render-digest";
 import { CONSOLE_ACTION_ID, LINK_ACTION_ID_PREFIX } from "../../../notifications/render-slack";
 import { DELETE_CONFIRM_ACTION } from "../../blocks/command-replies";
 import { MODAL_ACTIONS } from "../../blocks/configure-modal";
@@ -6,6 +8,7 @@ import { HOME_ACTIONS } from "../../blocks/home";
 import { WEBHOOK_ACTIONS } from "../../blocks/webhook-rooms";
 import { openAwsConsoleCallback } from "./console-link";
 import { confirmDeleteCallback, type DeleteConfirmDeps } from "./delete-confirm";
+import { type DigestExpandDeps, expandDigestLineCallback } from "./digest-expand";
 import {
   configureNewCallback,
   deleteConfigurationCallback,
@@ -15,10 +18,16 @@ import {
   testConfigurationCallback,
 } from "./home-actions";
 import { addRegionCallback, roleModeCallback } from "./modal-actions";
+import { acknowledgeCallback, muteCallback, type NotificationControlDeps } from "./notification-controls";
 import { type RemoveWorkspaceDeps, removeWorkspaceCallback } from "./remove-workspace";
 import { addWebhookCallback, removeWebhookCallback, type WebhookRoomDeps } from "./webhook-rooms";
 
-export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps & WebhookRoomDeps & DeleteConfirmDeps;
+export type ActionListenerDeps = HomeActionDeps &
+  RemoveWorkspaceDeps &
+  WebhookRoomDeps &
+  DeleteConfirmDeps &
+  NotificationControlDeps &
+  DigestExpandDeps;
 
 export function register(app: App, deps: ActionListenerDeps): void {
   const button = (actionId: string | RegExp) => ({ type: "block_actions" as const, action_id: actionId });
@@ -34,6 +43,12 @@ export function register(app: App, deps: ActionListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.remove), removeWebhookCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(DELETE_CONFIRM_ACTION), confirmDeleteCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
+  app.action<BlockAction<ButtonAction>>(button(NOTIFICATION_ACTIONS.acknowledge), acknowledgeCallback(deps));
+  app.action<BlockAction<StaticSelectAction>>(button(NOTIFICATION_ACTIONS.mute), muteCallback(deps));
+  app.action<BlockAction<StaticSelectAction>>(
+    button(DIGEST_EXPAND_ACTION_ID),
+    expandDigestLineCallback(deps),
+  );
   app.action<BlockAction<ButtonAction>>(
     button(new RegExp(`^${LINK_ACTION_ID_PREFIX}`)),
     openAwsConsoleCallback,
