@@ -94,11 +94,12 @@ describeEachDatabase("DeliveryWorker", (kind) => {
 
   it("claims at once when woken, not at the next poll", async () => {
     const { processor, processed } = recordingProcessor();
-    worker = new DeliveryWorker({ db, processor, logger, leaseMs: 30_000, pollMs: 60_000 });
-    worker.start();
-    await eventually("the start's claim", () => worker.claims >= 1);
+    const started = new DeliveryWorker({ db, processor, logger, leaseMs: 30_000, pollMs: 60_000 });
+    worker = started;
+    started.start();
+    await eventually("the start's claim", () => started.claims >= 1);
     const { ids } = await channelWith(1);
-    worker.wake();
+    started.wake();
     // The next poll is 60 s away: processed well before it means the wake claimed it (no timing
     // assertion, which a busy machine fails).
     await eventually("processed", () => processed.length === 1, 20_000);
