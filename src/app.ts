@@ -52,6 +52,9 @@ export interface ChatbotServer {
   close(): Promise<void>;
 }
 
+/** Longest wait at shutdown for Slack listeners still running after their ack. */
+const LISTENER_DRAIN_MS = 15_000;
+
 export interface ServerOptions {
   /** The clock mutes expire by (tests move it); the system's otherwise. */
   now?: () => Date;
@@ -229,12 +232,19 @@ export async function startServer(
     noise,
     filterSnapshot,
     async close() {
-      // The worker stops claiming and finishes the posts in flight while HTTP drains.
+      // The worker stops claiming and finishes the posts in flight while HTTP drains; Slack
+      // listeners acked already may still be saving: the database stays open until they end.
       await Promise.all([
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
+        (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          if (config.slack.appToken) await slack.bolt.stop();
+          if (!(await slack.runs.drain(LISTENER_DRAIN_MS))) {
+            logger.warn({ running: slack.runs.count }, "Slack listeners still running at shutdown");
+          }
+        })(),
         delivery.stop(),
         retention.stop(),
       ]);
@@ -244,7 +254,6 @@ export async function startServer(
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();
-      if (config.slack.appToken) await slack.bolt.stop();
       await db.close();
     },
   };
