@@ -4,6 +4,7 @@
  */
 import type { DbClient } from "../db/database";
 import type { ConfigurationKind, ConfigurationState } from "./configuration-store";
+import type { ManagedBy } from "./file-managed";
 
 export interface ConfiguredTopic {
   topicArn: string;
@@ -26,6 +27,9 @@ export interface ChannelConfigurationView {
   iamRoleArn: string | null;
   externalId: string | null;
   filters: string | null;
+  /** "file" when applied from a configuration file (`npx chatbot apply`); see file-managed.ts. */
+  managedBy: ManagedBy;
+  allowSlackChanges: boolean;
   state: ConfigurationState;
   stateReason: string | null;
   createdBy: string | null;
@@ -44,8 +48,9 @@ const withTopics = {
 };
 
 /** A row as the queries select it: the view's fields, kind and state as the database's text. */
-type RowWithTopics = Omit<ChannelConfigurationView, "kind" | "state" | "topics"> & {
+type RowWithTopics = Omit<ChannelConfigurationView, "kind" | "state" | "topics" | "managedBy"> & {
   kind: string;
+  managedBy: string;
   state: string;
   topics: { topicArn: string; topic: { region: string; status: string; statusReason: string | null } }[];
 };
@@ -63,6 +68,8 @@ function toView(row: RowWithTopics): ChannelConfigurationView {
     iamRoleArn: row.iamRoleArn,
     externalId: row.externalId,
     filters: row.filters,
+    managedBy: row.managedBy as ManagedBy,
+    allowSlackChanges: row.allowSlackChanges,
     state: row.state as ConfigurationState,
     stateReason: row.stateReason,
     createdBy: row.createdBy,
@@ -116,6 +123,8 @@ export interface ConfigurationSummary {
   iamRoleArn: string | null;
   state: ConfigurationState;
   stateReason: string | null;
+  managedBy: ManagedBy;
+  allowSlackChanges: boolean;
   topicCount: number;
 }
 
@@ -147,6 +156,8 @@ export async function listWorkspaceConfigurations(
       iamRoleArn: true,
       state: true,
       stateReason: true,
+      managedBy: true,
+      allowSlackChanges: true,
       _count: { select: { topics: true } },
     },
   });
@@ -159,6 +170,8 @@ export async function listWorkspaceConfigurations(
     iamRoleArn: row.iamRoleArn,
     state: row.state as ConfigurationState,
     stateReason: row.stateReason,
+    managedBy: row.managedBy as ManagedBy,
+    allowSlackChanges: row.allowSlackChanges,
     topicCount: row._count.topics,
   }));
 }
@@ -204,6 +217,8 @@ export interface ConfigurationPatch {
   externalId?: string | null;
   state?: ConfigurationState;
   stateReason?: string | null;
+  managedBy?: ManagedBy;
+  allowSlackChanges?: boolean;
 }
 
 export async function updateConfiguration(

@@ -4,8 +4,10 @@
  * buttons, and the latest audit entries. Slack allows 100 blocks in a Home view; configurations are
  * paginated (HOME_PAGE_SIZE per page) so a workspace with very many still fits.
  */
+
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { WorkspaceOverview } from "../../configurations/configuration-service";
+import { ownershipNote } from "../../configurations/file-managed";
 import {
   isManagerStanding,
   type ManagersOverview,
@@ -80,7 +82,8 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
     blocks.push(
       section(
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
-          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}`,
+          `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
+          (configuration.managedBy === "file" ? `\n:lock: ${ownershipNote(configuration)}` : ""),
         `configuration_${configuration.id}`,
       ),
     );
