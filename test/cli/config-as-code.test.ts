@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { readConfigFile } from "../../src/config-as-code/read-file";
 import {
   addTopicToConfiguration,
   createSlackConfiguration,
@@ -36,6 +37,17 @@ interface Deployment {
   key: Buffer;
   env: Record<string, string>;
 }
+
+describe("the README's example configuration file", () => {
+  it("is valid", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Configuration as code"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    expect(example).toContain("version: 1");
+    const read = readConfigFile(example);
+    expect(read.ok ? [] : read.problems).toEqual([]);
+  });
+});
 
 describeEachDatabase("configuration as code", (kind) => {
   let sns: FakeSns;
