@@ -14,6 +14,7 @@ import {
   hasWrites,
   planWorkspace,
   type RoomWanted,
+  refusals,
   renderPlan,
   type WorkspacePlan,
 } from "../config-as-code/plan";
@@ -97,14 +98,6 @@ function resolveRooms(
     }),
   );
   return { rooms, problems };
-}
-
-function refusalText(plan: WorkspacePlan): string {
-  const accounts = plan.unlinkedAccounts.join(", ");
-  return (
-    `chatbot apply: refused, nothing was changed: workspace ${plan.teamId} would get topics of AWS account(s) ${accounts}, ` +
-    `not linked to it. Add them to its linked_accounts in the file (or run \`npx chatbot accounts link --team ${plan.teamId} --account ${plan.unlinkedAccounts[0]}\`).\n`
-  );
 }
 
 async function notes(context: CliContext, file: ConfigFile, io: CliIo): Promise<void> {
@@ -212,9 +205,10 @@ export async function runApply(args: string[], io: CliIo): Promise<number> {
       }),
     );
     io.stdout.write(renderPlan(plans));
-    const refused = plans.filter((plan) => plan.unlinkedAccounts.length > 0);
+    const refused = plans.flatMap(refusals);
     if (refused.length > 0) {
-      for (const plan of refused) io.stderr.write(refusalText(plan));
+      for (const reason of refused)
+        io.stderr.write(`chatbot apply: refused, nothing was changed: ${reason}\n`);
       return EXIT_REFUSED;
     }
     if (parsed.dryRun || !plans.some(hasWrites)) return EXIT_OK;

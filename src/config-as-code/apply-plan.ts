@@ -133,8 +133,8 @@ class Writer {
         ...(ownershipOnly
           ? {}
           : {
+              // channel_name is for readers: Slack keeps it current when the channel is renamed.
               name: to.name,
-              ...(to.channel_name === undefined ? {} : { channelName: to.channel_name }),
               iamRoleArn: to.iam_role ?? null,
             }),
       });

@@ -44,6 +44,8 @@ export interface WorkspacePlan {
   };
   /** Accounts of topics the plan adds that are not (and would not be) linked: the plan is refused. */
   unlinkedAccounts: string[];
+  /** Names the file gives that a configuration left in place (not in the file) has: refused too. */
+  nameConflicts: string[];
 }
 
 const EMPTY: WorkspaceState = {
@@ -86,7 +88,6 @@ function channelDetails(from: ChannelState, to: ChannelEntry, ownershipOnly: boo
   if (ownershipOnly) return ownershipLines(from, to);
   return [
     ...field("name", from.name, to.name),
-    ...(to.channel_name === undefined ? [] : field("channel_name", from.channel_name, to.channel_name)),
     ...field("iam_role", from.iam_role, to.iam_role),
     ...topicLines(to.topics, from.topics),
     ...ownershipLines(from, to),
@@ -104,6 +105,94 @@ function roomDetails(from: WebhookRoomState, to: RoomWanted, ownershipOnly: bool
     ...topicLines(entry.topics, from.topics),
     ...ownershipLines(from, entry),
   ];
+}
+
+type Note = (kind: ChangeKind, subject: PlannedChange["subject"], label: string, details?: string[]) => void;
+
+interface Planning {
+  plan: WorkspacePlan;
+  note: Note;
+  prune: boolean;
+  /** Topics the plan adds to a configuration: TOPIC_ACCESS is checked on these, as the services do. */
+  added: string[];
+  /** Names of configurations the file does not name and the plan leaves (lower case). */
+  leftNames: Set<string>;
+}
+
+function planLists(p: Planning, wanted: WorkspaceEntry, current: WorkspaceState): void {
+  const lists = [
+    ["manager", wanted.managers, current.managers, p.plan.managers],
+    ["linked account", wanted.linked_accounts, current.linked_accounts, p.plan.accounts],
+  ] as const;
+  for (const [subject, want, have, target] of lists) {
+    const diff = setDiff([...want].sort(), have);
+    target.add.push(...diff.add);
+    for (const value of diff.add) p.note("create", subject, value);
+    for (const value of diff.remove) {
+      if (p.prune) target.remove.push(value);
+      p.note(p.prune ? "delete" : "leave", subject, value);
+    }
+  }
+}
+
+/** What a new configuration gets, as lines: role, topics, ownership. */
+function createdLines(entry: ChannelEntry | WebhookRoomEntry): string[] {
+  return [
+    ...(entry.iam_role === undefined ? [] : [`iam_role: ${entry.iam_role}`]),
+    ...topicLines(entry.topics, []),
+    `managed_by: ${entry.managed_by}${entry.allow_slack_changes ? " (allow_slack_changes)" : ""}`,
+  ];
+}
+
+function planChannels(p: Planning, wanted: readonly ChannelEntry[], current: readonly ChannelState[]): void {
+  const byChannel = new Map(current.map((channel) => [channel.channel_id, channel]));
+  for (const entry of [...wanted].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const from = byChannel.get(entry.channel_id);
+    byChannel.delete(entry.channel_id);
+    if (from === undefined) {
+      p.plan.channels.create.push(entry);
+      p.added.push(...entry.topics);
+      p.note("create", "channel", channelLabel(entry), createdLines(entry));
+      continue;
+    }
+    const ownershipOnly = entry.managed_by === "slack";
+    const details = channelDetails(from, entry, ownershipOnly);
+    if (details.length === 0) continue;
+    if (!ownershipOnly) p.added.push(...setDiff(entry.topics, from.topics).add);
+    p.plan.channels.update.push({ from, to: entry, ownershipOnly });
+    p.note("change", "channel", channelLabel({ ...entry, channel_name: from.channel_name }), details);
+  }
+  for (const from of byChannel.values()) {
+    if (p.prune) p.plan.channels.remove.push(from);
+    else p.leftNames.add(from.name.toLowerCase());
+    p.note(p.prune ? "delete" : "leave", "channel", channelLabel(from));
+  }
+}
+
+function planRooms(p: Planning, wanted: readonly RoomWanted[], current: readonly WebhookRoomState[]): void {
+  const byName = new Map(current.map((room) => [room.name.toLowerCase(), room]));
+  for (const wantedRoom of [...wanted].sort((a, b) => (a.entry.name < b.entry.name ? -1 : 1))) {
+    const { entry } = wantedRoom;
+    const from = byName.get(entry.name.toLowerCase());
+    byName.delete(entry.name.toLowerCase());
+    if (from === undefined) {
+      p.plan.rooms.create.push(wantedRoom);
+      p.added.push(...entry.topics);
+      p.note("create", "webhook room", `${entry.name} (${entry.description})`, createdLines(entry));
+      continue;
+    }
+    const ownershipOnly = entry.managed_by === "slack";
+    const details = roomDetails(from, wantedRoom, ownershipOnly);
+    if (details.length === 0) continue;
+    if (!ownershipOnly) p.added.push(...setDiff(entry.topics, from.topics).add);
+    p.plan.rooms.update.push({ from, to: wantedRoom, ownershipOnly });
+    p.note("change", "webhook room", `${entry.name} (${entry.description})`, details);
+  }
+  for (const from of byName.values()) {
+    if (p.prune) p.plan.rooms.remove.push(from);
+    else p.leftNames.add(from.name.toLowerCase());
+    p.note(p.prune ? "delete" : "leave", "webhook room", `${from.name} (${from.description})`);
+  }
 }
 
 /** The plan of one workspace. `rooms` are the file's webhook rooms with their resolved URLs. */
@@ -124,89 +213,49 @@ export function planWorkspace(input: {
     channels: { create: [], update: [], remove: [] },
     rooms: { create: [], update: [], remove: [] },
     unlinkedAccounts: [],
+    nameConflicts: [],
   };
-  const note = (kind: ChangeKind, subject: PlannedChange["subject"], label: string, details: string[] = []) =>
-    plan.changes.push({ kind, subject, label, details });
-
-  const lists = [
-    ["manager", wanted.managers, current.managers, plan.managers],
-    ["linked account", wanted.linked_accounts, current.linked_accounts, plan.accounts],
-  ] as const;
-  for (const [subject, want, have, target] of lists) {
-    const diff = setDiff([...want].sort(), have);
-    target.add.push(...diff.add);
-    for (const value of diff.add) note("create", subject, value);
-    for (const value of diff.remove) {
-      if (prune) target.remove.push(value);
-      note(prune ? "delete" : "leave", subject, value);
-    }
-  }
-
-  const added: string[] = [];
-  const byChannel = new Map(current.channels.map((channel) => [channel.channel_id, channel]));
-  for (const entry of [...wanted.channels].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const from = byChannel.get(entry.channel_id);
-    byChannel.delete(entry.channel_id);
-    if (from === undefined) {
-      plan.channels.create.push(entry);
-      added.push(...entry.topics);
-      note("create", "channel", channelLabel(entry), [
-        ...field("iam_role", undefined, entry.iam_role),
-        ...topicLines(entry.topics, []),
-        ...ownershipLines({ managed_by: "slack", allow_slack_changes: false }, entry),
-      ]);
-      continue;
-    }
-    const ownershipOnly = entry.managed_by === "slack";
-    const details = channelDetails(from, entry, ownershipOnly);
-    if (details.length === 0) continue;
-    if (!ownershipOnly) added.push(...setDiff(entry.topics, from.topics).add);
-    plan.channels.update.push({ from, to: entry, ownershipOnly });
-    note(
-      "change",
-      "channel",
-      channelLabel({ ...entry, channel_name: entry.channel_name ?? from.channel_name }),
-      details,
-    );
-  }
-  for (const from of byChannel.values()) {
-    if (prune) plan.channels.remove.push(from);
-    note(prune ? "delete" : "leave", "channel", channelLabel(from));
-  }
-
-  const byName = new Map(current.webhook_rooms.map((room) => [room.name.toLowerCase(), room]));
-  for (const wantedRoom of [...input.rooms].sort((a, b) => (a.entry.name < b.entry.name ? -1 : 1))) {
-    const { entry } = wantedRoom;
-    const from = byName.get(entry.name.toLowerCase());
-    byName.delete(entry.name.toLowerCase());
-    if (from === undefined) {
-      plan.rooms.create.push(wantedRoom);
-      added.push(...entry.topics);
-      note("create", "webhook room", `${entry.name} (${entry.description})`, topicLines(entry.topics, []));
-      continue;
-    }
-    const ownershipOnly = entry.managed_by === "slack";
-    const details = roomDetails(from, wantedRoom, ownershipOnly);
-    if (details.length === 0) continue;
-    if (!ownershipOnly) added.push(...setDiff(entry.topics, from.topics).add);
-    plan.rooms.update.push({ from, to: wantedRoom, ownershipOnly });
-    note("change", "webhook room", `${entry.name} (${entry.description})`, details);
-  }
-  for (const from of byName.values()) {
-    if (prune) plan.rooms.remove.push(from);
-    note(prune ? "delete" : "leave", "webhook room", `${from.name} (${from.description})`);
-  }
-
+  const p: Planning = {
+    plan,
+    prune,
+    added: [],
+    leftNames: new Set(),
+    note: (kind, subject, label, details = []) => plan.changes.push({ kind, subject, label, details }),
+  };
+  planLists(p, wanted, current);
+  planChannels(p, wanted.channels, current.channels);
+  planRooms(p, input.rooms, current.webhook_rooms);
+  // Names are unique in a workspace: the file may not take one a configuration it leaves still has.
+  plan.nameConflicts = [...wanted.channels, ...input.rooms.map((room) => room.entry)]
+    .map((entry) => entry.name)
+    .filter((name) => p.leftNames.has(name.toLowerCase()));
   // The check the services make before writing topics (TOPIC_ACCESS), with the file's links counted.
-  const linked = new Set([...current.linked_accounts, ...wanted.linked_accounts]);
+  const linked = prune ? wanted.linked_accounts : [...current.linked_accounts, ...wanted.linked_accounts];
   const decision = decideTopicAccess({
     policy: input.policy,
     teamId: wanted.team_id,
-    topics: [...new Set(added)].map(parseTopicArn),
-    linked: prune ? new Set(wanted.linked_accounts) : linked,
+    topics: [...new Set(p.added)].map(parseTopicArn),
+    linked: new Set(linked),
   });
   if (!decision.allowed) plan.unlinkedAccounts = decision.unlinkedAccounts;
   return plan;
+}
+
+/** Why the plan of a workspace may not be applied (exit 3), or [] when it may. */
+export function refusals(plan: WorkspacePlan): string[] {
+  const out: string[] = [];
+  if (plan.unlinkedAccounts.length > 0) {
+    out.push(
+      `workspace ${plan.teamId} would get topics of AWS account(s) ${plan.unlinkedAccounts.join(", ")}, not linked to it: ` +
+        `add them to its linked_accounts (or run \`npx chatbot accounts link --team ${plan.teamId} --account ${plan.unlinkedAccounts[0]}\`)`,
+    );
+  }
+  for (const name of plan.nameConflicts) {
+    out.push(
+      `workspace ${plan.teamId}: the name "${name}" belongs to a configuration the file does not name: rename one, add it to the file, or use --prune`,
+    );
+  }
+  return out;
 }
 
 /** Whether a plan writes anything. */

@@ -348,7 +348,7 @@ workspaces:
         `      topics: - ${topic("zeta")}`,
         "      managed_by: slack → file",
         "  + channel brand-new (#C0NEWONE, C0NEWONE)",
-        "      managed_by: slack → file",
+        "      managed_by: file",
         "plan: 2 to create, 1 to change, 0 to delete, 1 left as they are",
         "",
       ].join("\n"),
@@ -405,6 +405,46 @@ workspaces:
     );
     expect(await snapshot(a)).toBe(before);
     expect(sns.callsOf("Subscribe").filter((c) => String(c.params.TopicArn).includes("theirs"))).toEqual([]);
+  });
+
+  it("a room's URL from url_file is stored encrypted; a URL that is not accepted is refused without showing it", async () => {
+    const secretFile = write("chime-url", `${CHIME}\n`);
+    const room = (ref: string) =>
+      `version: 1\nworkspaces:\n  - team_id: cli\n    webhook_rooms:\n      - name: ops\n        description: Ops/Hook\n        ${ref}\n`;
+    const applied = await run(a, "apply", write("room.yaml", room(`url_file: ${path.basename(secretFile)}`)));
+    expect(applied.code).toBe(0);
+    expect(applied.stdout + applied.stderr).not.toContain(TOKEN);
+    const row = await a.db.prisma.channelConfiguration.findFirstOrThrow({ where: { teamId: "cli" } });
+    expect(row).toMatchObject({ kind: "webhook", managedBy: "file", webhookProvider: "chime" });
+    expect(new SecretBox(a.key).decrypt(row.webhookUrlEnc ?? "", webhookUrlContext(row.id))).toBe(CHIME);
+    expect((await run(a, "export")).stdout).toContain("url_from_env: CHATBOT_WEBHOOK_OPS\n");
+
+    const leaked = `https://evil.example.com/hook?token=${TOKEN}`;
+    const bad = await run(
+      { ...a, env: { ...a.env, BAD_URL: leaked } },
+      "apply",
+      write("bad.yaml", room("url_from_env: BAD_URL")),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /bad\.yaml:7: workspaces\[0\]\.webhook_rooms\[0\]\.url_from_env: the URL it holds is not accepted/,
+    );
+    expect(bad.stdout + bad.stderr).not.toContain(TOKEN);
+  });
+
+  it("refuses a name a configuration left in place still has: exit 3, nothing changed", async () => {
+    await richSetup(a);
+    const file = write(
+      "taken.yaml",
+      `version: 1\nworkspaces:\n  - team_id: ${TEAM}\n    channels:\n      - channel_id: C0ELSEWHERE\n        name: Deploys\n`,
+    );
+    const before = await snapshot(a);
+    const refused = await run(a, "apply", file);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      `workspace ${TEAM}: the name "Deploys" belongs to a configuration the file does not name`,
+    );
+    expect(await snapshot(a)).toBe(before);
   });
 
   it.each([
