@@ -11,8 +11,7 @@ import type { Config } from "./config";
 import { heldTopics } from "./configurations/linked-accounts";
 import { TopicAccess } from "./configurations/topic-access";
 import { type Database, openDatabase } from "./db/database";
-import { resolveEncryptionKey } from "./db/encryption-key";
-import { SecretBox } from "./db/secret-box";
+import { secretBoxFor } from "./db/encryption-key";
 import { DeliveryService } from "./delivery/delivery-service";
 import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
@@ -56,7 +55,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     );
   }
   warnAboutPublicUrl(config.publicUrl, logger);
-  const secrets = new SecretBox(resolveEncryptionKey(config, logger));
+  if (config.previousEncryptionKeys.length > 0) {
+    logger.warn(
+      { previousKeys: config.previousEncryptionKeys.length },
+      "ENCRYPTION_KEY_PREVIOUS is set: run `npx chatbot reencrypt`, then remove it (README: Rotating ENCRYPTION_KEY)",
+    );
+  }
+  const secrets = secretBoxFor(config, logger);
   const db = await openDatabase(config.database, { backgroundCheckpoints: { logger } });
   if (config.topicAccess === "linked") await warnOfHeldTopics(db, logger);
   const metrics = new Metrics();

@@ -43,6 +43,11 @@ export interface Config {
   database: { url: string; kind: DatabaseKind; sqliteFile?: string };
   /** 32-byte key; absent only on SQLite, where db/ generates one next to the database file. */
   encryptionKey?: Buffer;
+  /**
+   * ENCRYPTION_KEY_PREVIOUS: keys that secrets may still be sealed with during a key rotation; they
+   * only decrypt, and `npx chatbot reencrypt` re-seals everything under the current key.
+   */
+  previousEncryptionKeys: Buffer[];
   slack: SlackConfig;
   sns: { certUrlPattern: RegExp; certUrlPatternOverridden: boolean };
   webhookUrlPattern?: RegExp;
@@ -124,11 +129,31 @@ function parseEncryptionKey(raw: string | undefined, kind: DatabaseKind): Buffer
     }
     return undefined;
   }
+  return parseBase64Key("ENCRYPTION_KEY", raw, "must be 32 bytes in base64 (openssl rand -base64 32)");
+}
+
+function parseBase64Key(variable: string, raw: string, form: string): Buffer {
   const key = Buffer.from(raw, "base64");
   if (key.length !== 32 || key.toString("base64").replace(/=+$/, "") !== raw.replace(/=+$/, "")) {
-    throw invalid("ENCRYPTION_KEY", "must be 32 bytes in base64 (openssl rand -base64 32)");
+    throw invalid(variable, form);
   }
   return key;
+}
+
+/** ENCRYPTION_KEY_PREVIOUS: comma-separated base64 keys, newest first. */
+function parsePreviousEncryptionKeys(raw: string | undefined): Buffer[] {
+  if (raw === undefined) return [];
+  return raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .map((part) =>
+      parseBase64Key(
+        "ENCRYPTION_KEY_PREVIOUS",
+        part,
+        "must be the earlier ENCRYPTION_KEY values (32 bytes in base64 each), comma-separated",
+      ),
+    );
 }
 
 /**
@@ -289,6 +314,10 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     () => parseEncryptionKey(nonEmpty(env.ENCRYPTION_KEY), database.kind),
     undefined,
   );
+  const previousEncryptionKeys = problems.attempt(
+    () => parsePreviousEncryptionKeys(nonEmpty(env.ENCRYPTION_KEY_PREVIOUS)),
+    [],
+  );
   const slack = parseSlack(env, (options.requireSlack ?? false) && !firstRun, problems);
   const certPatternRaw = nonEmpty(env.SNS_CERT_URL_PATTERN);
   const webhookPatternRaw = nonEmpty(env.WEBHOOK_URL_PATTERN);
@@ -340,6 +369,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     publicUrl,
     database,
     encryptionKey,
+    previousEncryptionKeys,
     slack,
     sns: { certUrlPattern, certUrlPatternOverridden: certPatternRaw !== undefined },
     webhookUrlPattern,

@@ -43,6 +43,8 @@ const REDACT_PATHS = [
   'headers["x-slack-signature"]',
   "encryptionKey",
   "*.encryptionKey",
+  "previousEncryptionKeys",
+  "*.previousEncryptionKeys",
 ];
 
 /** Token-shaped substrings (Slack tokens, webhook URLs) scrubbed from free-text messages too. */

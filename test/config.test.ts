@@ -18,6 +18,16 @@ function messageOf(fn: () => unknown): string {
 }
 
 describe("loadConfig", () => {
+  it("ENCRYPTION_KEY_PREVIOUS: comma-separated earlier keys, none by default", () => {
+    const other = Buffer.alloc(32, 9).toString("base64");
+    expect(loadConfig({ ENCRYPTION_KEY: KEY }, { requireSlack: false }).previousEncryptionKeys).toEqual([]);
+    const rotating = loadConfig(
+      { ENCRYPTION_KEY: KEY, ENCRYPTION_KEY_PREVIOUS: ` ${other} ,${KEY}` },
+      { requireSlack: false },
+    );
+    expect(rotating.previousEncryptionKeys.map((key) => key.toString("base64"))).toEqual([other, KEY]);
+  });
+
   it("TOPIC_ACCESS: linked by default in OAuth mode, any with SLACK_BOT_TOKEN; either may be chosen", () => {
     const oauth = {
       SLACK_SIGNING_SECRET: "s",
@@ -126,6 +136,10 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "postgres://u@h/db" }, /^ENCRYPTION_KEY is required with PostgreSQL/],
     [{ ENCRYPTION_KEY: "short" }, /^ENCRYPTION_KEY must be 32 bytes in base64/],
     [{ ENCRYPTION_KEY: Buffer.alloc(31).toString("base64") }, /^ENCRYPTION_KEY must be 32 bytes/],
+    [
+      { ENCRYPTION_KEY_PREVIOUS: `${KEY},short` },
+      /^ENCRYPTION_KEY_PREVIOUS must be the earlier ENCRYPTION_KEY values/,
+    ],
     [{ SLACK_API_URL: "not a url" }, /^SLACK_API_URL must be an absolute http\(s\) URL/],
     [{ PUBLIC_URL: "ftp://x" }, /^PUBLIC_URL must be an http\(s\) URL/],
     [{ SNS_CERT_URL_PATTERN: "([" }, /^SNS_CERT_URL_PATTERN must be a valid regular expression/],

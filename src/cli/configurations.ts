@@ -34,7 +34,7 @@ export async function openCliContext(io: CliIo): Promise<CliContext> {
   return {
     config,
     db,
-    secrets: new SecretBox(encryptionKey),
+    secrets: new SecretBox(encryptionKey, config.previousEncryptionKeys),
     encryptionKey,
     logger,
     close: () => db.close(),

@@ -56,7 +56,7 @@ export async function runDoctor(args: string[], io: CliIo): Promise<number> {
     if (database.usable) {
       db = await openDatabase(config.database);
       const key = existingEncryptionKey(config);
-      secrets = key === undefined ? undefined : new SecretBox(key);
+      secrets = key === undefined ? undefined : new SecretBox(key, config.previousEncryptionKeys);
     }
     report(await checkSlack(config, db === undefined ? undefined : { prisma: db.prisma, secrets }));
     report([await checkAwsCredentials(config)]);

@@ -8,6 +8,7 @@ import { runDeadLetters } from "./dead-letters";
 import { runDoctor } from "./doctor";
 import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from "./io";
 import { runMigrate } from "./migrate";
+import { runReencrypt } from "./reencrypt";
 import { runRender } from "./render";
 import { runWebhooks } from "./webhooks";
 
@@ -41,6 +42,10 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   "dead-letters": {
     run: runDeadLetters,
     usage: "dead-letters list|replay [--configuration ID]  deliveries given up on",
+  },
+  reencrypt: {
+    run: runReencrypt,
+    usage: "reencrypt [--dry-run]     re-seal stored secrets under ENCRYPTION_KEY after a key rotation",
   },
   doctor: {
     run: runDoctor,

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Config } from "../config";
 import { ChatbotError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
+import { SecretBox } from "./secret-box";
 
 export const GENERATED_KEY_FILE = "encryption.key";
 
@@ -46,4 +47,9 @@ export function resolveEncryptionKey(config: Config, logger: Logger): Buffer {
     "ENCRYPTION_KEY is not set: generated one for SQLite. Back this file up with the database, or set ENCRYPTION_KEY.",
   );
   return key;
+}
+
+/** The secret box of the server and the CLI: the current key, and ENCRYPTION_KEY_PREVIOUS to open older values. */
+export function secretBoxFor(config: Config, logger: Logger): SecretBox {
+  return new SecretBox(resolveEncryptionKey(config, logger), config.previousEncryptionKeys);
 }

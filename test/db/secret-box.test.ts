@@ -42,5 +42,32 @@ describe("SecretBox", () => {
 
   it("requires a 32-byte key", () => {
     expect(() => new SecretBox(randomBytes(16))).toThrow(/32 bytes/);
+    expect(() => new SecretBox(randomBytes(32), [randomBytes(31)])).toThrow(/32 bytes/);
+  });
+
+  describe("during a key rotation (previous keys)", () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const rotating = new SecretBox(newKey, [randomBytes(32), oldKey]);
+    const sealedOld = new SecretBox(oldKey).encrypt("xoxb-old", "T:A");
+
+    it("opens values of any previous key and seals only with the current one", () => {
+      expect(rotating.decrypt(sealedOld, "T:A")).toBe("xoxb-old");
+      const sealedNew = rotating.encrypt("xoxb-new", "T:A");
+      expect(new SecretBox(newKey).decrypt(sealedNew, "T:A")).toBe("xoxb-new");
+      expect(() => new SecretBox(oldKey).decrypt(sealedNew, "T:A")).toThrow(ChatbotError);
+    });
+
+    it("re-seals a previous key's value under the current key, and leaves current values alone", () => {
+      const resealed = rotating.resealed(sealedOld, "T:A");
+      expect(resealed).toBeDefined();
+      expect(new SecretBox(newKey).decrypt(resealed ?? "", "T:A")).toBe("xoxb-old");
+      expect(rotating.resealed(resealed ?? "", "T:A")).toBeUndefined();
+    });
+
+    it("still binds the context and names both variables when nothing opens a value", () => {
+      expect(() => rotating.decrypt(sealedOld, "T:B")).toThrow(/ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS/);
+      expect(() => rotating.resealed(box.encrypt("x", "T:A"), "T:A")).toThrow(ChatbotError);
+    });
   });
 });
