@@ -144,13 +144,6 @@ class Writer {
         `updated ${to.name} from the configuration file${topics === "" ? "" : `: ${topics}`}`,
       );
     }
-    for (const from of channels.remove) {
-      for (const arn of await deleteConfiguration(this.tx, from.id)) this.removed.add(arn);
-      await this.audit(
-        "configuration.deleted",
-        `deleted ${from.name} (#${from.channel_name ?? from.channel_id})`,
-      );
-    }
   }
 
   #urlFields(id: string, wanted: RoomWanted) {
@@ -215,10 +208,38 @@ class Writer {
         `updated webhook ${entry.description} from the configuration file${topics === "" ? "" : `: ${topics}`}`,
       );
     }
-    for (const from of rooms.remove) {
+  }
+
+  /** Deletes first: what --prune removes frees its name for what the file creates. */
+  async deletes(): Promise<void> {
+    for (const from of this.plan.channels.remove) {
+      for (const arn of await deleteConfiguration(this.tx, from.id)) this.removed.add(arn);
+      await this.audit(
+        "configuration.deleted",
+        `deleted ${from.name} (#${from.channel_name ?? from.channel_id})`,
+      );
+    }
+    for (const from of this.plan.rooms.remove) {
       for (const arn of await deleteConfiguration(this.tx, from.id)) this.removed.add(arn);
       await this.audit("configuration.deleted", `removed webhook ${from.description}`);
     }
+  }
+
+  /**
+   * Names are unique in a workspace and a file may swap two: every configuration being renamed
+   * first takes a name of its own (its id, never a valid configuration name, never seen outside this
+   * transaction), then its new one.
+   */
+  async freeNames(): Promise<void> {
+    const renamed = [
+      ...this.plan.channels.update
+        .filter((u) => !u.ownershipOnly && u.to.name !== u.from.name)
+        .map((u) => u.from.id),
+      ...this.plan.rooms.update
+        .filter((u) => !u.ownershipOnly && u.to.entry.name !== u.from.name)
+        .map((u) => u.from.id),
+    ];
+    for (const id of renamed) await updateConfiguration(this.tx, id, { name: `~${id}` });
   }
 }
 
@@ -232,6 +253,8 @@ export async function applyWorkspacePlan(
   const writer = await deps.prisma.$transaction(async (tx) => {
     const writer = new Writer(tx, deps, plan, actor, externalId);
     await writer.people();
+    await writer.deletes();
+    await writer.freeNames();
     await writer.channels();
     await writer.rooms();
     return writer;

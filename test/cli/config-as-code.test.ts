@@ -432,6 +432,28 @@ workspaces:
     expect(bad.stdout + bad.stderr).not.toContain(TOKEN);
   });
 
+  it("two configurations may swap names in one apply (one transaction, names freed first)", async () => {
+    await richSetup(a);
+    const exported = (await run(a, "export", "--team", TEAM)).stdout;
+    const swapped = exported
+      .replace("        name: alerts\n", "        name: TMP\n")
+      .replace("        name: deploys\n", "        name: alerts\n")
+      .replace("        name: TMP\n", "        name: deploys\n")
+      .replaceAll("managed_by: slack", "managed_by: file");
+    const applied = await run(a, "apply", write("swap.yaml", swapped));
+    expect(applied.stderr).toBe("");
+    expect(applied.code).toBe(0);
+    const names = await a.db.prisma.channelConfiguration.findMany({
+      where: { teamId: TEAM, kind: "slack" },
+      orderBy: { channelId: "asc" },
+    });
+    expect(names.map((row) => [row.channelId, row.name])).toEqual([
+      ["C0ALERTS", "deploys"],
+      ["C0DEPLOYS", "alerts"],
+    ]);
+    expect((await run(a, "apply", write("swap.yaml", swapped))).stdout).toBe("nothing to do\n");
+  });
+
   it("refuses a name a configuration left in place still has: exit 3, nothing changed", async () => {
     await richSetup(a);
     const file = write(
