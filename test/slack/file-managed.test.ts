@@ -19,7 +19,7 @@ import { TopicAccess } from "../../src/configurations/topic-access";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import type { DeliveryControl } from "../../src/delivery/delivery-control";
-import { HOME_ACTIONS } from "../../src/slack/blocks/home";
+import { configuredClientsHomeView, HOME_ACTIONS } from "../../src/slack/blocks/home";
 import type { Reply } from "../../src/slack/blocks/replies";
 import {
   deleteConfigurationCallback,
@@ -69,6 +69,48 @@ describe("slackMayChange", () => {
     ["file", true, true],
   ] as const)("managed_by %s, allow_slack_changes %s → %s", (managedBy, allowSlackChanges, may) => {
     expect(slackMayChange({ managedBy, allowSlackChanges })).toBe(may);
+  });
+});
+
+describe("App Home's view of a file-managed configuration", () => {
+  it("marks it, and names a configuration file in Recent changes as text, not as a broken mention", () => {
+    const view = configuredClientsHomeView(
+      {
+        total: 1,
+        page: 0,
+        pageCount: 1,
+        configurations: [
+          {
+            id: "c1",
+            name: "alerts",
+            channelId: "C1",
+            channelName: "alerts",
+            channelPrivate: false,
+            iamRoleArn: null,
+            state: "active",
+            stateReason: null,
+            managedBy: "file",
+            allowSlackChanges: false,
+            topicCount: 1,
+          },
+        ],
+        audit: [
+          {
+            id: "a1",
+            teamId: "T1",
+            userId: "config file 0123456789ab",
+            action: "configuration.created",
+            detail: "created alerts (#alerts)",
+            createdAt: new Date(0),
+          },
+        ],
+      },
+      { command: "/aws" },
+    );
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain("managed by a configuration file: change it there");
+    expect(text).toContain("· config file 0123456789ab created alerts");
+    expect(text).not.toContain("<@config file");
   });
 });
 

@@ -134,9 +134,15 @@ function auditBlocks(overview: WorkspaceOverview): KnownBlock[] {
   if (overview.audit.length === 0) return [context("No changes yet.")];
   const lines = overview.audit.map(
     (entry) =>
-      `${slackDate(entry.createdAt)} · ${entry.userId === null ? "AWS Chatbot" : `<@${entry.userId}>`} ${withPeople(escapeText(entry.detail))}`,
+      `${slackDate(entry.createdAt)} · ${actorText(entry.userId)} ${withPeople(escapeText(entry.detail))}`,
   );
   return linesToSections(lines, 2);
+}
+
+/** A person as a mention; the app itself, or a configuration file ("config file 1a2b…"), as text. */
+function actorText(userId: string | null): string {
+  if (userId === null) return "AWS Chatbot";
+  return /^[UW][A-Z0-9]{2,40}$/.test(userId) ? `<@${userId}>` : escapeText(userId);
 }
 
 /** Audit details name people as <@U…> (managers changes); escaping turned those into text. */
