@@ -522,6 +522,18 @@ workspaces:
     },
   );
 
+  it("any other failure exits 1 and says what to do: a database never migrated", async () => {
+    const unmigrated = await createTestDatabase(kind);
+    try {
+      const file = write("ok.yaml", `version: 1\nworkspaces:\n  - team_id: ${TEAM}\n`);
+      const result = await runChatbot(["apply", file], { ...a.env, DATABASE_URL: unmigrated.url });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("run `npx chatbot migrate`");
+    } finally {
+      await unmigrated.drop();
+    }
+  });
+
   it("schema prints the JSON Schema generated from the zod types", async () => {
     const printed = await runChatbot(["schema"], {});
     expect(printed.code).toBe(0);
