@@ -235,19 +235,30 @@ export class ConfigurationService {
 
   /**
    * `role template NAME`: the policy, trust policy and CloudFormation for this workspace, and the
-   * AWS account of the channel's first topic (where the role belongs), when there is one.
+   * AWS account of the channel's first topic (where the role belongs), when there is one. The policy
+   * lets the role read (sns:GetTopicAttributes, the role proof) the channel's topics of that
+   * account, or `topicArns` (a saved form's) when no channel is given.
    */
   async roleTemplate(
     actor: Pick<Actor, "teamId">,
     channelId: string | undefined,
     roleName: string,
+    topicArns: readonly string[] = [],
   ): Promise<{ template: RoleTemplate; accountId?: string }> {
+    const configuration =
+      channelId === undefined
+        ? null
+        : await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
+    const topics = configuration?.topics.map((topic) => topic.topicArn) ?? topicArns;
+    const accountId = topics[0]?.split(":")[4];
     const externalId = await this.deps.externalIds.forWorkspace(this.deps.prisma, actor.teamId);
-    const template = roleTemplate({ roleName, externalId, principalArn: this.deps.principalArn });
-    if (channelId === undefined) return { template };
-    const configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
-    const first = configuration?.topics[0]?.topicArn;
-    return { template, accountId: first === undefined ? undefined : first.split(":")[4] };
+    const template = roleTemplate({
+      roleName,
+      externalId,
+      principalArn: this.deps.principalArn,
+      topicArns: topics.filter((arn) => arn.split(":")[4] === accountId),
+    });
+    return { template, accountId };
   }
 
   /** A configuration of the workspace (for the Edit form), or null. */
@@ -304,7 +315,25 @@ export class ConfigurationService {
       ),
       latestAudit(this.deps.prisma, teamId, 10, scope === "all" ? "managers" : "everyone"),
     ]);
-    return { configurations, total, page: current, pageCount, audit };
+    if (scope !== "all") return { configurations, total, page: current, pageCount, audit };
+    // Managers see why a configuration receives nothing from some topics (TOPIC_ACCESS).
+    const { topicAccess } = this.deps;
+    const held = await topicAccess.heldAccountsByConfiguration(teamId);
+    const howToLink = topicAccess.linkInstructions(teamId, "ACCOUNT-ID");
+    return { configurations, total, page: current, pageCount, audit, held, howToLink };
+  }
+
+  /** The channel's topics' AWS accounts not linked to the workspace (their topics are held). */
+  heldAccounts(configuration: ChannelConfigurationView): Promise<string[]> {
+    return this.deps.topicAccess.unlinkedAccounts(
+      configuration.teamId,
+      configuration.topics.map((topic) => topic.topicArn),
+    );
+  }
+
+  /** The two ways to link an account to the workspace, for a reply that shows held topics. */
+  howToLink(teamId: string, account: string): string[] {
+    return this.deps.topicAccess.linkInstructions(teamId, account);
   }
 
   /**

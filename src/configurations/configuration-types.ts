@@ -63,6 +63,10 @@ export interface WorkspaceOverview {
   page: number;
   pageCount: number;
   audit: AuditRecord[];
+  /** Managers' view: per configuration id, the AWS accounts not linked to the workspace (TOPIC_ACCESS). */
+  held?: Record<string, string[]>;
+  /** Managers' view: the two ways to link an account, one line each. */
+  howToLink?: string[];
 }
 
 export function channelLabel(

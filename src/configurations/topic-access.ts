@@ -14,8 +14,8 @@ import type { Logger } from "../logger";
 import type { TopicArn } from "../sns/topic-arn";
 import { recordAudit } from "./audit-log";
 import { parseIamRoleArn } from "./iam-role";
-import { linkAccount, linkedAccountIds } from "./linked-accounts";
-import { PRINCIPAL_PLACEHOLDER, trustPolicyDocument } from "./role-template";
+import { heldTopics, linkAccount, linkedAccountIds } from "./linked-accounts";
+import { PRINCIPAL_PLACEHOLDER, topicReadStatement, trustPolicyDocument } from "./role-template";
 
 /** The owner of configurations made with the operator CLI (no Slack team id can equal it). */
 export const OPERATOR_TEAM_ID = "cli";
@@ -168,15 +168,44 @@ export class TopicAccess {
       accounts.length === 1
         ? `AWS account ${accounts[0]} is not linked to this workspace`
         : `AWS accounts ${accounts.join(", ")} are not linked to this workspace`;
-    const example = accounts[0] ?? "ACCOUNT";
     const lines = [
       `Nothing was changed: ${which}. A workspace may subscribe only topics of AWS accounts linked to it (a topic ARN is not a secret). Link ${accounts.length === 1 ? "it" : "each"} either way:`,
-      `• the operator of this AWS Chatbot runs \`npx chatbot accounts link --team ${teamId} --account ${example}\`;`,
-      `• or a manager proves access: \`${this.deps.command} role arn:aws:iam::${example}:role/NAME\` with a role of that account that trusts this workspace's ExternalId (\`${this.deps.command} role template NAME\` shows the trust policy) and may call sns:GetTopicAttributes on the topic, then subscribes again.`,
+      ...this.linkInstructions(teamId, accounts[0] ?? "ACCOUNT", "then subscribes again"),
     ];
     if (proof?.kind === "failed") lines.push(this.#failureText(proof, externalId));
     if (proof?.kind === "unavailable") lines.push("Role proof is not available on this deployment.");
     return lines.join("\n");
+  }
+
+  /** The two ways to link `account` to the workspace, one line each. */
+  linkInstructions(teamId: string, account: string, then = "in the channel"): string[] {
+    const { command } = this.deps;
+    return [
+      `• the operator of this AWS Chatbot runs \`npx chatbot accounts link --team ${teamId} --account ${account}\`;`,
+      `• or a manager proves access: \`${command} role arn:aws:iam::${account}:role/NAME\` with a role of that account that trusts this workspace's ExternalId (\`${command} role template NAME\` shows the trust policy) and may call sns:GetTopicAttributes on the topic, ${then}.`,
+    ];
+  }
+
+  /**
+   * Of these topics' AWS accounts, those not linked to the workspace (sorted): under `linked`,
+   * ingest holds their topics back from it. None under `any` and for the operator's configurations.
+   */
+  async unlinkedAccounts(teamId: string, topicArns: readonly string[]): Promise<string[]> {
+    if (this.policy === "any" || teamId === OPERATOR_TEAM_ID) return [];
+    const accounts = [...new Set(topicArns.map((arn) => arn.split(":")[4] ?? ""))];
+    const linked = await linkedAccountIds(this.deps.prisma, teamId, accounts);
+    return accounts.filter((account) => !linked.has(account)).sort();
+  }
+
+  /** Per configuration of the workspace, the AWS accounts whose topics are held from it (App Home). */
+  async heldAccountsByConfiguration(teamId: string): Promise<Record<string, string[]>> {
+    if (this.policy === "any" || teamId === OPERATOR_TEAM_ID) return {};
+    const held: Record<string, string[]> = {};
+    for (const topic of await heldTopics(this.deps.prisma, { teamId })) {
+      const accounts = held[topic.configurationId] ?? [];
+      if (!accounts.includes(topic.accountId)) held[topic.configurationId] = [...accounts, topic.accountId];
+    }
+    return held;
   }
 
   #failureText(outcome: Extract<RoleProofOutcome, { kind: "failed" }>, externalId?: string): string {
@@ -186,7 +215,8 @@ export class TopicAccess {
       );
       return `The channel's role did not prove access to AWS account ${outcome.accountId}: sts:AssumeRole failed: ${outcome.reason}. The role's trust policy must be: \`${trust}\``;
     }
-    return `The channel's role did not prove access to AWS account ${outcome.accountId}: sns:GetTopicAttributes on ${outcome.topicArn} failed: ${outcome.reason}. Add to the role's permissions policy a statement allowing sns:GetTopicAttributes on ${outcome.topicArn}, and check that the topic's access policy does not deny it.`;
+    const statement = JSON.stringify(topicReadStatement([outcome.topicArn]));
+    return `The channel's role did not prove access to AWS account ${outcome.accountId}: sns:GetTopicAttributes on ${outcome.topicArn} failed: ${outcome.reason}. Add this statement to the role's permissions policy (\`${this.deps.command} role template NAME\` shows the whole policy): \`${statement}\`, and check that the topic's access policy does not deny it.`;
   }
 
   async #prove(actor: Acting, role: RoleForProof, topic: TopicArn): Promise<RoleProofOutcome> {

@@ -26,6 +26,9 @@ export interface EventBridgeEvent {
 export type KnownFormat =
   | "autoscaling-sns"
   | "rds-sns"
+  | "dms-sns"
+  | "codepipeline-approval"
+  | "ssm-command-sns"
   | "cost-anomaly-sns"
   | "budgets-text"
   | "cloudformation-text"
@@ -96,8 +99,9 @@ function eventFields(
   detailTypeKey: "detail-type" | "detailType",
 ): EventBridgeEvent | undefined {
   const detailType = str(value, detailTypeKey);
-  const source = str(value, "source");
-  if (detailType === undefined || source === undefined) return undefined;
+  if (detailType === undefined) return undefined;
+  const source = str(value, "source") ?? sourceOfDetailType(value, detailType);
+  if (source === undefined) return undefined;
   return {
     id: str(value, "id"),
     detailType,
@@ -108,6 +112,50 @@ function eventFields(
     resources: strings(value, "resources"),
     detail: obj(value, "detail") ?? {},
   };
+}
+
+/** Detail-types that name their service, for events passed on without `source` (test tools, copies). */
+const SOURCE_BY_DETAIL_TYPE: readonly (readonly [RegExp, string])[] = [
+  [/^GuardDuty /, "aws.guardduty"],
+  [/^Security Hub /, "aws.securityhub"],
+  [/^AWS Health /, "aws.health"],
+  [/^CloudWatch Alarm State Change$/, "aws.cloudwatch"],
+  [/^CodePipeline /, "aws.codepipeline"],
+  [/^CodeBuild /, "aws.codebuild"],
+  [/^CodeDeploy /, "aws.codedeploy"],
+  [/^CodeCommit /, "aws.codecommit"],
+  [/^Config (Rules Compliance|Configuration Item) Change$/, "aws.config"],
+  [
+    /^EC2 (Command|Command Invocation|Automation Execution|Automation Step) Status-change Notification$/,
+    "aws.ssm",
+  ],
+  [/^ECS /, "aws.ecs"],
+  [
+    /^EC2 (Instance State-change Notification|Spot Instance Interruption Warning|Instance Rebalance Recommendation)$/,
+    "aws.ec2",
+  ],
+  [/^EC2 Instance(-| )(Launch|Terminate)/, "aws.autoscaling"],
+  [/^Step Functions /, "aws.states"],
+  [/^Inspector2 /, "aws.inspector2"],
+  [/^Trusted Advisor /, "aws.trustedadvisor"],
+  [/^(Backup|Copy|Restore) Job State Change$/, "aws.backup"],
+  [/^RDS DB /, "aws.rds"],
+  [/^DMS /, "aws.dms"],
+  [/^Glue /, "aws.glue"],
+  [/^(Access Analyzer|Unused Access) /, "aws.access-analyzer"],
+  [/^CloudFormation /, "aws.cloudformation"],
+  // CloudTrail events carry the called service as source; format.ts routes them by detail-type.
+  [/^AWS (API Call|Console Sign In|Service Event) via CloudTrail$/, "aws.cloudtrail"],
+];
+
+/**
+ * An event without `source` is still recognised by its detail-type, when that names a service and
+ * the object has a `detail`: `{"detail-type": "GuardDuty Finding", "detail": {…}}` is a finding.
+ */
+function sourceOfDetailType(value: JsonObject, detailType: string): string | undefined {
+  if (obj(value, "detail") === undefined) return undefined;
+  for (const [pattern, source] of SOURCE_BY_DETAIL_TYPE) if (pattern.test(detailType)) return source;
+  return undefined;
 }
 
 function eventBridgeEvent(value: JsonObject): EventBridgeEvent | undefined {
@@ -130,11 +178,31 @@ function knownJsonFormat(value: JsonObject): KnownFormat | undefined {
   if (event?.startsWith("autoscaling:") || (event !== undefined && "AutoScalingGroupName" in value)) {
     return "autoscaling-sns";
   }
-  if ("Event Source" in value && ("Event Message" in value || "Event ID" in value)) return "rds-sns";
+  if ("Event Source" in value && ("Event Message" in value || "Event ID" in value)) {
+    return isDmsEvent(value) ? "dms-sns" : "rds-sns";
+  }
+  const approval = obj(value, "approval");
+  if (approval !== undefined && str(approval, "pipelineName") !== undefined) return "codepipeline-approval";
+  if (str(value, "commandId") !== undefined && str(value, "documentName") !== undefined) {
+    return "ssm-command-sns";
+  }
   if (str(value, "anomalyId") !== undefined && ("impact" in value || "monitorArn" in value)) {
     return "cost-anomaly-sns";
   }
   return undefined;
+}
+
+/**
+ * DMS event subscriptions publish RDS's shape with `SourceId` (RDS: `Source ID`), DMS source types
+ * (`replication-instance`, `replication-task`) and `DMS-EVENT-nnnn` ids.
+ */
+function isDmsEvent(value: JsonObject): boolean {
+  const source = str(value, "Event Source") ?? "";
+  return (
+    source.startsWith("replication-") ||
+    (str(value, "Event ID") ?? "").includes("DMS-EVENT-") ||
+    (str(value, "SourceId") !== undefined && str(value, "Source ID") === undefined)
+  );
 }
 
 const MESSAGE_STRUCTURE_KEYS = new Set([

@@ -9,11 +9,14 @@ import { formatCloudFormationEvent, formatCloudFormationText } from "./formatter
 import { formatCloudTrailEvent } from "./formatters/cloudtrail";
 import { formatCloudWatchAlarm, formatCloudWatchAlarmEvent } from "./formatters/cloudwatch-alarm";
 import { formatCodeBuildEvent } from "./formatters/codebuild";
+import { formatCodeCommitEvent } from "./formatters/codecommit";
 import { formatCodeDeployEvent } from "./formatters/codedeploy";
 import { formatCodePipelineEvent } from "./formatters/codepipeline";
+import { formatCodePipelineApproval } from "./formatters/codepipeline-approval";
 import type { EventFormatter, FormatContext } from "./formatters/common";
 import { formatCostAnomaly, formatCostAnomalyEvent } from "./formatters/cost-anomaly";
 import { formatCustomNotification } from "./formatters/custom-notification";
+import { formatDmsEvent, formatDmsSns } from "./formatters/dms";
 import { formatEc2Event } from "./formatters/ec2";
 import { formatEcsEvent } from "./formatters/ecs";
 import { formatElasticBeanstalkText } from "./formatters/elastic-beanstalk";
@@ -23,12 +26,15 @@ import {
   formatPlainText,
   formatUnknownJson,
 } from "./formatters/generic";
+import { formatGlueEvent } from "./formatters/glue";
 import { formatGuardDutyEvent } from "./formatters/guardduty";
 import { formatHealthEvent } from "./formatters/health";
 import { formatInspectorEvent } from "./formatters/inspector";
+import { formatInspectorScanEvent } from "./formatters/inspector-scan";
 import { formatRdsEvent, formatRdsSns } from "./formatters/rds";
 import { formatSecurityHubEvent } from "./formatters/securityhub";
 import { formatSsmEvent } from "./formatters/ssm";
+import { formatSsmCommandSns } from "./formatters/ssm-sns";
 import { formatStepFunctionsEvent } from "./formatters/stepfunctions";
 import { formatTrustedAdvisorEvent } from "./formatters/trusted-advisor";
 import type { Notification, SnsNotificationEnvelope } from "./types";
@@ -52,13 +58,17 @@ const EVENT_FORMATTERS: Record<string, EventFormatter> = {
   "aws.ec2": formatEc2Event,
   "aws.autoscaling": formatAutoScalingEvent,
   "aws.states": formatStepFunctionsEvent,
-  "aws.inspector2": formatInspectorEvent,
+  "aws.inspector2": (event, context) =>
+    formatInspectorEvent(event, context) ?? formatInspectorScanEvent(event, context),
   "aws.access-analyzer": formatAccessAnalyzerEvent,
   "aws.trustedadvisor": formatTrustedAdvisorEvent,
   "aws.backup": formatBackupEvent,
   "aws.rds": formatRdsEvent,
   "aws.ce": formatCostAnomalyEvent,
   "aws.cloudformation": formatCloudFormationEvent,
+  "aws.dms": formatDmsEvent,
+  "aws.glue": formatGlueEvent,
+  "aws.codecommit": formatCodeCommitEvent,
 };
 
 /** CloudTrail events carry the called service as `source` (aws.ec2, aws.iam…), so go by detail-type. */
@@ -103,6 +113,14 @@ function formatKnownFormat(
       return payload === undefined ? formatPlainText(text, context) : formatAutoScalingSns(payload, context);
     case "rds-sns":
       return payload === undefined ? formatPlainText(text, context) : formatRdsSns(payload, context);
+    case "dms-sns":
+      return payload === undefined ? formatPlainText(text, context) : formatDmsSns(payload, context);
+    case "codepipeline-approval":
+      return payload === undefined
+        ? formatPlainText(text, context)
+        : formatCodePipelineApproval(payload, context);
+    case "ssm-command-sns":
+      return payload === undefined ? formatPlainText(text, context) : formatSsmCommandSns(payload, context);
     case "cost-anomaly-sns":
       return payload === undefined ? formatPlainText(text, context) : formatCostAnomaly(payload, context);
     case "budgets-text":

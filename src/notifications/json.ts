@@ -9,6 +9,16 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The object's own value under `key`, never an inherited one: `__proto__`, `constructor` or
+ * `toString` read as absent unless the message itself has such a key.
+ */
+export function own(source: JsonObject, key: string): unknown {
+  return hasOwn.call(source, key) ? source[key] : undefined;
+}
+
 /** Parses text that looks like JSON; anything else (or invalid JSON) is `undefined`. */
 export function parseJson(text: string): unknown {
   const start = firstNonSpace(text);
@@ -30,7 +40,7 @@ function firstNonSpace(text: string): string | undefined {
 
 /** A non-empty string field; numbers and booleans are turned into text (AWS mixes them freely). */
 export function str(source: unknown, key: string): string | undefined {
-  return isObject(source) ? scalarText(source[key]) : undefined;
+  return isObject(source) ? scalarText(own(source, key)) : undefined;
 }
 
 /** A value as display text when it is a scalar; objects and arrays are `undefined`. */
@@ -44,7 +54,7 @@ export function scalarText(value: unknown): string | undefined {
 /** A number field; numeric strings count (`"bytesTransferred": "0"`). */
 export function num(source: unknown, key: string): number | undefined {
   if (!isObject(source)) return undefined;
-  const value = source[key];
+  const value = own(source, key);
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value === "string" && value.trim() !== "") {
     const parsed = Number(value);
@@ -55,13 +65,13 @@ export function num(source: unknown, key: string): number | undefined {
 
 export function obj(source: unknown, key: string): JsonObject | undefined {
   if (!isObject(source)) return undefined;
-  const value = source[key];
+  const value = own(source, key);
   return isObject(value) ? value : undefined;
 }
 
 export function arr(source: unknown, key: string): unknown[] {
   if (!isObject(source)) return [];
-  const value = source[key];
+  const value = own(source, key);
   return Array.isArray(value) ? value : [];
 }
 
@@ -85,7 +95,7 @@ export function pathStr(source: unknown, path: readonly string[]): string | unde
   let current: unknown = source;
   for (let i = 0; i < path.length - 1; i++) {
     if (!isObject(current)) return undefined;
-    current = current[path[i]];
+    current = own(current, path[i]);
   }
   return str(current, path[path.length - 1]);
 }

@@ -1,4 +1,5 @@
 import { arnResourceName, parseArn } from "./aws";
+import { isSafeLinkUrl } from "./link-url";
 import { cutAtWord, oneLine, safeSlice } from "./text";
 import type { Notification, Severity } from "./types";
 
@@ -37,10 +38,7 @@ export const CONSOLE_BUTTON_LABEL = "View in AWS console";
 /** The most buttons a message shows: the console link and up to four links the message carried. */
 export const MAX_LINK_BUTTONS = 5;
 
-/** The one URL check every link target passes: https, no spaces or link-syntax characters, short. */
-export function isSafeLinkUrl(url: string | undefined): url is string {
-  return url !== undefined && url.length <= 3000 && url.startsWith("https://") && !/[\s<>|"'`]/.test(url);
-}
+export { isSafeLinkUrl } from "./link-url";
 
 /** The console link first, then the message's own links that pass the check, without repeats. */
 export function linkButtons(notification: Notification): { label: string; url: string; console: boolean }[] {

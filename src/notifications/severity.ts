@@ -22,6 +22,8 @@ export const STATE_SEVERITY = {
     STARTED: "info",
     RESUMED: "info",
     SUPERSEDED: "info",
+    // A manual approval waiting for someone: a request, not a fault.
+    "APPROVAL NEEDED": "info",
   },
   codebuild: {
     FAILED: "high",
@@ -44,6 +46,13 @@ export const STATE_SEVERITY = {
     FAILED: "medium",
     TIMEDOUT: "medium",
     "TIMED OUT": "medium",
+    DELIVERYTIMEDOUT: "medium",
+    EXECUTIONTIMEDOUT: "medium",
+    UNDELIVERABLE: "medium",
+    TERMINATED: "medium",
+    DELAYED: "low",
+    PENDING: "info",
+    INPROGRESS: "info",
     CANCELLED: "low",
     CANCELED: "low",
     CANCELLING: "low",
@@ -128,6 +137,47 @@ export const STATE_SEVERITY = {
     MAINTENANCE: "low",
     "SECURITY PATCHING": "low",
   },
+  // Glue job states (SUCCEEDED, FAILED, TIMEOUT, STOPPED, and the run-status ones) and crawler states.
+  glue: {
+    FAILED: "high",
+    ERROR: "high",
+    TIMEOUT: "high",
+    STOPPED: "low",
+    STOPPING: "info",
+    RUNNING: "info",
+    STARTING: "info",
+    WAITING: "info",
+    STARTED: "info",
+    SUCCEEDED: "ok",
+  },
+  // GuardDuty Malware Protection scan results (`scanResultStatus`, else `scanStatus`).
+  "guardduty-malware": {
+    THREATS_FOUND: "high",
+    INFECTED: "high",
+    FAILED: "medium",
+    ACCESS_DENIED: "medium",
+    UNSUPPORTED: "low",
+    SKIPPED: "low",
+    COMPLETED_WITH_ISSUES: "low",
+    NO_THREATS_FOUND: "ok",
+    CLEAN: "ok",
+  },
+  // Inspector2 Coverage `scanStatus.statusCodeValue`: a resource no longer scanned.
+  "inspector-coverage": { INACTIVE: "low", ACTIVE: "ok" },
+  // DMS User Guide, "AWS DMS event categories and event messages".
+  "dms-category": {
+    FAILURE: "high",
+    LOWSTORAGE: "high",
+    "LOW STORAGE": "high",
+    FAILOVER: "medium",
+    MAINTENANCE: "low",
+    "STATE CHANGE": "info",
+    STATECHANGE: "info",
+    "CONFIGURATION CHANGE": "info",
+    CONFIGURATIONCHANGE: "info",
+    CREATION: "info",
+    DELETION: "info",
+  },
   // Any event we have no formatter for: only a failure word in `state`/`status` is known to matter.
   generic: { FAILED: "high", FAILURE: "high", ERROR: "high", FAULT: "high", TIMED_OUT: "high" },
 } as const satisfies Record<string, Table>;
@@ -169,6 +219,45 @@ export function rdsSeverity(
     if (severity !== undefined) return severity;
   }
   return undefined;
+}
+
+/** DMS event ids by category (DMS User Guide), and the few whose message says more than it. */
+export const DMS_EVENTS: Readonly<Record<string, { category: string; severity?: Severity }>> = {
+  "DMS-EVENT-0007": { category: "low storage" }, // more than 90% of storage used
+  "DMS-EVENT-0013": { category: "failover" }, // failover started
+  "DMS-EVENT-0026": { category: "maintenance", severity: "medium" }, // offline: instance unavailable
+  "DMS-EVENT-0031": { category: "failure" }, // storage failure
+  "DMS-EVENT-0036": { category: "failure" }, // incompatible network
+  "DMS-EVENT-0037": { category: "failure" }, // KMS key not accessible
+  "DMS-EVENT-0078": { category: "failure" }, // replication task failed
+  "DMS-EVENT-0082": { category: "failure" }, // task data not cleaned up after delete
+  "DMS-EVENT-0069": { category: "state change" }, // task started
+  "DMS-EVENT-0079": { category: "state change" }, // task stopped
+  "DMS-EVENT-0091": { category: "state change", severity: "medium" }, // reading paused: swap files
+  "DMS-EVENT-0092": { category: "state change", severity: "medium" }, // reading paused: disk usage
+};
+
+/** A DMS event: its id's own entry, else its category, else none. */
+export function dmsSeverity(eventId: string | undefined, category: string | undefined): Severity | undefined {
+  const known = eventId === undefined ? undefined : DMS_EVENTS[eventId];
+  if (known?.severity !== undefined) return known.severity;
+  return stateSeverity("dms-category", known?.category) ?? stateSeverity("dms-category", category);
+}
+
+/** Inspector2 Scan `finding-severity-counts`: the worst level with findings; none at all → ok. */
+export function findingCountsSeverity(
+  counts: Readonly<Record<string, number | undefined>>,
+): Severity | undefined {
+  let known = false;
+  for (const level of ["CRITICAL", "HIGH", "MEDIUM", "LOW"] as const) {
+    const count = counts[level];
+    if (count === undefined) continue;
+    known = true;
+    if (count > 0) return labelSeverity(level);
+  }
+  const total = counts.TOTAL;
+  if (total !== undefined) return total > 0 ? "low" : "ok";
+  return known ? "ok" : undefined;
 }
 
 /** GuardDuty's bands: 1.0–3.9 Low, 4.0–6.9 Medium, 7.0–8.9 High, 9.0+ Critical. */

@@ -7,6 +7,7 @@
  */
 import { recordAudit } from "../configurations/audit-log";
 import { countWorkspaceConfigurations } from "../configurations/configuration-queries";
+import { installerOf } from "../configurations/managers";
 import { releaseTopics, type TopicSubscriber } from "../configurations/topic-changes";
 import type { PrismaClient } from "../db/database";
 import type { Logger } from "../logger";
@@ -39,11 +40,8 @@ export class WorkspaceRemoval {
     userId: string,
     isAdminOrOwner: () => Promise<boolean>,
   ): Promise<RemovalCheck> {
-    const installation = await this.prisma.installation.findUnique({
-      where: { installKey: installKeyOf(workspace) },
-      select: { installerUserId: true },
-    });
-    const installerUserId = installation?.installerUserId ?? null;
+    // The workspace's own installation, or the org-wide one of its Enterprise Grid org.
+    const installerUserId = await installerOf(this.prisma, workspace.teamId, workspace.enterpriseId);
     if (installerUserId !== userId && !(await isAdminOrOwner())) {
       return { allowed: false, reason: "not_permitted", installerUserId };
     }
@@ -52,12 +50,24 @@ export class WorkspaceRemoval {
     return { allowed: true };
   }
 
-  /** Revokes the bot token (a failure stops everything), then deletes what the workspace left. */
+  /**
+   * Revokes the bot token (a failure stops everything), then deletes what the workspace left. An
+   * org-wide installation serves every workspace of the org with one token: removing one workspace
+   * keeps it (and the token) and deletes only that workspace's configurations.
+   */
   async removeWorkspaceConfiguration(
     workspace: WorkspaceRef & { teamId: string },
     userId: string,
     revoke: () => Promise<void>,
   ): Promise<void> {
+    if (workspace.isEnterpriseInstall) {
+      await this.removeWorkspace(
+        { teamId: workspace.teamId, isEnterpriseInstall: false },
+        "removed from App Home; the org-wide installation stays",
+        userId,
+      );
+      return;
+    }
     await revoke();
     await this.removeWorkspace(workspace, "removed from App Home", userId);
   }

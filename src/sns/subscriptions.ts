@@ -42,6 +42,9 @@ export interface SubscriptionServiceOptions {
 }
 
 export const SNS_ENDPOINT_PATH = "/sns/events";
+/** Stored (and shown to users) when PUBLIC_URL is unset; the log line names the setting. */
+export const NO_PUBLIC_ADDRESS_REASON =
+  "this AWS Chatbot has no public address SNS could deliver to yet; its operator has to configure one, then subscribe again";
 
 /** The subscription an UnsubscribeConfirmation is about, as SNS names it in the signed Message. */
 const SUBSCRIPTION_ARN_IN_TEXT = /arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+:[A-Za-z0-9-]+/;
@@ -77,9 +80,14 @@ export class SubscriptionService {
       });
     }
     if (!this.options.publicUrl) {
+      // The operator's fix is named in the log; users read the stored reason (`/aws list`).
+      this.logger.warn(
+        { topicArn: topic.arn },
+        "SNS Subscribe skipped: PUBLIC_URL is not set (SNS needs the https URL at which it can reach this server)",
+      );
       return this.#record(topic.arn, {
         status: "failed",
-        statusReason: "PUBLIC_URL is not set: SNS needs the https URL at which it can reach this server",
+        statusReason: NO_PUBLIC_ADDRESS_REASON,
       });
     }
     try {

@@ -9,19 +9,55 @@ import {
 describe("roleTemplate", () => {
   const template = roleTemplate({ roleName: "AWSChatbot-Notify", externalId: "awschatbot-0123456789abcdef" });
 
-  it("grants exactly the Notification permissions: cloudwatch Describe/Get/List on *", () => {
+  const notifications = {
+    Sid: "AWSChatbotNotificationsOnly",
+    Effect: "Allow",
+    Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
+    Resource: "*",
+  };
+
+  it("grants the Notification permissions (cloudwatch Describe/Get/List on *) and the role proof's topic read", () => {
     const policy = JSON.parse(template.permissionsPolicy);
     expect(policy).toEqual({
       Version: "2012-10-17",
       Statement: [
+        notifications,
+        // No topics known: any topic (the role reads only its own account's unless a topic allows more).
         {
-          Sid: "AWSChatbotNotificationsOnly",
+          Sid: "AWSChatbotReadTopics",
           Effect: "Allow",
-          Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
-          Resource: "*",
+          Action: "sns:GetTopicAttributes",
+          Resource: "arn:aws:sns:*:*:*",
         },
       ],
     });
+  });
+
+  it("lets the role read exactly the workspace's topics it proves access to (sns:GetTopicAttributes)", () => {
+    const topics = [
+      "arn:aws:sns:us-east-2:111122223333:alarms",
+      "arn:aws:sns:eu-west-1:111122223333:findings",
+      "arn:aws:sns:us-east-2:111122223333:alarms",
+    ];
+    const withTopics = roleTemplate({ roleName: "r", externalId: "e", topicArns: topics });
+    expect(JSON.parse(withTopics.permissionsPolicy).Statement).toEqual([
+      notifications,
+      {
+        Sid: "AWSChatbotReadTopics",
+        Effect: "Allow",
+        Action: "sns:GetTopicAttributes",
+        Resource: [topics[1], topics[0]],
+      },
+    ]);
+    const yaml = withTopics.cloudFormation;
+    expect(yaml).toContain(
+      `                Action: sns:GetTopicAttributes\n                Resource:\n                  - "${topics[1]}"\n                  - "${topics[0]}"`,
+    );
+    // Without topics, CloudFormation narrows it to the account the stack runs in.
+    expect(template.cloudFormation).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's !Sub syntax.
+      '                Resource: !Sub "arn:${AWS::Partition}:sns:*:${AWS::AccountId}:*"',
+    );
   });
 
   it("trusts the deployment's principal (a placeholder offline) only with the workspace's ExternalId", () => {

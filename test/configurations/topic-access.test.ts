@@ -104,6 +104,9 @@ describe("what people are told", () => {
       "awschatbot-abc",
     );
     expect(note).toContain(`sns:GetTopicAttributes on ${A.arn} failed: AuthorizationError: denied`);
+    expect(note).toContain(
+      `{"Sid":"AWSChatbotReadTopics","Effect":"Allow","Action":"sns:GetTopicAttributes","Resource":"${A.arn}"}`,
+    );
     expect(note).not.toContain("sts:AssumeRole failed");
   });
 

@@ -134,6 +134,9 @@ describeEachDatabase("App Home", (kind) => {
     expect(template).toContain("cloudwatch:List*");
     expect(template).toContain('"block_id":"role_name"');
     expect(template).toContain(`"initial_value":"${WEST}"`);
+    // The policy lets the role read the topics typed so far (the role proof of TOPIC_ACCESS).
+    expect(template).toContain("sns:GetTopicAttributes");
+    for (const arn of [EAST, WEST]) expect(template.split(arn).length - 1).toBeGreaterThanOrEqual(2);
 
     // Bad input: each problem on its field, nothing saved.
     const bad = await submit({

@@ -146,6 +146,9 @@ describeEachDatabase("/aws command", (kind) => {
     const configuration = await prisma().channelConfiguration.findFirstOrThrow();
     expect(templateText).toContain("AWS-Chatbot-NotificationsOnly-Policy");
     expect(templateText).toContain("cloudwatch:Describe*");
+    // The role proof (TOPIC_ACCESS) reads the channel's topic with the role: the policy allows it.
+    expect(templateText).toContain("sns:GetTopicAttributes");
+    expect(templateText).toContain(east);
     expect(templateText).toContain(String(configuration.externalId));
     expect(templateText).toContain("arn:aws:iam::<your-account-id>:root");
     expect(templateText).toContain("AWSTemplateFormatVersion");

@@ -141,7 +141,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       topicAccess: new TopicAccess({ prisma: db.prisma, policy: "any", logger, command: "/aws" }),
     };
     const home: HomePublisher = {
-      publish: async (_client, _team, _user, options) => {
+      publish: async (_client, _viewer, options) => {
         notices.push(options?.notice ?? "");
       },
     };

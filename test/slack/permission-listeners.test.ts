@@ -4,7 +4,6 @@
  * and the installer are stored). Guests and plain members change nothing by command or by forged
  * interaction payloads; the refusal says who can and how to become one; managers get through.
  */
-import type { WebClient } from "@slack/web-api";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
 import { ManagerChanges } from "../../src/configurations/manager-changes";
@@ -29,6 +28,7 @@ import { addWebhookSubmittedCallback } from "../../src/slack/listeners/views/add
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { type FakeUser, fakeClient, recording } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import {
   blockActionsPayload,
@@ -44,53 +44,6 @@ const ADMIN = SLACK_IDS.adminUserId;
 const GUEST = SLACK_IDS.guestUserId;
 const ARN = "arn:aws:sns:us-east-2:123456789012:alarms";
 
-interface FakeUser {
-  is_admin?: boolean;
-  is_owner?: boolean;
-  is_restricted?: boolean;
-  is_ultra_restricted?: boolean;
-}
-
-/** The few WebClient methods the listeners call, recorded. */
-function fakeClient(users: Record<string, FakeUser>) {
-  const calls: { method: string; args: unknown }[] = [];
-  const record =
-    (method: string, answer: (args: Record<string, unknown>) => unknown) =>
-    (args: Record<string, unknown>) => {
-      calls.push({ method, args });
-      return Promise.resolve(answer(args));
-    };
-  const client = {
-    users: {
-      info: record("users.info", (args) => ({
-        ok: true,
-        user: { id: args.user, ...users[String(args.user)] },
-      })),
-    },
-    views: {
-      open: record("views.open", () => ({ ok: true, view: { id: "V1" } })),
-      update: record("views.update", () => ({ ok: true })),
-      publish: record("views.publish", () => ({ ok: true })),
-    },
-  };
-  return { client: client as unknown as WebClient, calls };
-}
-
-/** A service whose every method is recorded and finds nothing. */
-function recording<T>(calls: string[]): T {
-  return new Proxy(
-    {},
-    {
-      get:
-        (_target, name) =>
-        (..._args: unknown[]) => {
-          calls.push(String(name));
-          return Promise.resolve(null);
-        },
-    },
-  ) as T;
-}
-
 describeEachDatabase("permission decisions of the listeners", (kind) => {
   let testDb: TestDatabase;
   let db: Database;
@@ -102,7 +55,7 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
   function makeDeps() {
     const permissions = new Permissions(db.prisma, "/aws");
     const home: HomePublisher = {
-      publish: async (_client, _team, _user, options) => {
+      publish: async (_client, _viewer, options) => {
         notices.push(options?.notice ?? "");
       },
     };

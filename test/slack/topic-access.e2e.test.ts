@@ -19,6 +19,7 @@ import {
   appHomeOpenedEvent,
   blockActionsPayload,
   buttonAction,
+  eventCallback,
   SLACK_IDS,
   viewSubmissionPayload,
 } from "../support/slack-payloads";
@@ -150,6 +151,18 @@ describeEachDatabase("topic access across workspaces", (kind) => {
     expect(postsTo(CHANNEL_B.id, "after-unlink")).toHaveLength(0);
     // The configuration keeps its topic: linking again resumes delivery without subscribing again.
     expect(await topicsOfB()).toBe(1);
+    // B's manager sees why nothing arrives, in the channel and on App Home, and how to link.
+    const list = textOf(await asB("list"));
+    expect(list).toContain(`held: AWS account ${ACCOUNT_A} is not linked to this workspace`);
+    expect(list).toContain(`npx chatbot accounts link --team ${TEAM_B} --account ${ACCOUNT_A}`);
+    expect(list).toContain(`/aws role arn:aws:iam::${ACCOUNT_A}:role/NAME`);
+    expect(
+      (await h.event(eventCallback(appHomeOpenedEvent({ user: USER_B }), { teamId: TEAM_B }))).status,
+    ).toBe(200);
+    await waitUntil(() => h.slack.homeView(USER_B) !== undefined);
+    const home = textOf(h.slack.homeView(USER_B)?.view);
+    expect(home).toContain(`Held: nothing arrives from its topics of AWS account ${ACCOUNT_A} is not linked`);
+    expect(home).toContain(`npx chatbot accounts link --team ${TEAM_B} --account ACCOUNT-ID`);
     const audit = await prisma().auditEvent.findMany({
       where: { teamId: TEAM_B, action: "account.unlinked" },
     });
@@ -158,6 +171,7 @@ describeEachDatabase("topic access across workspaces", (kind) => {
     expect((await cli("accounts", "link", "--team", TEAM_B, "--account", ACCOUNT_A)).code).toBe(0);
     await publishA("relinked");
     await waitUntil(() => postsTo(CHANNEL_B.id, "relinked").length === 1);
+    expect(textOf(await asB("list"))).not.toContain("held:");
   });
 
   it("role proof: B's role in A's account, assumed with B's ExternalId, reads the topic → linked, audited, delivered", async () => {

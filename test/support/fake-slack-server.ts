@@ -92,6 +92,13 @@ export class FakeSlackServer {
     await closed;
   }
 
+  /** Connections open now: 0 once every client (a killed server included) has hung up. */
+  openConnections(): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+  }
+
   newResponseUrl(teamId?: string): string {
     return `${this.origin}${RESPONSE_PATH}${this.responseUrls.create(teamId)}`;
   }

@@ -289,6 +289,14 @@ export class FakeSlack {
     this.limiter.reset();
   }
 
+  /**
+   * Connections open now. A client that died mid-request (kill -9) has sent all it ever will once its
+   * connections are gone, so tests wait for 0 instead of for a fixed time.
+   */
+  openConnections(): Promise<number> {
+    return this.server.openConnections();
+  }
+
   /** Stops the server, cutting open connections and delayed answers; pending waits reject. */
   async close(): Promise<void> {
     this.recorder.close();

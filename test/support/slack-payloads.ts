@@ -253,6 +253,14 @@ export interface BlockActionsOptions {
   view?: ViewOutput;
   responseUrl?: string;
   triggerId?: string;
+  /** The Enterprise Grid org of an org-wide installation (SLACK_IDS.enterpriseId). */
+  enterpriseId?: string;
+}
+
+/** What Slack adds to an interaction payload from a workspace of an org-wide installation. */
+function enterpriseFields(enterpriseId: string | undefined) {
+  if (enterpriseId === undefined) return { is_enterprise_install: false };
+  return { enterprise: { id: enterpriseId, name: SLACK_IDS.enterpriseName }, is_enterprise_install: true };
 }
 
 /** A `block_actions` interaction payload (send with postInteraction). */
@@ -288,7 +296,7 @@ export function blockActionsPayload(options: BlockActionsOptions): BlockAction {
     trigger_id: options.triggerId ?? newTriggerId(),
     api_app_id: SLACK_IDS.appId,
     container,
-    is_enterprise_install: false,
+    ...enterpriseFields(options.enterpriseId),
   };
 }
 
@@ -301,6 +309,7 @@ export interface ViewSubmissionOptions {
   teamId?: string;
   view?: Partial<ViewOutput>;
   triggerId?: string;
+  enterpriseId?: string;
 }
 
 /** A `view_submission` interaction payload (send with postInteraction). */
@@ -329,7 +338,7 @@ export function viewSubmissionPayload(options: ViewSubmissionOptions): ViewSubmi
     api_app_id: SLACK_IDS.appId,
     token: SLACK_IDS.verificationToken,
     trigger_id: options.triggerId ?? newTriggerId(),
-    is_enterprise_install: false,
+    ...enterpriseFields(options.enterpriseId),
     response_urls: [],
   };
 }

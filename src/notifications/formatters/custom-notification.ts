@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type JsonObject, obj, scalarText, str, strings } from "../json";
+import { isSafeLinkUrl, linkHost } from "../link-url";
 import { labelSeverity } from "../severity";
 import type { Notification, NotificationLink, Severity } from "../types";
 import { createNotification, type FormatContext, fieldList, limitItems } from "./common";
@@ -66,15 +67,9 @@ export function customSeverity(payload: JsonObject): Severity | undefined {
   return undefined;
 }
 
-/** A related-resource URL as a button: "Open runbooks.example.com". */
+/** A related-resource URL that passes the link check, as a button: "Open runbooks.example.com". */
 function linkOf(url: string): NotificationLink {
-  let host = url;
-  try {
-    host = new URL(url).host;
-  } catch {
-    // An unparseable URL fails the renderers' link check and shows no button anyway.
-  }
-  return { label: `Open ${host}`, url };
+  return { label: `Open ${linkHost(url)}`, url };
 }
 
 export function formatCustomNotification(payload: JsonObject, context: FormatContext): Notification {
@@ -97,7 +92,7 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
     severity: customSeverity(payload),
     sourceLabel: "Custom notification",
     resources: related.filter((resource) => !/^https?:\/\//i.test(resource)),
-    links: related.filter((resource) => /^https:\/\//i.test(resource)).map(linkOf),
+    links: related.filter(isSafeLinkUrl).map(linkOf),
     description: description === undefined ? undefined : { text: description, format: "markdown" },
     fields: fieldList(
       ["Event type", str(metadata, "eventType")],

@@ -6,6 +6,7 @@ import { guardDutySeverity } from "../severity";
 import { toIsoTime } from "../time";
 import type { Notification } from "../types";
 import { at, createNotification, eventDefaults, type FormatContext, fieldList } from "./common";
+import { formatMalwareScanResult, MALWARE_SCAN_DETAIL_TYPE } from "./guardduty-malware";
 
 /** GuardDuty findings ("GuardDuty Finding" events). */
 
@@ -13,6 +14,7 @@ export function formatGuardDutyEvent(
   event: EventBridgeEvent,
   context: FormatContext,
 ): Notification | undefined {
+  if (MALWARE_SCAN_DETAIL_TYPE.test(event.detailType)) return formatMalwareScanResult(event, context);
   if (event.detailType !== "GuardDuty Finding") return undefined;
   const detail = event.detail;
   const score = num(detail, "severity");

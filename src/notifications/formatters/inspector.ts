@@ -63,7 +63,7 @@ export function formatInspectorEvent(
  * the form public integrations link to); other resources get the list of all findings, because
  * no per-finding route of the Inspector console could be confirmed.
  */
-function findingsPage(resource: JsonObject | undefined): string {
+export function findingsPage(resource: JsonObject | undefined): string {
   const image = obj(obj(resource, "details"), "awsEcrContainerImage");
   const repository = str(image, "repositoryName");
   const hash = str(image, "imageHash");

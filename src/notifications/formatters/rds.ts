@@ -62,21 +62,75 @@ function sourceId(value: string | undefined): string | undefined {
   return id === "" ? undefined : id;
 }
 
+/** What an RDS-style event subscription message (RDS, DMS) says, read once for both formatters. */
+export interface SubscriptionMessage {
+  source?: string;
+  sourceType?: string;
+  message?: string;
+  /** `Event ID`: a documentation URL ending in the event id. */
+  eventLink?: string;
+  /** `Identifier Link`: the message's own console link. */
+  link?: string;
+  region?: string;
+  partition: Notification["partition"];
+  time?: string;
+  timeText?: string;
+}
+
+/** Reads the shared keys; `source` is the formatter's own (`Source ID`, DMS's `SourceId`). */
+export function readSubscriptionMessage(
+  payload: JsonObject,
+  context: FormatContext,
+  source: string | undefined,
+): SubscriptionMessage {
+  const link = str(payload, "Identifier Link");
+  // The identifier link is only read for its region; console buttons are built from the parts.
+  const linkRegion = /[?&#]region=([a-z0-9-]+)/.exec(link ?? "")?.[1];
+  const region = isRegionCode(linkRegion) ? linkRegion : context.topic.region;
+  const timeText = str(payload, "Event Time");
+  return {
+    source,
+    sourceType: str(payload, "Event Source"),
+    message: str(payload, "Event Message"),
+    eventLink: str(payload, "Event ID"),
+    link,
+    region,
+    partition: partitionOf([], region, context.topic.partition),
+    time: toIsoTime(timeText),
+    timeText,
+  };
+}
+
+/** The fields, time and resources both renderings of a subscription message show. */
+export function subscriptionParts(
+  parsed: SubscriptionMessage,
+  eventId: string | undefined,
+  context: FormatContext,
+) {
+  const { source } = parsed;
+  return {
+    region: parsed.region,
+    partition: parsed.partition,
+    resources: source === undefined ? [] : [source],
+    fields: fieldList(
+      ["Source", source],
+      ["Source type", parsed.sourceType],
+      ["Event", eventId],
+      ["Time", at(parsed.time, parsed.timeText)],
+    ),
+    reason: parsed.message,
+    timestamp: parsed.time ?? toIsoTime(context.envelope.Timestamp),
+  };
+}
+
 /**
  * RDS event subscriptions publish `{"Event Source", "Event Time", "Identifier Link", "Source ID",
  * "Event ID" (a documentation URL ending in #RDS-EVENT-nnnn), "Event Message"}`.
  */
 export function formatRdsSns(payload: JsonObject, context: FormatContext): Notification {
-  const eventLink = str(payload, "Event ID");
-  const eventId = /RDS-EVENT-\d+/.exec(eventLink ?? "")?.[0] ?? eventLink;
-  const source = sourceId(str(payload, "Source ID"));
-  const sourceType = str(payload, "Event Source");
-  const message = str(payload, "Event Message");
-  // The identifier link is only read for its region; the button is built from the parts.
-  const linkRegion = /[?&#]region=([a-z0-9-]+)/.exec(str(payload, "Identifier Link") ?? "")?.[1];
-  const region = isRegionCode(linkRegion) ? linkRegion : context.topic.region;
-  const partition = partitionOf([], region, context.topic.partition);
-  const time = toIsoTime(str(payload, "Event Time"));
+  const parsed = readSubscriptionMessage(payload, context, sourceId(str(payload, "Source ID")));
+  const { source, region, partition, message } = parsed;
+  const eventId = /RDS-EVENT-\d+/.exec(parsed.eventLink ?? "")?.[0] ?? parsed.eventLink;
 
   return createNotification(context, {
     service: "rds",
@@ -84,18 +138,8 @@ export function formatRdsSns(payload: JsonObject, context: FormatContext): Notif
     title: `RDS ${source ?? "event"}: ${message ?? eventId ?? "event notification"}`,
     severity: rdsSeverity(eventId, []),
     sourceLabel: "Amazon RDS",
-    region,
-    partition,
-    resources: source === undefined ? [] : [source],
-    fields: fieldList(
-      ["Source", source],
-      ["Source type", sourceType],
-      ["Event", eventId],
-      ["Time", at(time, str(payload, "Event Time"))],
-    ),
-    reason: message,
-    timestamp: time ?? toIsoTime(context.envelope.Timestamp),
+    ...subscriptionParts(parsed, eventId, context),
     threadKey: source === undefined ? undefined : `rds:${region ?? ""}:${source}`,
-    consoleUrl: rdsUrl(partition, region, source, sourceType),
+    consoleUrl: rdsUrl(partition, region, source, parsed.sourceType),
   });
 }

@@ -50,13 +50,18 @@ function command(event: EventBridgeEvent, context: FormatContext): Notification 
     ),
     lists: commands.length === 0 ? [] : [{ title: "Commands", ...limitItems(commands, 10) }],
     threadKey: commandId,
-    consoleUrl:
-      commandId === undefined
-        ? undefined
-        : consoleUrl(defaults.partition, `/systems-manager/run-command/${enc(commandId)}`, {
-            region: defaults.region,
-          }),
+    consoleUrl: runCommandUrl(defaults.partition, defaults.region, commandId),
   });
+}
+
+/** The Run Command console page of one command. */
+export function runCommandUrl(
+  partition: Notification["partition"],
+  region: string | undefined,
+  commandId: string | undefined,
+): string | undefined {
+  if (commandId === undefined) return undefined;
+  return consoleUrl(partition, `/systems-manager/run-command/${enc(commandId)}`, { region });
 }
 
 function automation(event: EventBridgeEvent, context: FormatContext): Notification {

@@ -103,7 +103,36 @@ export function unsubscribeReply(command: string, result: UnsubscribeResult): Re
   return reply(text, limit(blocks));
 }
 
-export function listReply(command: string, configuration: ChannelConfigurationView): Reply {
+/** Topics held from this workspace under TOPIC_ACCESS=linked: their accounts and how to link one. */
+export interface HeldTopicsNote {
+  accounts: readonly string[];
+  howToLink: readonly string[];
+}
+
+function heldLine(topic: ChannelConfigurationView["topics"][number], held?: HeldTopicsNote): string {
+  const account = topic.topicArn.split(":")[4] ?? "";
+  if (held === undefined || !held.accounts.includes(account)) return topicLine(topic);
+  return `${topicLine(topic)} · :no_entry: held: AWS account ${escapeText(account)} is not linked to this workspace`;
+}
+
+function heldBlocks(held: HeldTopicsNote | undefined): KnownBlock[] {
+  if (held === undefined || held.accounts.length === 0) return [];
+  const which =
+    held.accounts.length === 1 ? `account ${held.accounts[0]}` : `accounts ${held.accounts.join(", ")}`;
+  return [
+    section(
+      `:no_entry: *Nothing reaches this channel from topics of AWS ${escapeText(which)}*: ` +
+        "a workspace receives only topics of AWS accounts linked to it. Link it either way:\n" +
+        held.howToLink.join("\n"),
+    ),
+  ];
+}
+
+export function listReply(
+  command: string,
+  configuration: ChannelConfigurationView,
+  held?: HeldTopicsNote,
+): Reply {
   const blocks: KnownBlock[] = [
     section(`${title(configuration)}\n${stateText(configuration.state, configuration.stateReason)}`),
   ];
@@ -122,7 +151,13 @@ export function listReply(command: string, configuration: ChannelConfigurationVi
     blocks.push(section(`No SNS topics yet: \`${command} subscribe ARN\` adds one.`));
   } else {
     blocks.push(section(`*SNS topics (${configuration.topics.length})*`));
-    blocks.push(...linesToSections(configuration.topics.map(topicLine), 20));
+    blocks.push(
+      ...linesToSections(
+        configuration.topics.map((topic) => heldLine(topic, held)),
+        20,
+      ),
+    );
+    blocks.push(...heldBlocks(held));
   }
   return reply(`${configuration.name}: ${configuration.topics.length} topic(s)`, limit(blocks));
 }
@@ -216,7 +251,7 @@ export function roleSetReply(
       ),
     );
   }
-  if (proofNote !== undefined) blocks.push(section(escapeText(proofNote)));
+  if (proofNote !== undefined) blocks.push(section(escapeText(forUsers(proofNote))));
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
   return reply(text, blocks);

@@ -75,6 +75,24 @@ export interface HomeOptions {
   viewer?: { standing: Standing; managers: ManagersOverview };
 }
 
+/** Managers only: why a configuration receives nothing from some of its topics (TOPIC_ACCESS). */
+function heldText(overview: WorkspaceOverview, configurationId: string, editable: boolean): string {
+  const accounts = editable ? overview.held?.[configurationId] : undefined;
+  if (accounts === undefined || accounts.length === 0) return "";
+  const which = accounts.length === 1 ? `account ${accounts[0]} is` : `accounts ${accounts.join(", ")} are`;
+  return `\n:no_entry: Held: nothing arrives from its topics of AWS ${escapeText(which)} not linked to this workspace.`;
+}
+
+function howToLinkBlocks(overview: WorkspaceOverview, editable: boolean): KnownBlock[] {
+  const anyHeld = overview.configurations.some((c) => (overview.held?.[c.id]?.length ?? 0) > 0);
+  if (!editable || !anyHeld || overview.howToLink === undefined) return [];
+  return [
+    context(
+      `A workspace receives only topics of AWS accounts linked to it. Link an account either way:\n${overview.howToLink.join("\n")}`,
+    ),
+  ];
+}
+
 function configurationBlocks(overview: WorkspaceOverview, editable: boolean): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   for (const configuration of overview.configurations) {
@@ -83,6 +101,7 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
       section(
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
           `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
+          heldText(overview, configuration.id, editable) +
           (configuration.managedBy === "file" ? `\n:lock: ${ownershipNote(configuration)}` : ""),
         `configuration_${configuration.id}`,
       ),
@@ -200,7 +219,12 @@ export function configuredClientsHomeView(overview: WorkspaceOverview, options: 
       ),
     );
   }
-  blocks.push({ type: "divider" }, ...configurationBlocks(overview, editable), ...paginationBlocks(overview));
+  blocks.push(
+    { type: "divider" },
+    ...configurationBlocks(overview, editable),
+    ...howToLinkBlocks(overview, editable),
+    ...paginationBlocks(overview),
+  );
   const recent: KnownBlock[] = [{ type: "divider" }, header("Recent changes"), ...auditBlocks(overview)];
   if (mayDo(standing, "remove-workspace")) recent.push(...workspaceBlocks());
   if (options.webhooks !== undefined) {

@@ -58,7 +58,7 @@ export function configurationSavedView(
   for (const failure of result.releaseFailures) {
     blocks.push(
       context(
-        `:warning: \`${escapeText(failure.topicArn)}\`: the SNS subscription could not be removed (${escapeText(failure.reason)}).`,
+        `:warning: \`${escapeText(failure.topicArn)}\`: the SNS subscription could not be removed (${escapeText(forUsers(failure.reason))}).`,
       ),
     );
   }
@@ -84,10 +84,19 @@ export function refusedView(refusal: string): ModalView {
 }
 
 export function removalRefusedView(reason: string): ModalView {
-  return modal("Cannot remove", [section(`:no_entry: ${reason}`)]);
+  return modal("Cannot remove", [section(`:no_entry: ${forUsers(reason)}`)]);
 }
 
-export function workspaceRemovingView(teamLabel: string): ModalView {
+export function workspaceRemovingView(teamLabel: string, orgWide = false): ModalView {
+  if (orgWide) {
+    return modal("Workspace removed", [
+      section(
+        `:wave: Everything AWS Chatbot stored for ${escapeText(teamLabel)} is being deleted. It stays installed ` +
+          "for your organization (an org-wide installation serves every workspace of it); an org admin " +
+          "removes it from the organization in Slack's app management.",
+      ),
+    ]);
+  }
   return modal("Workspace removed", [
     section(
       `:wave: AWS Chatbot is being removed from ${escapeText(teamLabel)}: its token is revoked and everything it ` +
@@ -99,7 +108,7 @@ export function workspaceRemovingView(teamLabel: string): ModalView {
 export function removalFailedView(reason: string): ModalView {
   return modal("Not removed", [
     section(
-      `:x: The workspace configuration was not removed: ${escapeText(reason)}. Nothing was deleted; try again.`,
+      `:x: The workspace configuration was not removed: ${escapeText(forUsers(reason))}. Nothing was deleted; try again.`,
     ),
   ]);
 }

@@ -18,7 +18,9 @@ export function roleTemplateBlocks(template: RoleTemplate): KnownBlock[] {
     header(`IAM role ${template.roleName}: Notification permissions`),
     section(
       `Create the role *${name}* in the AWS account of your topics. It may read CloudWatch (for alarm charts) and ` +
-        `nothing else, and only this workspace can use it: its trust policy requires the ExternalId ` +
+        "the attributes of your SNS topics (sns:GetTopicAttributes: AWS Chatbot reads a topic with the role to " +
+        "prove this workspace may subscribe it) and nothing else, and only this workspace can use it: " +
+        `its trust policy requires the ExternalId ` +
         `\`${escapeText(template.externalId)}\`.\n${principalNote}`,
     ),
     ...codeSections(`*Permissions policy* \`${NOTIFICATIONS_POLICY_NAME}\``, template.permissionsPolicy),

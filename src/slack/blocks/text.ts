@@ -25,10 +25,16 @@ const ENV_NAME = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
  * operator (the log keeps them, with the rest of the error).
  */
 export function forUsers(reason: string): string {
-  return reason
-    .replace(URL_IN_TEXT, "(an address in the server's log)")
-    .replace(HOST_PORT, "(an address in the server's log)")
-    .replace(ENV_NAME, "(a server setting)");
+  return hideSettingNames(
+    reason
+      .replace(URL_IN_TEXT, "(an address in the server's log)")
+      .replace(HOST_PORT, "(an address in the server's log)"),
+  );
+}
+
+/** Only the environment variable names of a message (one that quotes public example URLs on purpose). */
+export function hideSettingNames(text: string): string {
+  return text.replace(ENV_NAME, "(a server setting)");
 }
 
 export function truncate(text: string, max: number): string {

@@ -12,6 +12,25 @@ export interface AccessDeps {
   people: PersonCache;
 }
 
+/**
+ * Who acts, from an interaction payload (block_actions, view_submission) or the context Bolt built
+ * from it. The enterprise id is kept: an org-wide (Enterprise Grid) installation is stored by it,
+ * and its installer manages every workspace of the org (configurations/managers.ts installerOf).
+ */
+export function interactionActor(
+  body: {
+    team?: { id: string; enterprise_id?: string } | null;
+    enterprise?: { id: string } | null;
+    user: { id: string; team_id?: string };
+  },
+  context: { teamId?: string; enterpriseId?: string },
+  viewTeamId?: string,
+): PermissionActor {
+  const teamId = body.team?.id ?? context.teamId ?? viewTeamId ?? body.user.team_id ?? "";
+  const enterpriseId = body.enterprise?.id ?? body.team?.enterprise_id ?? context.enterpriseId;
+  return { teamId, ...(enterpriseId === undefined ? {} : { enterpriseId }), userId: body.user.id };
+}
+
 export function peopleOf(deps: AccessDeps, client: WebClient, teamId: string): SlackPeopleDirectory {
   return new SlackPeopleDirectory(client, teamId, deps.people);
 }

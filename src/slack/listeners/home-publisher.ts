@@ -6,7 +6,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { ConfigurationService } from "../../configurations/configuration-service";
-import { isManagerStanding, type Standing } from "../../configurations/permissions";
+import { isManagerStanding, type PermissionActor, type Standing } from "../../configurations/permissions";
 import type { Logger } from "../../logger";
 import type { WebhookConfigurationView } from "../../webhooks";
 import { configuredClientsHomeView, HOME_PAGE_SIZE } from "../blocks/home";
@@ -14,10 +14,10 @@ import { type AccessDeps, standingOfActor } from "./access";
 import { SlackChannelDirectory } from "./slack-lookups";
 
 export interface HomePublisher {
+  /** The viewer's Home; `enterpriseId` finds an org-wide installer (who manages every workspace). */
   publish(
     client: WebClient,
-    teamId: string,
-    userId: string,
+    viewer: PermissionActor,
     options?: { page?: number; notice?: string },
   ): Promise<void>;
 }
@@ -29,9 +29,10 @@ export function homePublisher(
   logger: Logger,
   listWebhooks?: (teamId: string) => Promise<WebhookConfigurationView[]>,
 ): HomePublisher {
-  async function standingOf(client: WebClient, teamId: string, userId: string): Promise<Standing> {
+  async function standingOf(client: WebClient, viewer: PermissionActor): Promise<Standing> {
+    const { teamId, userId } = viewer;
     try {
-      return await standingOfActor(access, client, { teamId, userId });
+      return await standingOfActor(access, client, viewer);
     } catch (error) {
       // Slack could not say who this is: the read-only view gives nothing away.
       logger.warn({ err: error, teamId, userId }, "users.info failed; App Home shown read-only");
@@ -39,13 +40,14 @@ export function homePublisher(
     }
   }
   return {
-    async publish(client, teamId, userId, options = {}) {
+    async publish(client, viewer, options = {}) {
+      const { teamId, userId } = viewer;
       await service.learnChannelPrivacy(teamId, new SlackChannelDirectory(client));
-      const standing = await standingOf(client, teamId, userId);
+      const standing = await standingOf(client, viewer);
       const manager = isManagerStanding(standing);
       const [overview, managers] = await Promise.all([
         service.workspaceOverview(teamId, options.page ?? 0, HOME_PAGE_SIZE, manager ? "all" : "public"),
-        access.permissions.managers(teamId),
+        access.permissions.managers(teamId, viewer.enterpriseId),
       ]);
       const webhooks = listWebhooks === undefined || !manager ? undefined : await listWebhooks(teamId);
       try {

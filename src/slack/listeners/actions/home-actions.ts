@@ -5,8 +5,8 @@ import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { channelMention } from "../../blocks/configuration-text";
 import { configureChannelModal, modalValuesFromConfiguration } from "../../blocks/configure-modal";
-import { escapeText } from "../../blocks/text";
-import { type AccessDeps, refusalOf } from "../access";
+import { escapeText, forUsers } from "../../blocks/text";
+import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 
 export interface HomeActionDeps extends AccessDeps {
@@ -18,8 +18,7 @@ export interface HomeActionDeps extends AccessDeps {
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
 export function actorOf(body: BlockAction, context: AllMiddlewareArgs["context"]) {
-  const teamId = body.team?.id ?? context.teamId ?? body.user.team_id ?? "";
-  return { teamId, enterpriseId: body.enterprise?.id ?? context.enterpriseId, userId: body.user.id };
+  return interactionActor(body, context);
 }
 
 /**
@@ -36,10 +35,10 @@ export async function refusedOnHome(
     refusal = await refusalOf(deps, client, actor, "change");
   } catch (error) {
     if (!isChatbotError(error)) throw error;
-    refusal = `Could not check that you may do this (${error.message}); nothing was changed. Try again.`;
+    refusal = `Could not check that you may do this (${escapeText(forUsers(error.message))}); nothing was changed. Try again.`;
   }
   if (refusal === undefined) return false;
-  await deps.home.publish(client, actor.teamId, actor.userId, { notice: `:no_entry: ${refusal}` });
+  await deps.home.publish(client, actor, { notice: `:no_entry: ${refusal}` });
   return true;
 }
 
@@ -69,13 +68,13 @@ export function editConfigurationCallback(deps: HomeActionDeps) {
     const actor = actorOf(body, context);
     const configuration = await deps.service.findConfiguration(actor, action.value ?? "");
     if (configuration === null) {
-      await deps.home.publish(client, actor.teamId, actor.userId, {
+      await deps.home.publish(client, actor, {
         notice: ":warning: That configuration no longer exists.",
       });
       return;
     }
     if (!slackMayChange(configuration)) {
-      await deps.home.publish(client, actor.teamId, actor.userId, {
+      await deps.home.publish(client, actor, {
         notice: `:lock: ${FILE_MANAGED_REFUSAL}`,
       });
       return;
@@ -107,9 +106,9 @@ export function testConfigurationCallback(deps: HomeActionDeps) {
         : `:test_tube: A test notification is on its way to ${where}.`;
     } catch (error) {
       if (!isChatbotError(error)) throw error;
-      notice = `:warning: ${escapeText(error.message)}`;
+      notice = `:warning: ${escapeText(forUsers(error.message))}`;
     }
-    await deps.home.publish(client, actor.teamId, actor.userId, { notice });
+    await deps.home.publish(client, actor, { notice });
   };
 }
 
@@ -134,9 +133,9 @@ export function deleteConfigurationCallback(deps: HomeActionDeps) {
           : "");
     } catch (error) {
       if (!isChatbotError(error)) throw error;
-      notice = `:warning: ${escapeText(error.message)}`;
+      notice = `:warning: ${escapeText(forUsers(error.message))}`;
     }
-    await deps.home.publish(client, actor.teamId, actor.userId, { notice });
+    await deps.home.publish(client, actor, { notice });
   };
 }
 
@@ -146,6 +145,6 @@ export function homePageCallback(deps: HomeActionDeps) {
     await ack();
     const actor = actorOf(body, context);
     const page = Number.parseInt(action.value ?? "0", 10);
-    await deps.home.publish(client, actor.teamId, actor.userId, { page: Number.isFinite(page) ? page : 0 });
+    await deps.home.publish(client, actor, { page: Number.isFinite(page) ? page : 0 });
   };
 }

@@ -8,9 +8,11 @@ import type {
 import type { WebClient } from "@slack/web-api";
 import { MAX_REGIONS } from "../../../configurations/configuration-draft";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
+import type { PermissionActor } from "../../../configurations/permissions";
 import type { Logger } from "../../../logger";
+import { isTopicArn } from "../../../sns/topic-arn";
 import { configureChannelModal, type ModalValues, type RoleMode } from "../../blocks/configure-modal";
-import { type AccessDeps, refusalOf } from "../access";
+import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import { readModalValues } from "../views/configure-modal-state";
 
 export interface ModalActionDeps extends AccessDeps {
@@ -27,7 +29,7 @@ async function redraw(
   deps: ModalActionDeps,
   client: WebClient,
   view: { id: string; hash: string },
-  actor: { teamId: string; userId: string },
+  actor: PermissionActor,
   values: ModalValues,
 ): Promise<void> {
   const { teamId } = actor;
@@ -39,9 +41,12 @@ async function redraw(
     );
     return;
   }
+  // The template's policy lets the role read the topics typed so far (the role proof reads one).
+  const typed = values.regions.flatMap((draft) => (draft.topics ?? "").split(/[\s,]+/)).filter(isTopicArn);
   const template =
     values.roleMode === "template"
-      ? (await deps.service.roleTemplate({ teamId }, undefined, values.roleName ?? "ROLE-NAME")).template
+      ? (await deps.service.roleTemplate({ teamId }, undefined, values.roleName ?? "ROLE-NAME", typed))
+          .template
       : undefined;
   try {
     await client.views.update({
@@ -60,12 +65,13 @@ export function addRegionCallback(deps: ModalActionDeps) {
     ack,
     body,
     client,
+    context,
   }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> {
     await ack();
     if (body.view === undefined) return;
     const values = readModalValues(body.view);
     if (values.regions.length < MAX_REGIONS) values.regions.push({});
-    await redraw(deps, client, body.view, { teamId: body.view.team_id, userId: body.user.id }, values);
+    await redraw(deps, client, body.view, interactionActor(body, context, body.view.team_id), values);
   };
 }
 
@@ -76,6 +82,7 @@ export function roleModeCallback(deps: ModalActionDeps) {
     body,
     action,
     client,
+    context,
   }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<RadioButtonsAction>>): Promise<void> {
     await ack();
     if (body.view === undefined) return;
@@ -83,6 +90,6 @@ export function roleModeCallback(deps: ModalActionDeps) {
     const chosen = action.selected_option?.value;
     if (chosen === "none" || chosen === "existing" || chosen === "template")
       values.roleMode = chosen satisfies RoleMode;
-    await redraw(deps, client, body.view, { teamId: body.view.team_id, userId: body.user.id }, values);
+    await redraw(deps, client, body.view, interactionActor(body, context, body.view.team_id), values);
   };
 }

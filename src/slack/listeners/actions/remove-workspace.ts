@@ -41,7 +41,7 @@ export function removeWorkspaceCallback(deps: RemoveWorkspaceDeps) {
     const workspace = {
       teamId: body.team?.id ?? context.teamId ?? "",
       enterpriseId: body.enterprise?.id ?? context.enterpriseId,
-      isEnterpriseInstall: context.isEnterpriseInstall === true,
+      isEnterpriseInstall: context.isEnterpriseInstall === true || body.is_enterprise_install === true,
     };
     let check: RemovalCheck;
     try {
@@ -61,7 +61,7 @@ export function removeWorkspaceCallback(deps: RemoveWorkspaceDeps) {
     }
     const opened = await client.views.open({
       trigger_id: body.trigger_id,
-      view: workspaceRemovingView(body.team?.domain ?? workspace.teamId),
+      view: workspaceRemovingView(body.team?.domain ?? workspace.teamId, workspace.isEnterpriseInstall),
     });
     try {
       await deps.workspaceRemoval.removeWorkspaceConfiguration(workspace, body.user.id, () =>

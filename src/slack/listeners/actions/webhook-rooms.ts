@@ -7,11 +7,11 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { ErrorCode, isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { removeWebhookConfiguration, type WebhookConfigurationDeps } from "../../../webhooks";
-import { escapeText } from "../../blocks/text";
+import { escapeText, forUsers } from "../../blocks/text";
 import { addWebhookModal } from "../../blocks/webhook-rooms";
 import type { AccessDeps } from "../access";
 import type { HomePublisher } from "../home-publisher";
-import { refusedOnHome } from "./home-actions";
+import { actorOf, refusedOnHome } from "./home-actions";
 
 export interface WebhookRoomDeps extends AccessDeps {
   webhooks: WebhookConfigurationDeps;
@@ -20,10 +20,6 @@ export interface WebhookRoomDeps extends AccessDeps {
 }
 
 type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
-
-function actorOf(body: BlockAction, context: AllMiddlewareArgs["context"]) {
-  return { teamId: body.team?.id ?? context.teamId ?? body.user.team_id ?? "", userId: body.user.id };
-}
 
 /** "Add webhook": opens the form. */
 export function addWebhookCallback(deps: WebhookRoomDeps) {
@@ -68,8 +64,8 @@ export function removeWebhookCallback(deps: WebhookRoomDeps) {
       notice =
         error.code === ErrorCode.NotFound
           ? ":warning: That webhook no longer exists."
-          : `:warning: ${escapeText(error.message)}`;
+          : `:warning: ${escapeText(forUsers(error.message))}`;
     }
-    await deps.home.publish(client, actor.teamId, actor.userId, { notice });
+    await deps.home.publish(client, actor, { notice });
   };
 }

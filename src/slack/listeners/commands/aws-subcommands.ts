@@ -55,7 +55,10 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
     }
     case "list": {
       const configuration = await service.describeChannel(actor, channel.id);
-      return configuration === null ? notConfiguredReply(command) : listReply(command, configuration);
+      if (configuration === null) return notConfiguredReply(command);
+      const held = await service.heldAccounts(configuration);
+      const howToLink = held.length === 0 ? [] : service.howToLink(actor.teamId, held[0]);
+      return listReply(command, configuration, { accounts: held, howToLink });
     }
     case "status": {
       const status = await service.channelStatus(actor, channel.id);

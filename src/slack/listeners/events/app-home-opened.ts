@@ -11,6 +11,11 @@ export function appHomeOpenedCallback(home: HomePublisher) {
   }: AllMiddlewareArgs & SlackEventMiddlewareArgs<"app_home_opened">): Promise<void> {
     if (event.tab !== "home") return;
     const teamId = context.teamId ?? body.team_id;
-    await home.publish(client, teamId, event.user);
+    const enterpriseId = context.enterpriseId ?? body.enterprise_id;
+    await home.publish(client, {
+      teamId,
+      ...(enterpriseId === undefined ? {} : { enterpriseId }),
+      userId: event.user,
+    });
   };
 }

@@ -13,6 +13,7 @@ import {
   parseWebhookRoleArn,
   parseWebhookUrl,
 } from "../../../webhooks";
+import { hideSettingNames } from "../../blocks/text";
 import { WEBHOOK_FIELDS, type WebhookField } from "../../blocks/webhook-rooms";
 
 /** Slack shows an input's error under it; long ones are cut (the validators' messages are ≤ ~600). */
@@ -44,7 +45,8 @@ function problemOf(check: () => unknown): string | undefined {
     return undefined;
   } catch (error) {
     if (!isChatbotError(error)) throw error;
-    return shorten(error.message);
+    // The validators' messages serve the operator's CLI too: setting names stay out of the form.
+    return shorten(hideSettingNames(error.message));
   }
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from "../../../logger";
 import { createWebhookConfiguration, type WebhookConfigurationDeps } from "../../../webhooks";
 import { refusedView, saveFailedView, savingView } from "../../blocks/result-views";
 import { webhookAddedView } from "../../blocks/webhook-rooms";
-import { type AccessDeps, refusalOf } from "../access";
+import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { readWebhookForm } from "./add-webhook-form";
 
@@ -30,7 +30,7 @@ export function addWebhookSubmittedCallback(deps: AddWebhookDeps) {
     client,
     context,
   }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> {
-    const owner = { teamId: body.team?.id ?? context.teamId ?? view.team_id, userId: body.user.id };
+    const owner = interactionActor(body, context, view.team_id);
     const refusal = await refusalOf(deps, client, owner, "change");
     if (refusal !== undefined) {
       await ack({ response_action: "update", view: refusedView(refusal) });
@@ -56,6 +56,6 @@ export function addWebhookSubmittedCallback(deps: AddWebhookDeps) {
     } catch (error) {
       deps.logger.warn({ err: error }, "views.update with the added webhook failed");
     }
-    await deps.home.publish(client, owner.teamId, owner.userId);
+    await deps.home.publish(client, owner);
   };
 }

@@ -4,7 +4,7 @@ import type { ConfigurationService } from "../../../configurations/configuration
 import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { configurationSavedView, refusedView, saveFailedView, savingView } from "../../blocks/result-views";
-import { type AccessDeps, refusalOf } from "../access";
+import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { SlackChannelDirectory } from "../slack-lookups";
 import { errorsForView, readModalValues, toDraft } from "./configure-modal-state";
@@ -33,11 +33,7 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
     context,
   }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>): Promise<void> {
     const values = readModalValues(view);
-    const actor = {
-      teamId: body.team?.id ?? context.teamId ?? view.team_id,
-      enterpriseId: body.enterprise?.id ?? context.enterpriseId,
-      userId: body.user.id,
-    };
+    const actor = interactionActor(body, context, view.team_id);
     const refusal = await refusalOf(deps, client, actor, "change");
     if (refusal !== undefined) {
       await ack({ response_action: "update", view: refusedView(refusal) });
@@ -59,7 +55,14 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
       const saved = await deps.editor.apply(prepared.plan);
       const template =
         values.roleMode === "template" && values.roleName !== undefined
-          ? (await deps.service.roleTemplate(actor, undefined, values.roleName)).template
+          ? (
+              await deps.service.roleTemplate(
+                actor,
+                undefined,
+                values.roleName,
+                saved.configuration.topics.map((topic) => topic.topicArn),
+              )
+            ).template
           : undefined;
       result = configurationSavedView(saved, deps.command, template);
     } catch (error) {
@@ -73,6 +76,6 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
     } catch (error) {
       deps.logger.warn({ err: error }, "views.update with the saved configuration failed");
     }
-    await deps.home.publish(client, actor.teamId, actor.userId);
+    await deps.home.publish(client, actor);
   };
 }
