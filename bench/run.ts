@@ -84,6 +84,12 @@ export const BENCHMARKS: NamedBenchmark[] = [
             target: "≥ 20,000",
             met: result.rendersPerSecond >= 20_000,
           },
+          {
+            figure: "the same per CPU-second (one core, whatever else runs)",
+            value: `${result.rendersPerCpuSecond.toLocaleString("en-US")} renders/s`,
+            target: "≥ 20,000",
+            met: result.rendersPerCpuSecond >= 20_000,
+          },
         ],
       };
     },

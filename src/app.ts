@@ -13,6 +13,7 @@ import { TopicAccess } from "./configurations/topic-access";
 import { type Database, openDatabase } from "./db/database";
 import { secretBoxFor } from "./db/encryption-key";
 import { DeliveryService } from "./delivery/delivery-service";
+import { NoiseSnapshot } from "./delivery/noise-snapshot";
 import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
@@ -37,11 +38,22 @@ export interface ChatbotServer {
   ingest: NotificationIngest;
   /** The outbox worker and its DeliveryControl (wake, releaseHeld, statusOf). */
   delivery: DeliveryService;
+  /** Mentions and mutes in memory (issue 13). */
+  noise: NoiseSnapshot;
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<ChatbotServer> {
+export interface ServerOptions {
+  /** The clock mutes expire by (tests move it); the system's otherwise. */
+  now?: () => Date;
+}
+
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: ServerOptions = {},
+): Promise<ChatbotServer> {
   if (config.sns.certUrlPatternOverridden) {
     logger.warn(
       { pattern: config.sns.certUrlPattern.source },
@@ -85,8 +97,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
       }),
     },
   );
+  const noise = new NoiseSnapshot({ db, logger: logger.child({ component: "noise" }), now: options.now });
   // Built before the Slack app, which needs it; it reads the Slack app's bot tokens lazily.
   const delivery = new DeliveryService({
+    noise,
     db,
     settings: config.delivery,
     slackApiUrl: config.slack.apiUrl,
@@ -138,6 +152,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     delivery,
     topicAccess,
+    db,
+    noise,
   });
 
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
@@ -153,6 +169,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     server.listen(config.port, config.host, () => resolve());
   });
   if (config.slack.appToken) await slack.bolt.start();
+  await noise.start();
   await delivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -175,6 +192,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
     subscriptions,
     ingest,
     delivery,
+    noise,
     async close() {
       // The worker stops claiming and finishes the posts in flight while HTTP drains.
       await Promise.all([
@@ -184,6 +202,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Chatb
         }),
         delivery.stop(),
       ]);
+      noise.stop();
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();

@@ -19,7 +19,12 @@ export type AuditAction =
   | "managers.added"
   | "managers.removed"
   | "account.linked"
-  | "account.unlinked";
+  | "account.unlinked"
+  | "mentions.changed"
+  | "mutes.set"
+  | "mutes.ended"
+  | "mutes.permission"
+  | "notification.acknowledged";
 
 export interface AuditEntry {
   teamId: string;

@@ -18,6 +18,7 @@ import { isChatbotError } from "../errors";
 import { assertDeliverableTopic, parseTopicArn, type TopicArn } from "../sns/topic-arn";
 import { parseIamRoleArn, slackRoleNameProblem } from "./iam-role";
 import { type Mention, mentionLabel, parseMentions } from "./mentions";
+import { type NoiseCommand, parseNoiseCommand } from "./noise-grammar";
 
 export const MAX_TOPICS_PER_COMMAND = 25;
 export const MAX_PEOPLE_PER_COMMAND = 25;
@@ -35,7 +36,8 @@ export type AwsCommand =
   | { kind: "role-template"; roleName: string }
   | { kind: "managers-list" }
   | { kind: "managers-add"; userIds: string[] }
-  | { kind: "managers-remove"; userIds: string[] };
+  | { kind: "managers-remove"; userIds: string[] }
+  | NoiseCommand;
 
 /** Subcommands anyone may run; every other one changes something and needs a manager. */
 export const READ_ONLY_COMMANDS: ReadonlySet<AwsCommand["kind"]> = new Set([
@@ -43,6 +45,8 @@ export const READ_ONLY_COMMANDS: ReadonlySet<AwsCommand["kind"]> = new Set([
   "list",
   "status",
   "managers-list",
+  "mention-list",
+  "mute-list",
 ]);
 
 export type ParsedCommand =
@@ -205,6 +209,8 @@ function parseManagers(rest: string): ParsedCommand {
 export function parseAwsCommand(text: string): ParsedCommand {
   const [word, ...words] = tokenize(text, WHITESPACE);
   if (word === undefined) return { ok: true, command: { kind: "help" } };
+  const noise = parseNoiseCommand(text);
+  if (noise !== undefined) return noise;
   const parsed = subcommandSchema.safeParse(word.toLowerCase());
   if (!parsed.success) {
     return { ok: false, problem: `\`${shown(word)}\` is not a command I know.`, unknown: true };

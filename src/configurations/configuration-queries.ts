@@ -126,6 +126,8 @@ export interface ConfigurationSummary {
   managedBy: ManagedBy;
   allowSlackChanges: boolean;
   topicCount: number;
+  /** Whom it mentions and what is muted (issue 13), when either is set. */
+  noise?: { mentions: string; mutes: string };
 }
 
 /** Which configurations a list shows: all, or (for people who are not managers) public channels' only. */

@@ -14,6 +14,7 @@ import {
   stateForChannel,
   unconfigurableReason,
 } from "./channel-directory";
+import { noiseLinesOf } from "./channel-mentions";
 import { createChannelConfiguration } from "./configuration-creation";
 import {
   type ChannelConfigurationView,
@@ -315,6 +316,12 @@ export class ConfigurationService {
       ),
       latestAudit(this.deps.prisma, teamId, 10, scope === "all" ? "managers" : "everyone"),
     ]);
+    const noise = await noiseLinesOf(
+      this.deps.prisma,
+      configurations.map((c) => c.id),
+      new Date(),
+    );
+    for (const configuration of configurations) configuration.noise = noise.get(configuration.id);
     if (scope !== "all") return { configurations, total, page: current, pageCount, audit };
     // Managers see why a configuration receives nothing from some topics (TOPIC_ACCESS).
     const { topicAccess } = this.deps;

@@ -11,6 +11,8 @@ export interface DeliveryStatus {
   held: number;
   /** Given up on after bounded retries; visible and replayable. */
   deadLetters: number;
+  /** Stored but not posted: a mute matched them (issue 13). */
+  muted?: number;
   /** Failed attempts in the last 24 hours. */
   recentFailures: number;
   /** The last error recorded on any of its deliveries, if any. */

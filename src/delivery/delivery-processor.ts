@@ -13,7 +13,8 @@ import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";
 import type { FailureRecorder } from "./failure-recorder";
 import { notificationOf } from "./message-render";
-import { holdConfigurationDeliveries, type LoadedDelivery, markPosted } from "./outbox";
+import type { NoiseSnapshot } from "./noise-snapshot";
+import { holdConfigurationDeliveries, type LoadedDelivery, markMuted, markPosted } from "./outbox";
 import type { SlackDelivery } from "./slack-delivery";
 import type { WebhookDeliveryTarget } from "./targets/webhook";
 import type { WorkspaceStatus } from "./workspace-status";
@@ -28,6 +29,8 @@ export interface DeliveryProcessorDeps {
   workspaces: Pick<WorkspaceStatus, "disabledReason">;
   metrics: DeliveryMetrics;
   logger: Logger;
+  /** Active mutes (issue 13), from memory; nothing is muted without it. */
+  noise?: Pick<NoiseSnapshot, "muteFor" | "resume">;
 }
 
 export class DeliveryProcessor {
@@ -65,6 +68,14 @@ export class DeliveryProcessor {
       // The formatters never throw by contract; should one, the message stays visible as a dead letter.
       log.error({ err: error }, "rendering failed");
       return failures.dead(delivery, delivery.attempts, `render failed: ${String(error)}`, target, log);
+    }
+    const muted = this.deps.noise?.muteFor(configuration.id, notification);
+    if (muted?.resumes === true) await this.deps.noise?.resume(muted);
+    else if (muted !== undefined) {
+      // Stored, never posted: `/aws status` counts it; the mute's end lets the next ones through.
+      await markMuted(prisma, delivery.id, delivery.attempts);
+      log.info({ messageId: delivery.message.snsMessageId, muteId: muted.mute.id }, "notification muted");
+      return "muted";
     }
 
     if (target === "webhook" && this.deps.webhooks !== undefined) {

@@ -17,6 +17,8 @@ import { DeliveryProcessor } from "./delivery-processor";
 import { deliveryStatusOf } from "./delivery-status";
 import type { PostedListener } from "./delivery-types";
 import { FailureRecorder } from "./failure-recorder";
+import type { NoiseSnapshot } from "./noise-snapshot";
+import { acknowledgementsAt } from "./notification-actions";
 import { activeConfigurationsWithHeld, releaseHeldDeliveries } from "./outbox";
 import { ParentUpdater } from "./parent-updates";
 import { SlackRateLimiter } from "./rate-limiter";
@@ -43,6 +45,8 @@ export interface DeliveryServiceDeps {
   owner?: string;
   /** Longest wait in stop() (default: the Slack timeout + 5 s). */
   stopTimeoutMs?: number;
+  /** Mentions and mutes of the channels (issue 13), in memory. */
+  noise?: NoiseSnapshot;
 }
 
 /** How often held deliveries of re-enabled workspaces are looked for (and installations reloaded). */
@@ -101,6 +105,8 @@ export class DeliveryService implements DeliveryControl {
       metrics,
       logger: deps.logger,
       recovery,
+      noise: deps.noise,
+      acknowledgements: (configurationId, ts) => acknowledgementsAt(deps.db, configurationId, ts),
       onPosted: async (posted) => {
         for (const listener of this.#postedListeners) await listener(posted);
       },
@@ -122,6 +128,7 @@ export class DeliveryService implements DeliveryControl {
       workspaces: this.#workspaces,
       metrics,
       logger: deps.logger,
+      noise: deps.noise,
     });
     this.worker = new DeliveryWorker({
       db: deps.db,

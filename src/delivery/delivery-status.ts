@@ -7,7 +7,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 function countsByStatus(prisma: PrismaClient, configurationId: string) {
   return prisma.delivery.groupBy({
     by: ["status"],
-    where: { configurationId, status: { in: ["pending", "held", "dead"] } },
+    where: { configurationId, status: { in: ["pending", "held", "dead", "muted"] } },
     _count: { _all: true },
   });
 }
@@ -65,6 +65,7 @@ export async function deliveryStatusOf(
     pending: count("pending"),
     held: count("held"),
     deadLetters: count("dead"),
+    muted: count("muted"),
     recentFailures: Math.max(0, (attempts._sum.attempts ?? 0) - succeeded),
     lastError: error?.lastError ?? null,
   };

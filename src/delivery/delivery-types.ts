@@ -2,8 +2,8 @@
 import type { Notification } from "../notifications";
 import type { WorkspaceRef } from "./workspace-status";
 
-/** posted / dead: the channel goes on. retry / held: the channel waits. released: shutdown. */
-export type Outcome = "posted" | "dead" | "retry" | "held" | "released";
+/** posted / dead / muted: the channel goes on. retry / held: the channel waits. released: shutdown. */
+export type Outcome = "posted" | "dead" | "muted" | "retry" | "held" | "released";
 
 /** What a listener of posted notifications learns (charts reply in the alarm's thread with it). */
 export interface PostedNotification {

@@ -54,6 +54,14 @@ export function markPosted(prisma: PrismaClient, id: string, postedTs: string, a
   });
 }
 
+/** A mute matched it (issue 13): stored and counted, never posted. */
+export function markMuted(prisma: PrismaClient, id: string, attempts: number) {
+  return prisma.delivery.updateMany({
+    where: { id },
+    data: { status: "muted", attempts, leaseOwner: null, leaseUntil: null },
+  });
+}
+
 /** A transient failure: try again at `at`. */
 export function reschedule(
   prisma: PrismaClient,

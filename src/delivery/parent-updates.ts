@@ -7,8 +7,8 @@
 import { setMaxListeners } from "node:events";
 import { ErrorCode, isChatbotError } from "../errors";
 import type { Logger } from "../logger";
-import type { SlackMessage } from "../notifications";
 import type { DeliveryMetrics } from "./delivery-metrics";
+import type { PostedMessage } from "./notification-controls";
 import { SlackDeliveryError } from "./slack-errors";
 import type { SlackTarget } from "./targets/slack";
 import type { WorkspaceRef } from "./workspace-status";
@@ -17,7 +17,7 @@ export interface ParentUpdate {
   workspace: WorkspaceRef;
   channelId: string;
   ts: string;
-  message: SlackMessage;
+  message: PostedMessage;
 }
 
 const GONE = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);

@@ -11,7 +11,9 @@ import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome, PostedListener, PostedNotification } from "./delivery-types";
 import type { FailureRecorder } from "./failure-recorder";
 import { LruCache } from "./lru-cache";
-import { slackMessageOf } from "./message-render";
+import { notificationOf } from "./message-render";
+import type { NoiseSnapshot } from "./noise-snapshot";
+import { type Acknowledger, decorate } from "./notification-controls";
 import type { LoadedDelivery } from "./outbox";
 import type { ParentUpdater } from "./parent-updates";
 import type { DeliverySettings } from "./settings";
@@ -41,6 +43,16 @@ export interface SlackDeliveryDeps {
   /** Told of every success, so a workspace recovering from an outage resumes at once. */
   recovery?: Pick<WorkspaceRecovery, "succeeded">;
   onPosted?: PostedListener;
+  /** Mentions of top-level messages (issue 13); none without it. */
+  noise?: Pick<NoiseSnapshot, "mentionsFor">;
+  /** Who acknowledged a posted message, so a parent's update keeps the line. */
+  acknowledgements?: (configurationId: string, ts: string) => Promise<Acknowledger[]>;
+}
+
+/** A thread parent as first posted: its rendering and whom it mentioned. */
+interface PostedParent {
+  base: SlackMessage;
+  mentions: string[];
 }
 
 /** Parents rendered when they were posted, so updating one needs no query (bounded: ~3 KB each). */
@@ -49,7 +61,7 @@ const PARENT_CACHE_ENTRIES = 2_000;
 const UNRECORDED_ENTRIES = 10_000;
 
 export class SlackDelivery {
-  readonly #parents = new LruCache<string, SlackMessage>(PARENT_CACHE_ENTRIES);
+  readonly #parents = new LruCache<string, PostedParent>(PARENT_CACHE_ENTRIES);
   /**
    * Posted but not recorded, by delivery id: when the database failed right after a post, the
    * delivery comes back to this process after its lease and is recorded, not posted a second time.
@@ -85,10 +97,14 @@ export class SlackDelivery {
         : await findThread(db, configurationId, notification.threadKey);
     const plan = planThread(notification, thread, at, this.deps.settings.newThreadAfterMs);
     const attempts = delivery.attempts + 1;
+    // Replies in a thread never mention; a thread's first message (an alarm's first ALARM) does.
+    const mentions =
+      plan.kind === "top-level" ? (this.deps.noise?.mentionsFor(configurationId, notification) ?? []) : [];
+    const message = decorate(slack, notification, { mentions });
     let ts: string;
     try {
       ({ ts } = await this.deps.target.post(
-        { workspace, channelId, message: slack, threadTs: plan.kind === "reply" ? plan.parentTs : undefined },
+        { workspace, channelId, message, threadTs: plan.kind === "reply" ? plan.parentTs : undefined },
         signal,
       ));
     } catch (error) {
@@ -119,7 +135,7 @@ export class SlackDelivery {
     );
     void this.deps.recovery?.succeeded(workspace.teamId, delivery.attempts);
     if (plan.kind === "top-level" && threadKey !== undefined)
-      this.#parents.set(`${configurationId}:${ts}`, slack);
+      this.#parents.set(`${configurationId}:${ts}`, { base: slack, mentions });
     this.#announce({
       configurationId,
       workspace,
@@ -167,14 +183,22 @@ export class SlackDelivery {
     if (parent === undefined) {
       const row = await findParentMessage(this.deps.db.prisma, configurationId, plan.parentTs);
       if (row === null) return;
-      parent = slackMessageOf(row.message);
+      const first = notificationOf(row.message);
+      parent = {
+        base: renderSlackMessage(first),
+        mentions: this.deps.noise?.mentionsFor(configurationId, first) ?? [],
+      };
       this.#parents.set(key, parent);
     }
+    const acknowledgements = (await this.deps.acknowledgements?.(configurationId, plan.parentTs)) ?? [];
     this.deps.parents.schedule(`${configurationId}:${plan.threadKey}`, {
       workspace,
       channelId,
       ts: plan.parentTs,
-      message: parentWithCurrentState(parent, current, since),
+      message: decorate(parentWithCurrentState(parent.base, current, since), current, {
+        mentions: parent.mentions,
+        acknowledgements,
+      }),
     });
   }
 }

@@ -112,6 +112,14 @@ export const STATE_SEVERITY = {
     PREINSERVICE: "info",
     MIDLIFECYCLEACTION: "info",
   },
+  // Instance refreshes, by the detail type's last words (`… Instance Refresh Failed`).
+  "autoscaling-refresh": {
+    FAILED: "high",
+    CANCELLED: "medium",
+    SUCCEEDED: "ok",
+    STARTED: "info",
+    "CHECKPOINT REACHED": "info",
+  },
   "health-category": {
     ISSUE: "high",
     SCHEDULEDCHANGE: "medium",

@@ -29,7 +29,7 @@ export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "l
 export type Partition = "aws" | "aws-cn" | "aws-us-gov";
 
 /**
- * Which formatter spoke: the vocabulary of shared/fixtures/sns/README.md (`expect.service`).
+ * Which formatter spoke: the vocabulary of test/fixtures/sns-shared/README.md (`expect.service`).
  * `eventbridge` is an EventBridge event no dedicated formatter knows; `text` is free text;
  * `unknown` is JSON of no known shape.
  */

@@ -5,17 +5,21 @@
 import { App, ExpressReceiver } from "@slack/bolt";
 import type { Express } from "express";
 import type { Config } from "../config";
+import { ChannelMentions } from "../configurations/channel-mentions";
 import { ConfigurationEditor } from "../configurations/configuration-editor";
 import { ConfigurationService } from "../configurations/configuration-service";
 import { ExternalIds } from "../configurations/external-id";
 import { ManagerChanges } from "../configurations/manager-changes";
+import { MuteChanges } from "../configurations/mute-changes";
 import { Permissions } from "../configurations/permissions";
 import type { TopicAccess } from "../configurations/topic-access";
 import type { TopicSubscriber } from "../configurations/topic-changes";
-import type { PrismaClient } from "../db/database";
+import type { Database, PrismaClient } from "../db/database";
 import { resolveEncryptionKey } from "../db/encryption-key";
 import type { SecretBox } from "../db/secret-box";
 import type { DeliveryControl } from "../delivery/delivery-control";
+import type { NoiseSnapshot } from "../delivery/noise-snapshot";
+import { NotificationActions } from "../delivery/notification-actions";
 import { boltLoggerFrom, type Logger } from "../logger";
 import { listWebhookConfigurations, type WebhookConfigurationDeps } from "../webhooks";
 import { welcomeHomeView } from "./blocks/home";
@@ -61,6 +65,9 @@ export interface SlackAppDeps {
   delivery: DeliveryControl;
   /** TOPIC_ACCESS, checked by every service that adds topics for a workspace. */
   topicAccess: TopicAccess;
+  db: Database;
+  /** Mentions and mutes in memory: told of every change (issue 13). */
+  noise: NoiseSnapshot;
 }
 
 export interface SlackApp {
@@ -80,6 +87,8 @@ export function createSlackApp({
   subscriptions,
   delivery,
   topicAccess,
+  db,
+  noise,
 }: SlackAppDeps): SlackApp {
   // Bolt's own lines ("http request failed fetch failed") name no host: every one carries it here.
   const boltLogger = boltLoggerFrom(logger.child({ slackApi: new URL(config.slack.apiUrl).host }));
@@ -115,6 +124,12 @@ export function createSlackApp({
   const permissions = new Permissions(prisma, command);
   const access = { permissions, people: new PersonCache() };
   const managers = new ManagerChanges(prisma, permissions);
+  const changed = () => noise.changed();
+  const noiseServices = {
+    mentions: new ChannelMentions({ prisma, changed }),
+    mutes: new MuteChanges({ prisma, changed, now: noise.now }),
+  };
+  const notifications = new NotificationActions({ db, noise, changed });
   const home = homePublisher(service, access, command, listenerLogger, (teamId) =>
     listWebhookConfigurations(prisma, secrets, { teamId }),
   );
@@ -191,7 +206,14 @@ export function createSlackApp({
     });
   }
 
-  registerCommands(bolt, { command, service, managers, ...access, logger: listenerLogger });
+  registerCommands(bolt, {
+    command,
+    service,
+    managers,
+    noise: noiseServices,
+    ...access,
+    logger: listenerLogger,
+  });
   registerEvents(bolt, { command, service, home, workspaceRemoval, logger: listenerLogger });
   registerActions(bolt, {
     command,
@@ -199,6 +221,8 @@ export function createSlackApp({
     home,
     workspaceRemoval,
     webhooks,
+    notifications,
+    now: noise.now,
     ...access,
     logger: listenerLogger,
   });

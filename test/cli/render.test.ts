@@ -4,7 +4,8 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { runRender } from "../../src/cli/render";
 import { renderNotification } from "../../src/notifications";
-import { allFixtures, fixture, SHARED_FIXTURE_DIR } from "../notifications/sns-fixtures";
+import { allFixtures, fixture } from "../notifications/sns-fixtures";
+import { SHARED_SNS_FIXTURES_DIR } from "../support/sns-signing";
 
 interface Run {
   code: number;
@@ -71,7 +72,8 @@ describe("chatbot render", () => {
 
   it("renders a shared fixture's raw SNS body as SNS posts it (text/plain JSON)", async () => {
     const body = JSON.stringify(
-      JSON.parse(readFileSync(path.join(SHARED_FIXTURE_DIR, "cw-composite-alarm.json"), "utf8")).envelope,
+      JSON.parse(readFileSync(path.join(SHARED_SNS_FIXTURES_DIR, "cw-composite-alarm.json"), "utf8"))
+        .envelope,
     );
     expect((await run([file("body.txt", body)])).code).toBe(0);
   });

@@ -43,12 +43,13 @@ describeEachDatabase(`migration ${MIGRATION}`, (kind) => {
   });
 
   async function configuration(teamId: string, name: string, topics: string[], at: Date) {
-    // Only the columns of 0002, in SQL: the client knows later columns (0007_managed_by) and would write them.
+    // Raw SQL: the client knows columns of later migrations (0005's mutePermission) this schema lacks.
     const row = { id: `cfg-${name}` };
-    const cli = teamId === "cli";
-    await db.prisma
-      .$executeRaw`INSERT INTO "ChannelConfiguration" ("id", "kind", "name", "teamId", "channelId", "webhookDescription", "updatedAt")
-      VALUES (${row.id}, ${cli ? "webhook" : "slack"}, ${name}, ${teamId}, ${cli ? null : `C${name.toUpperCase()}`}, ${cli ? "Ops/Alarms" : null}, CURRENT_TIMESTAMP)`;
+    await db.prisma.$executeRawUnsafe(
+      teamId === "cli"
+        ? `INSERT INTO "ChannelConfiguration" ("id","kind","name","teamId","webhookDescription","updatedAt") VALUES ('${row.id}','webhook','${name}','${teamId}','Ops/Alarms',CURRENT_TIMESTAMP)`
+        : `INSERT INTO "ChannelConfiguration" ("id","kind","name","teamId","channelId","updatedAt") VALUES ('${row.id}','slack','${name}','${teamId}','C${name.toUpperCase()}',CURRENT_TIMESTAMP)`,
+    );
     for (const topicArn of topics) {
       await addTopicToConfiguration(db.prisma, row.id, { topicArn, region: topicArn.split(":")[3] });
       await db.prisma.configurationTopic.update({

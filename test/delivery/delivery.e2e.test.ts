@@ -2,6 +2,8 @@
  * SNS → Slack end to end on the real server: what reaches chat.postMessage, for which channel,
  * how often, and in which order. Fake Slack and signed SNS posts; SQLite and PostgreSQL.
  */
+
+import { decorate } from "../../src/delivery/notification-controls";
 import { formatNotification, renderSlackMessage } from "../../src/notifications";
 import { describeEachDatabase } from "../support/databases";
 import { type Harness, startHarness } from "./harness";
@@ -26,16 +28,17 @@ describeEachDatabase("delivery", (kind) => {
     const [call] = await h.slack.waitForCalls("chat.postMessage", 1);
 
     const stored = await h.prisma.message.findFirstOrThrow();
-    const expected = renderSlackMessage(
-      formatNotification({
-        Type: "Notification",
-        MessageId: stored.snsMessageId,
-        TopicArn: topic,
-        Subject: "ALARM: web-cpu-high",
-        Message: message,
-        Timestamp: stored.snsTimestamp,
-      }),
-    );
+    const notification = formatNotification({
+      Type: "Notification",
+      MessageId: stored.snsMessageId,
+      TopicArn: topic,
+      Subject: "ALARM: web-cpu-high",
+      Message: message,
+      Timestamp: stored.snsTimestamp,
+    });
+    // The rendering as `chatbot render` prints it, then the Acknowledge / Mute controls (issue 13).
+    const expected = decorate(renderSlackMessage(notification), notification);
+    expect(expected.blocks.slice(0, -1)).toEqual(renderSlackMessage(notification).blocks);
     expect(call.outcome).toBe("ok");
     expect(call.token).toBe(h.workspace.botToken);
     expect(call.args.channel).toBe(channel.channelId);

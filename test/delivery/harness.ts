@@ -32,6 +32,8 @@ export interface HarnessOptions {
   mode?: "single" | "oauth";
   env?: Environment;
   fakeSlack?: FakeSlackOptions;
+  /** The server's clock for mutes (a test moves it). */
+  now?: () => Date;
 }
 
 export interface Harness {
@@ -66,6 +68,7 @@ export async function startHarness(kind: TestDatabaseKind, options: HarnessOptio
         };
   const app = await startTestServer({
     kind,
+    now: options.now,
     env: {
       ...FAST_DELIVERY_ENV,
       ...credentials,

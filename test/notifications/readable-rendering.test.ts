@@ -184,7 +184,8 @@ describe("no machine text", () => {
 
   it("shows a nested unknown shape as one JSON block only", () => {
     const n = formatNotification(
-      eventEnvelope("ECS Container Instance State Change", "aws.ecs", {
+      // An agent event from a source no formatter knows (ECS container instances have their own).
+      eventEnvelope("Widget Agent State Change", "aws.imaginary", {
         agentConnected: true,
         attributes: [{ name: "ecs.capability.docker-remote-api.1.17" }],
         versionInfo: { agentVersion: "1.85.0", agentHash: "f0e1", dockerVersion: "24", kernel: "6", os: "x" },

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import {
   CHIME_MAX_CONTENT_BYTES,
   CONSOLE_ACTION_ID,
@@ -7,11 +9,13 @@ import {
   type Severity,
   SLACK_LIMITS,
 } from "../../src/notifications";
-import { HEADER_MAX_CHARS } from "../../src/notifications/presentation";
+import { HEADER_MAX_CHARS, isSafeLinkUrl } from "../../src/notifications/presentation";
 import { blockTexts, mrkdwnTexts, validateSlackMessage } from "../support/block-kit-validator";
 import {
   allFixtures,
   ownFixtures,
+  PUBLIC_FIXTURE_DIR,
+  publicFixtures,
   type SnsFixture,
   sharedFixtures,
   unescapeMrkdwn,
@@ -54,20 +58,19 @@ function expectedSeverity(fx: SnsFixture): Severity | undefined {
 function eventIds(fx: SnsFixture): string[] {
   const ids = [fx.envelope.MessageId];
   try {
-    const message: unknown = JSON.parse(fx.envelope.Message);
-    if (
-      typeof message === "object" &&
-      message !== null &&
-      "id" in message &&
-      typeof message.id === "string"
-    ) {
-      ids.push(message.id);
+    const message = JSON.parse(fx.envelope.Message) as Record<string, unknown> | null;
+    const detail = message?.detail as Record<string, unknown> | undefined;
+    for (const id of [message?.id, message?.["Event ID"], detail?.EventID, detail?.eventID]) {
+      if (typeof id === "string") ids.push(id.replace(/^.*#/, ""));
     }
   } catch {
     // Text messages have no event id.
   }
   return ids.filter((id) => id.length >= 8);
 }
+
+/** Event ids of the services that number their events: `RDS-EVENT-0049`, `DMS-EVENT-0078`. */
+const SERVICE_EVENT_ID = /\b[A-Z]+-EVENT-\d+/;
 
 /** mrkdwn or Markdown text with its code blocks and code spans taken out. */
 function outsideCode(text: string): string {
@@ -78,9 +81,20 @@ function outsideCode(text: string): string {
 const RAW_JSON = /[{[]\s*"[^"\n]{1,80}"\s*:/;
 
 describe("fixture corpus", () => {
-  it("finds the shared fixtures beside the repository and the repository's own", () => {
+  it("finds the shared fixtures, the public example events and the repository's own, all in the repository", () => {
     expect(sharedFixtures().length).toBeGreaterThanOrEqual(50);
+    expect(publicFixtures().length).toBeGreaterThanOrEqual(25);
     expect(ownFixtures().length).toBeGreaterThanOrEqual(15);
+  });
+
+  it("names the source and licence of every public example event in SOURCES.md", () => {
+    const sources = readFileSync(path.join(PUBLIC_FIXTURE_DIR, "SOURCES.md"), "utf8").split("\n");
+    for (const { file } of publicFixtures()) {
+      // A table row (`| \`file\` | source | licence | notes |`) or a list item (`- \`file\` — source — licence`).
+      const line = sources.find((l) => l.replace(/^[|-]\s*/, "").startsWith(`\`${file}\``));
+      expect({ file, listed: line !== undefined }).toEqual({ file, listed: true });
+      expect(line).toMatch(/MIT|Apache|BSD|CC BY|licen[cs]e/);
+    }
   });
 });
 
@@ -117,6 +131,10 @@ describe.each(allFixtures().map((f) => [f.file, f] as const))("%s", (_file, fx) 
       expect(notification.state).not.toMatch(/^(https?:\/\/|RDS-EVENT-)/);
     }
     for (const id of eventIds(fx)) expect(header).not.toContain(id);
+    expect(header).not.toMatch(SERVICE_EVENT_ID);
+    // No URL, unless it is part of a name the message gave (the mention-injection fixtures' names).
+    const named = fx.expect.must_mention.reduce((rest, mention) => rest.split(mention).join(""), header);
+    expect(named).not.toMatch(/https?:\/\//);
     // The push preview says what the header says.
     expect(unescapeMrkdwn(rendered.slack.text)).toBe(header);
   });
@@ -180,10 +198,16 @@ describe.each(allFixtures().map((f) => [f.file, f] as const))("%s", (_file, fx) 
       expect(notification.consoleUrl).not.toMatch(/rds%3A/i);
     }
     for (const button of buttons) {
-      expect(button.url).toMatch(/^https:\/\/[^\s<>|"]+$/);
+      expect(isSafeLinkUrl(button.url)).toBe(true);
       if (button.action_id === CONSOLE_ACTION_ID) expect(button.url).toMatch(CONSOLE_URL);
       else expect(notification.links?.map((l) => l.url)).toContain(button.url);
     }
+  });
+
+  it("links the webhook text to the same console URL", () => {
+    const links = visibleWebhookText(rendered.webhook.Content).match(/View in AWS console: (\S+)/g) ?? [];
+    expect(links.length).toBe(notification.consoleUrl === undefined ? 0 : 1);
+    for (const link of links) expect(link.replace("View in AWS console: ", "")).toMatch(CONSOLE_URL);
   });
 
   it("renders the same output for the same input (pure)", () => {

@@ -2,15 +2,18 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Severity, SnsNotificationEnvelope } from "../../src/notifications";
 import { blockTexts } from "../support/block-kit-validator";
+import { SHARED_SNS_FIXTURES_DIR } from "../support/sns-signing";
 
 /**
- * The SNS fixture corpus: the project-wide set in ../shared/fixtures/sns (beside the repository, in
- * CI too) and this repository's own additions in test/fixtures/sns. Same file format for both.
+ * The SNS fixture corpus, all inside this repository (nothing reads ../shared at run time):
+ * test/fixtures/sns-shared (a copy of the project-wide set), test/fixtures/sns-public (public example
+ * events from AWS documentation and open-source projects, each naming its source and licence) and
+ * this repository's own additions in test/fixtures/sns. Same file format for all three.
  */
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const SHARED_FIXTURE_DIR = path.resolve(REPO_ROOT, "..", "shared", "fixtures", "sns");
-export const OWN_FIXTURE_DIR = path.resolve(REPO_ROOT, "test", "fixtures", "sns");
+const FIXTURES_DIR = path.resolve(__dirname, "..", "fixtures");
+export const OWN_FIXTURE_DIR = path.join(FIXTURES_DIR, "sns");
+export const PUBLIC_FIXTURE_DIR = path.join(FIXTURES_DIR, "sns-public");
 
 export interface SnsFixture {
   file: string;
@@ -38,7 +41,11 @@ function load(dir: string): SnsFixture[] {
 }
 
 export function sharedFixtures(): SnsFixture[] {
-  return load(SHARED_FIXTURE_DIR);
+  return load(SHARED_SNS_FIXTURES_DIR);
+}
+
+export function publicFixtures(): SnsFixture[] {
+  return load(PUBLIC_FIXTURE_DIR);
 }
 
 export function ownFixtures(): SnsFixture[] {
@@ -46,7 +53,7 @@ export function ownFixtures(): SnsFixture[] {
 }
 
 export function allFixtures(): SnsFixture[] {
-  return [...sharedFixtures(), ...ownFixtures()];
+  return [...sharedFixtures(), ...publicFixtures(), ...ownFixtures()];
 }
 
 export function fixture(file: string): SnsFixture {

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { WebClient } from "@slack/web-api";
+import { ChannelMentions } from "../../src/configurations/channel-mentions";
 import { ConfigurationService } from "../../src/configurations/configuration-service";
 import {
   addTopicToConfiguration,
@@ -31,6 +32,7 @@ import type { HomePublisher } from "../../src/slack/listeners/home-publisher";
 import { PersonCache } from "../../src/slack/listeners/slack-lookups";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { recordingNoise } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import { blockActionsPayload, buttonAction, SLACK_IDS, slashCommandPayload } from "../support/slack-payloads";
 
@@ -151,6 +153,10 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       people: new PersonCache(),
       managers: new ManagerChanges(db.prisma, permissions),
       service: new ConfigurationService(serviceDeps),
+      noise: {
+        mentions: new ChannelMentions({ prisma: db.prisma, changed: () => {} }),
+        mutes: recordingNoise([]).mutes,
+      },
       webhooks: {
         prisma: db.prisma,
         subscriptions: serviceDeps.subscriptions,
@@ -195,6 +201,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
     JSON.stringify([
       await db.prisma.channelConfiguration.findMany({ orderBy: { id: "asc" } }),
       await db.prisma.configurationTopic.findMany(),
+      await db.prisma.channelMention.count(),
       await db.prisma.auditEvent.count(),
     ]);
 
@@ -213,6 +220,8 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       `unsubscribe ${ARN}`,
       "role arn:aws:iam::123456789012:role/Chat",
       "role none",
+      "mention <!here>",
+      "mention none",
       "delete",
     ]) {
       expect((await command(text)).text).toContain(FILE_MANAGED_REFUSAL);

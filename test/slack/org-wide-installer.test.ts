@@ -32,7 +32,7 @@ import { configureChannelSubmittedCallback } from "../../src/slack/listeners/vie
 import { WorkspaceRemoval } from "../../src/slack/workspace-removal";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { type FakeUser, fakeClient, recording } from "../support/listener-fakes";
+import { type FakeUser, fakeClient, recording, recordingNoise } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import {
   appHomeOpenedEvent,
@@ -73,6 +73,7 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
       permissions,
       people: new PersonCache(),
       managers: new ManagerChanges(db.prisma, permissions),
+      noise: recordingNoise(serviceCalls),
       // Finds nothing: the click got past the permission check and reached the service.
       service: recording<ConfigurationService>(serviceCalls, (name) => {
         if (name === "findConfiguration") return null;

@@ -28,7 +28,7 @@ import { addWebhookSubmittedCallback } from "../../src/slack/listeners/views/add
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { type FakeUser, fakeClient, recording } from "../support/listener-fakes";
+import { type FakeUser, fakeClient, recording, recordingNoise } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import {
   blockActionsPayload,
@@ -66,6 +66,7 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
       managers: new ManagerChanges(db.prisma, permissions),
       service: recording<ConfigurationService>(serviceCalls),
       editor: recording<ConfigurationEditor>(serviceCalls),
+      noise: recordingNoise(serviceCalls),
       webhooks: { prisma: db.prisma } as unknown as WebhookConfigurationDeps,
       home,
       logger,

@@ -32,7 +32,7 @@ import type { WorkspaceRemoval } from "../../src/slack/workspace-removal";
 import { NO_PUBLIC_ADDRESS_REASON, SubscriptionService } from "../../src/sns/subscriptions";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { fakeClient, recording } from "../support/listener-fakes";
+import { fakeClient, recording, recordingNoise } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import {
   blockActionsPayload,
@@ -74,6 +74,7 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
       permissions,
       people: new PersonCache(),
       managers: new ManagerChanges(db.prisma, permissions),
+      noise: recordingNoise([]),
       service: recording<ConfigurationService>([], failing),
       editor: recording<ConfigurationEditor>([], (name) =>
         name === "prepare" ? { ok: true, plan: {} } : failing(),

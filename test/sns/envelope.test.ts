@@ -35,7 +35,7 @@ function reasonOf(text: string): string {
 describe("parseSnsEnvelope", () => {
   const fixtureNames = readdirSync(SHARED_SNS_FIXTURES_DIR).filter((name) => name.endsWith(".json"));
 
-  it("finds the shared fixtures beside the repository", () => {
+  it("finds the shared fixtures inside the repository", () => {
     expect(fixtureNames.length).toBeGreaterThanOrEqual(50);
   });
 

@@ -108,7 +108,12 @@ function validateBlock(block: unknown, at: string): string[] {
       }
       if (elements.length > LIMITS.actionsElements) errors.push(`${at}.elements: too many`);
       elements.forEach((element, i) => {
-        errors.push(...button(element, `${at}.elements[${i}]`));
+        const path = `${at}.elements[${i}]`;
+        errors.push(
+          ...(isJson(element) && element.type === "static_select"
+            ? staticSelect(element, path)
+            : button(element, path)),
+        );
       });
       break;
     }
@@ -160,6 +165,46 @@ function button(value: unknown, at: string): string[] {
   if (value.style !== undefined && value.style !== "primary" && value.style !== "danger") {
     errors.push(`${at}.style: must be primary or danger`);
   }
+  return errors;
+}
+
+/** A static select: placeholder ≤150, 1–100 options (or option groups of them), text ≤75, value ≤150. */
+function staticSelect(value: Json, at: string): string[] {
+  const errors = onlyKeys(
+    value,
+    ["type", "action_id", "placeholder", "options", "option_groups", "initial_option", "confirm"],
+    at,
+  );
+  if (value.action_id !== undefined && !shortString(value.action_id, LIMITS.actionId))
+    errors.push(`${at}.action_id: invalid`);
+  if (value.placeholder !== undefined)
+    errors.push(...textObject(value.placeholder, `${at}.placeholder`, { plainOnly: true, max: 150 }));
+  if ((value.options === undefined) === (value.option_groups === undefined))
+    return [...errors, `${at}: needs exactly one of options and option_groups`];
+  const groups = value.option_groups === undefined ? [{ options: value.options }] : value.option_groups;
+  if (!Array.isArray(groups) || groups.length === 0 || groups.length > 100)
+    return [...errors, `${at}.option_groups: 1–100`];
+  let total = 0;
+  groups.forEach((group, g) => {
+    const gat = `${at}.option_groups[${g}]`;
+    if (!isJson(group) || !Array.isArray(group.options) || group.options.length === 0) {
+      errors.push(`${gat}.options: not a non-empty array`);
+      return;
+    }
+    if (group.label !== undefined)
+      errors.push(...textObject(group.label, `${gat}.label`, { plainOnly: true, max: 75 }));
+    total += group.options.length;
+    group.options.forEach((option, o) => {
+      if (!isJson(option)) {
+        errors.push(`${gat}.options[${o}]: not an option`);
+        return;
+      }
+      errors.push(...onlyKeys(option, ["text", "value", "description"], `${gat}.options[${o}]`));
+      errors.push(...textObject(option.text, `${gat}.options[${o}].text`, { plainOnly: true, max: 75 }));
+      if (!shortString(option.value, 150)) errors.push(`${gat}.options[${o}].value: invalid`);
+    });
+  });
+  if (total > 100) errors.push(`${at}: ${total} options > 100`);
   return errors;
 }
 

@@ -4,6 +4,8 @@
  * and a service whose every method is recorded and finds nothing.
  */
 import type { WebClient } from "@slack/web-api";
+import type { ChannelMentions } from "../../src/configurations/channel-mentions";
+import type { MuteChanges } from "../../src/configurations/mute-changes";
 
 /** What users.info says about a person (absent flags: a plain member). */
 export interface FakeUser {
@@ -29,6 +31,9 @@ export function fakeClient(users: Record<string, FakeUser>) {
         user: { id: args.user, ...users[String(args.user)] },
       })),
     },
+    chat: {
+      update: record("chat.update", () => ({ ok: true })),
+    },
     views: {
       open: record("views.open", () => ({ ok: true, view: { id: "V1" } })),
       update: record("views.update", () => ({ ok: true })),
@@ -51,4 +56,9 @@ export function recording<T>(calls: string[], answer: (name: string) => unknown 
         },
     },
   ) as T;
+}
+
+/** The services of `/aws mention|mute|unmute` (issue 13), recorded like `recording`. */
+export function recordingNoise(calls: string[]): { mentions: ChannelMentions; mutes: MuteChanges } {
+  return { mentions: recording<ChannelMentions>(calls), mutes: recording<MuteChanges>(calls) };
 }

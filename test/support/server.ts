@@ -23,9 +23,11 @@ export interface TestServerOptions {
   kind: TestDatabaseKind;
   /** Environment on top of the defaults: SLACK_SIGNING_SECRET, PORT=0, HOST=127.0.0.1, the test database. */
   env: Environment;
+  /** The clock mutes expire by (startServer's `now`); the system's by default. */
+  now?: () => Date;
 }
 
-export async function startTestServer({ kind, env }: TestServerOptions): Promise<TestServer> {
+export async function startTestServer({ kind, env, now }: TestServerOptions): Promise<TestServer> {
   const testDb = await createTestDatabase(kind);
   const config = loadConfig(
     {
@@ -41,7 +43,7 @@ export async function startTestServer({ kind, env }: TestServerOptions): Promise
   );
   const { logger, text } = capturingLogger(config.logLevel);
   await migrateDatabase(config.database, logger);
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, { now });
   return {
     server,
     url: server.url,

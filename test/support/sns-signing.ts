@@ -198,8 +198,8 @@ export function formatLikeSns(envelope: Readonly<Record<string, unknown>>): stri
 // ---------------------------------------------------------------------------------------------
 // Builders for the three message types and the shared fixtures.
 
-/** Where ../shared/fixtures/sns is, relative to this repository (CI clones elsewhere). */
-export const SHARED_SNS_FIXTURES_DIR = path.resolve(__dirname, "..", "..", "..", "shared", "fixtures", "sns");
+/** The in-repository copy of the project-wide SNS corpus (test/fixtures/sns-shared/README.md). */
+export const SHARED_SNS_FIXTURES_DIR = path.resolve(__dirname, "..", "fixtures", "sns-shared");
 
 export interface SharedSnsFixture {
   description: string;

@@ -7,9 +7,9 @@
  */
 import { WebClient } from "@slack/web-api";
 import { boltLoggerFrom, type Logger } from "../../logger";
-import type { SlackMessage } from "../../notifications";
 import type { WorkspaceTokens } from "../../slack/workspace-tokens";
 import type { DeliveryMetrics } from "../delivery-metrics";
+import type { PostedMessage } from "../notification-controls";
 import { abortedError, type Lane, type SlackRateLimiter } from "../rate-limiter";
 import { classifySlackError, SlackDeliveryError } from "../slack-errors";
 import type { WorkspaceRef } from "../workspace-status";
@@ -26,7 +26,7 @@ export interface SlackTargetOptions {
 export interface SlackPost {
   workspace: WorkspaceRef;
   channelId: string;
-  message: SlackMessage;
+  message: PostedMessage;
   threadTs?: string;
 }
 
@@ -74,7 +74,7 @@ export class SlackTarget {
 
   /** chat.update, paced in its own lane (Tier 3) so it never delays posts. */
   async update(
-    target: { workspace: WorkspaceRef; channelId: string; ts: string; message: SlackMessage },
+    target: { workspace: WorkspaceRef; channelId: string; ts: string; message: PostedMessage },
     signal?: AbortSignal,
   ): Promise<void> {
     await this.#call(

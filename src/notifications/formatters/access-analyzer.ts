@@ -7,11 +7,26 @@ import { createNotification, eventDefaults, type FormatContext, fieldList } from
 
 /** IAM Access Analyzer findings: resources shared outside the zone of trust, or public. */
 
-/** Resolved and archived findings by the table; an active one is high when public, else medium. */
-function accessFindingSeverity(status: string | undefined, isPublic: boolean): Severity | undefined {
+/**
+ * Resolved and archived findings by the table; an active one is high when public, else medium. An
+ * analysis error (`error: ACCESS_DENIED`) says nothing about exposure: no severity.
+ */
+function accessFindingSeverity(
+  status: string | undefined,
+  isPublic: boolean,
+  error: string | undefined,
+): Severity | undefined {
   const closed = stateSeverity("access-analyzer", status);
   if (closed !== undefined) return closed;
+  if (error !== undefined) return undefined;
   return status === "ACTIVE" ? (isPublic ? "high" : "medium") : undefined;
+}
+
+/** What the finding says of the resource: public, shared, unused access, or not analysable. */
+function findingVerb(detailType: string, isPublic: boolean, error: string | undefined): string {
+  if (error !== undefined) return `could not be analyzed (${error})`;
+  if (detailType.startsWith("Unused")) return "has unused access";
+  return isPublic ? "is public" : "is shared outside your zone of trust";
 }
 
 /** `{"AWS": "999988887777"}` → `999988887777`; `{"AWS": "*"}` → `anyone (*)`; ARNs by name and account. */
@@ -67,16 +82,18 @@ export function formatAccessAnalyzerEvent(
   const condition = obj(detail, "condition");
   const analyzer = arnResourceName(event.resources.find((r) => r.includes(":analyzer/")));
   const findingId = str(detail, "id");
-  const exposure = isPublic ? "is public" : "is shared outside your zone of trust";
+  const error = str(detail, "error");
 
   return createNotification(context, {
     ...defaults,
     service: "access-analyzer",
     kind: "finding",
-    title: `${resourceType ?? "Resource"} ${resourceName ?? ""} ${
-      event.detailType.startsWith("Unused") ? "has unused access" : exposure
-    }`.replace(/\s+/g, " "),
-    severity: accessFindingSeverity(status, isPublic),
+    title: `${resourceType ?? "Resource"} ${resourceName ?? ""} ${findingVerb(
+      event.detailType,
+      isPublic,
+      error,
+    )}`.replace(/\s+/g, " "),
+    severity: accessFindingSeverity(status, isPublic, error),
     state: status,
     sourceLabel: "IAM Access Analyzer",
     region: str(detail, "region") ?? defaults.region,
@@ -86,6 +103,7 @@ export function formatAccessAnalyzerEvent(
       ["Resource", resource],
       ["Resource type", resourceType],
       ["Status", status],
+      ["Analysis error", error],
       ["Public", isPublic ? "yes" : detail.isPublic === false ? "no" : undefined],
       ["Principal", principal === undefined ? undefined : describePrincipal(principal)],
       ["Actions", strings(detail, "action").join(", ")],

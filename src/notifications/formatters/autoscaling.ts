@@ -21,10 +21,14 @@ function activitySeverity(unsuccessful: boolean, statusCode: string | undefined)
   return unsuccessful ? "high" : stateSeverity("autoscaling", statusCode);
 }
 
+const INSTANCE_REFRESH = /^EC2 Auto Scaling Instance Refresh (.+)$/;
+
 export function formatAutoScalingEvent(
   event: EventBridgeEvent,
   context: FormatContext,
 ): Notification | undefined {
+  const refresh = INSTANCE_REFRESH.exec(event.detailType)?.[1];
+  if (refresh !== undefined) return instanceRefresh(event, context, refresh);
   if (!EVENT_TYPES.has(event.detailType)) return undefined;
   const detail = event.detail;
   const defaults = eventDefaults(event, context);
@@ -64,6 +68,31 @@ function activityTitle(
   return [`Auto Scaling ${action}${outcome === undefined ? "" : ` ${outcome}`}`, group, qualifier]
     .filter((part) => part !== undefined && part !== "")
     .join(" · ");
+}
+
+/** `Auto Scaling instance refresh Failed · my-asg`, with the checkpoint when one was reached. */
+function instanceRefresh(event: EventBridgeEvent, context: FormatContext, outcome: string): Notification {
+  const detail = event.detail;
+  const defaults = eventDefaults(event, context);
+  const group = str(detail, "AutoScalingGroupName");
+  const checkpoint = str(detail, "CheckpointPercentage");
+  return createNotification(context, {
+    ...defaults,
+    service: "autoscaling",
+    kind: `instance-refresh-${slug(outcome)}`,
+    title: activityTitle("instance refresh", outcome, group, undefined),
+    severity: stateSeverity("autoscaling-refresh", outcome),
+    state: outcome,
+    sourceLabel: "EC2 Auto Scaling",
+    fields: fieldList(
+      ["Group", group],
+      ["Instance refresh", str(detail, "InstanceRefreshId")],
+      ["Checkpoint", checkpoint === undefined ? undefined : `${checkpoint}%`],
+      ["Checkpoint delay", str(detail, "CheckpointDelay")],
+    ),
+    threadKey: str(detail, "InstanceRefreshId"),
+    consoleUrl: groupUrl(defaults.partition, defaults.region, group),
+  });
 }
 
 function activityFields(detail: JsonObject, lifecycle: boolean) {

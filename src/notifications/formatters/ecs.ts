@@ -1,16 +1,18 @@
 import { arnResourceName, consoleUrl, enc } from "../aws";
 import type { EventBridgeEvent } from "../classify";
-import { type JsonObject, num, objects, str } from "../json";
+import { type JsonObject, num, obj, objects, str } from "../json";
 import { formatDuration, toIsoTime } from "../time";
 import type { Notification, Severity } from "../types";
 import { createNotification, eventDefaults, type FormatContext, fieldList, limitItems } from "./common";
 
-/** ECS task state changes, service actions and service deployment state changes. */
+/** ECS task and container instance state changes, service actions and service deployment state changes. */
 
 export function formatEcsEvent(event: EventBridgeEvent, context: FormatContext): Notification | undefined {
   switch (event.detailType) {
     case "ECS Task State Change":
       return taskStateChange(event, context);
+    case "ECS Container Instance State Change":
+      return containerInstanceStateChange(event, context);
     case "ECS Service Action":
     case "ECS Deployment State Change":
       return serviceEvent(event, context);
@@ -87,6 +89,55 @@ function describeContainer(container: JsonObject): string {
   ]
     .filter((part) => part !== undefined)
     .join(" · ");
+}
+
+/**
+ * A container instance registered, draining or deregistered, or its agent (dis)connected. No
+ * severity: draining and deregistering are how scale-in and patching work.
+ */
+function containerInstanceStateChange(event: EventBridgeEvent, context: FormatContext): Notification {
+  const detail = event.detail;
+  const defaults = eventDefaults(event, context);
+  const cluster = arnResourceName(str(detail, "clusterArn"));
+  const instanceArn = str(detail, "containerInstanceArn") ?? event.resources[0];
+  const ec2Instance = str(detail, "ec2InstanceId");
+  const status = str(detail, "status");
+  const agent =
+    detail.agentConnected === true
+      ? "connected"
+      : detail.agentConnected === false
+        ? "disconnected"
+        : undefined;
+  const version = obj(detail, "versionInfo");
+  return createNotification(context, {
+    ...defaults,
+    service: "ecs",
+    kind: "container-instance-state-change",
+    severity: undefined,
+    title:
+      `ECS container instance ${ec2Instance ?? arnResourceName(instanceArn) ?? ""} ${status ?? "changed state"}${
+        cluster === undefined ? "" : ` in ${cluster}`
+      }`.replace(/\s+/g, " "),
+    state: status,
+    sourceLabel: "Amazon ECS",
+    fields: fieldList(
+      ["Cluster", cluster],
+      ["EC2 instance", ec2Instance],
+      ["Status", status],
+      ["Status reason", str(detail, "statusReason")],
+      ["Agent", agent],
+      ["Agent version", str(version, "agentVersion")],
+      ["Running tasks", num(detail, "runningTasksCount")],
+      ["Pending tasks", num(detail, "pendingTasksCount")],
+    ),
+    threadKey: instanceArn,
+    consoleUrl:
+      cluster === undefined
+        ? undefined
+        : consoleUrl(defaults.partition, `/ecs/v2/clusters/${enc(cluster)}/infrastructure`, {
+            region: defaults.region,
+          }),
+  });
 }
 
 function serviceEvent(event: EventBridgeEvent, context: FormatContext): Notification {

@@ -1,5 +1,6 @@
 /** Ephemeral replies to `/aws subscribe|unsubscribe|list|status|test|role|delete`. */
 import type { KnownBlock } from "@slack/types";
+import type { NoiseLines } from "../../configurations/channel-mentions";
 import type { ChannelConfigurationView } from "../../configurations/configuration-queries";
 import type {
   DeleteResult,
@@ -30,6 +31,7 @@ import {
   MESSAGE_BLOCKS_MAX,
   section,
   slackDate,
+  truncate,
 } from "./text";
 
 function title(configuration: ChannelConfigurationView): string {
@@ -132,6 +134,7 @@ export function listReply(
   command: string,
   configuration: ChannelConfigurationView,
   held?: HeldTopicsNote,
+  noise?: NoiseLines,
 ): Reply {
   const blocks: KnownBlock[] = [
     section(`${title(configuration)}\n${stateText(configuration.state, configuration.stateReason)}`),
@@ -147,6 +150,13 @@ export function listReply(
       { type: "mrkdwn", text: `*Filters*\n${filtersText(configuration.filters)}` },
     ],
   });
+  if (noise !== undefined) {
+    blocks.push(
+      section(
+        `*Mentions:* ${escapeText(truncate(noise.mentions, 400))}\n*Muted:* ${escapeText(truncate(noise.mutes, 400))}`,
+      ),
+    );
+  }
   if (configuration.topics.length === 0) {
     blocks.push(section(`No SNS topics yet: \`${command} subscribe ARN\` adds one.`));
   } else {
@@ -201,6 +211,13 @@ export function statusReply(
   const troubled = configuration.topics.filter((t) => t.status !== "confirmed");
   if (troubled.length > 0) {
     blocks.push(section("*Topics not confirmed*"), ...linesToSections(troubled.map(topicLine), 10));
+  }
+  if ((delivery.muted ?? 0) > 0) {
+    blocks.push(
+      context(
+        `${countText(delivery.muted ?? 0, "notification")} muted: stored, not posted (\`${command} mute\` lists the mutes).`,
+      ),
+    );
   }
   if (delivery.deadLetters > 0) {
     blocks.push(context("An operator can replay dead letters with `npx chatbot dead-letters replay`."));

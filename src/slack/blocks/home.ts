@@ -27,6 +27,7 @@ import {
   linesToSections,
   section,
   slackDate,
+  truncate,
   VIEW_BLOCKS_MAX,
 } from "./text";
 import { webhookRoomsBlocks } from "./webhook-rooms";
@@ -75,6 +76,12 @@ export interface HomeOptions {
   viewer?: { standing: Standing; managers: ManagersOverview };
 }
 
+/** "Mentions: @oncall from high" / "Muted: alarm api-5xx (k3v9q2)", one line each, when set (issue 13). */
+function noiseText(noise: { mentions: string; mutes: string } | undefined): string {
+  if (noise === undefined) return "";
+  return `\nMentions: ${escapeText(truncate(noise.mentions, 300))}\nMuted: ${escapeText(truncate(noise.mutes, 300))}`;
+}
+
 /** Managers only: why a configuration receives nothing from some of its topics (TOPIC_ACCESS). */
 function heldText(overview: WorkspaceOverview, configurationId: string, editable: boolean): string {
   const accounts = editable ? overview.held?.[configurationId] : undefined;
@@ -102,6 +109,7 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
         `*${escapeText(configuration.name)}* → ${channelMention(configuration.channelId, configuration.channelName)}\n` +
           `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
           heldText(overview, configuration.id, editable) +
+          noiseText(configuration.noise) +
           (configuration.managedBy === "file" ? `\n:lock: ${ownershipNote(configuration)}` : ""),
         `configuration_${configuration.id}`,
       ),

@@ -12,6 +12,12 @@ export function reply(text: string, blocks: KnownBlock[]): Reply {
   return { response_type: "ephemeral", text, blocks };
 }
 
+/** Mentions and mutes (issue 13); mutes themselves are set from a notification's Mute menu. */
+const NOISE_HELP = (command: string) => [
+  `\`${command} mention @person|@group|here|channel [at LEVEL]\` / \`${command} mention\` / \`${command} mention none\` — who top-level notifications at LEVEL (default high) or above mention`,
+  `\`${command} mute\` / \`${command} mute permission members|managers\` / \`${command} unmute ID|all\` — mutes set from a notification's Mute menu`,
+];
+
 export function helpReply(command: string, problem?: string): Reply {
   const usage = [
     `\`${command} subscribe ARN [ARN…]\` — receive SNS topics in this channel (any region)`,
@@ -22,6 +28,7 @@ export function helpReply(command: string, problem?: string): Reply {
     `\`${command} role ARN\` / \`${command} role none\` / \`${command} role template NAME\` — the IAM role for charts`,
     `\`${command} delete\` — remove this channel's configuration (asks first)`,
     `\`${command} managers\` / \`${command} managers add @person\` / \`${command} managers remove @person\` — who may change AWS Chatbot`,
+    ...NOISE_HELP(command),
   ].join("\n");
   const blocks: KnownBlock[] = [];
   if (problem) blocks.push(section(`:warning: ${problem}`));

@@ -1,4 +1,5 @@
-import type { App, BlockAction, ButtonAction, RadioButtonsAction } from "@slack/bolt";
+import type { App, BlockAction, ButtonAction, RadioButtonsAction, StaticSelectAction } from "@slack/bolt";
+import { NOTIFICATION_ACTIONS } from "../../../delivery/notification-controls";
 import { CONSOLE_ACTION_ID, LINK_ACTION_ID_PREFIX } from "../../../notifications/render-slack";
 import { DELETE_CONFIRM_ACTION } from "../../blocks/command-replies";
 import { MODAL_ACTIONS } from "../../blocks/configure-modal";
@@ -15,10 +16,15 @@ import {
   testConfigurationCallback,
 } from "./home-actions";
 import { addRegionCallback, roleModeCallback } from "./modal-actions";
+import { acknowledgeCallback, muteCallback, type NotificationControlDeps } from "./notification-controls";
 import { type RemoveWorkspaceDeps, removeWorkspaceCallback } from "./remove-workspace";
 import { addWebhookCallback, removeWebhookCallback, type WebhookRoomDeps } from "./webhook-rooms";
 
-export type ActionListenerDeps = HomeActionDeps & RemoveWorkspaceDeps & WebhookRoomDeps & DeleteConfirmDeps;
+export type ActionListenerDeps = HomeActionDeps &
+  RemoveWorkspaceDeps &
+  WebhookRoomDeps &
+  DeleteConfirmDeps &
+  NotificationControlDeps;
 
 export function register(app: App, deps: ActionListenerDeps): void {
   const button = (actionId: string | RegExp) => ({ type: "block_actions" as const, action_id: actionId });
@@ -34,6 +40,8 @@ export function register(app: App, deps: ActionListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(button(WEBHOOK_ACTIONS.remove), removeWebhookCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(DELETE_CONFIRM_ACTION), confirmDeleteCallback(deps));
   app.action<BlockAction<ButtonAction>>(button(CONSOLE_ACTION_ID), openAwsConsoleCallback);
+  app.action<BlockAction<ButtonAction>>(button(NOTIFICATION_ACTIONS.acknowledge), acknowledgeCallback(deps));
+  app.action<BlockAction<StaticSelectAction>>(button(NOTIFICATION_ACTIONS.mute), muteCallback(deps));
   app.action<BlockAction<ButtonAction>>(
     button(new RegExp(`^${LINK_ACTION_ID_PREFIX}`)),
     openAwsConsoleCallback,

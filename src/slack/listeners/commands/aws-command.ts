@@ -8,11 +8,13 @@ import { failureReply, helpReply, problemReply, type Reply } from "../../blocks/
 import { type AccessDeps, peopleOf } from "../access";
 import { SlackChannelDirectory } from "../slack-lookups";
 import { runSubcommand } from "./aws-subcommands";
+import type { NoiseServices } from "./noise-subcommands";
 
 export interface AwsCommandDeps extends AccessDeps {
   command: string;
   service: ConfigurationService;
   managers: ManagerChanges;
+  noise: NoiseServices;
   logger: Logger;
 }
 
@@ -54,6 +56,7 @@ export function awsCommandCallback(deps: AwsCommandDeps) {
           permissions: deps.permissions,
           service: deps.service,
           managers: deps.managers,
+          noise: deps.noise,
         });
       } catch (error) {
         if (isChatbotError(error)) reply = problemReply(command.command, error.message);

@@ -23,6 +23,7 @@ import {
 import { managersChangeReply, managersReply } from "../../blocks/managers-replies";
 import { helpReply, notConfiguredReply, type Reply } from "../../blocks/replies";
 import { roleTemplateReply } from "../../blocks/role-template-reply";
+import { type NoiseServices, noiseLines, runNoiseSubcommand } from "./noise-subcommands";
 
 export interface SubcommandContext {
   /** The slash command's name, e.g. "/aws". */
@@ -34,6 +35,7 @@ export interface SubcommandContext {
   permissions: Permissions;
   service: ConfigurationService;
   managers: ManagerChanges;
+  noise: NoiseServices;
 }
 
 /** `managers add|remove` check the stricter "manage-managers" themselves. */
@@ -58,7 +60,8 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
       if (configuration === null) return notConfiguredReply(command);
       const held = await service.heldAccounts(configuration);
       const howToLink = held.length === 0 ? [] : service.howToLink(actor.teamId, held[0]);
-      return listReply(command, configuration, { accounts: held, howToLink });
+      const noise = await noiseLines(ctx.noise, actor, channel.id);
+      return listReply(command, configuration, { accounts: held, howToLink }, noise);
     }
     case "status": {
       const status = await service.channelStatus(actor, channel.id);
@@ -96,5 +99,7 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
       return managersChangeReply(command, "add", await ctx.managers.add(actor, people, parsed.userIds));
     case "managers-remove":
       return managersChangeReply(command, "remove", await ctx.managers.remove(actor, people, parsed.userIds));
+    default:
+      return runNoiseSubcommand(parsed, command, actor, channel.id, ctx.noise);
   }
 }
