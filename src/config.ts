@@ -385,3 +385,12 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     retention,
   };
 }
+
+/**
+ * The value of an environment variable a configuration file names for a secret (a webhook room's
+ * `url_from_env`, issue 16): read here so this module stays the only reader of process.env.
+ */
+export function referencedVariable(name: string, env: Environment = process.env): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
