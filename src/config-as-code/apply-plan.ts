@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditAction } from "../configurations/audit-log";
 import { recordAudit } from "../configurations/audit-log";
+import { ChannelFilters } from "../configurations/channel-filters";
 import { deleteConfiguration, updateConfiguration } from "../configurations/configuration-queries";
 import {
   addTopicToConfiguration,
@@ -16,6 +17,7 @@ import {
 } from "../configurations/configuration-store";
 import type { ExternalIds } from "../configurations/external-id";
 import type { ManagedBy } from "../configurations/file-managed";
+import type { ChannelFilter } from "../configurations/filters";
 import { linkAccount, unlinkAccount } from "../configurations/linked-accounts";
 import { addManager, removeManager } from "../configurations/managers";
 import { releaseTopics, type TopicSubscriber } from "../configurations/topic-changes";
@@ -105,6 +107,23 @@ class Writer {
     }
   }
 
+  /** Sets the filter through the filter module's own service (stored as it stores it, audited as it audits). */
+  async filters(configurationId: string, filter: ChannelFilter | undefined): Promise<void> {
+    const subject = await this.tx.channelConfiguration.findUniqueOrThrow({
+      where: { id: configurationId },
+      select: {
+        id: true,
+        teamId: true,
+        name: true,
+        channelId: true,
+        channelName: true,
+        channelPrivate: true,
+        filters: true,
+      },
+    });
+    await new ChannelFilters({ prisma: this.tx }).replace(this.actor, subject, filter ?? {});
+  }
+
   async channels(): Promise<void> {
     const { teamId, channels } = this.plan;
     for (const entry of channels.create) {
@@ -125,6 +144,7 @@ class Writer {
       );
       const topics = await this.topics(row.id, entry.topics, []);
       if (topics !== "") await this.audit("topics.subscribed", `${entry.name}: ${topics}`);
+      await this.filters(row.id, entry.filters);
     }
     for (const { from, to, ownershipOnly } of channels.update) {
       await updateConfiguration(this.tx, from.id, {
@@ -143,6 +163,7 @@ class Writer {
         "configuration.updated",
         `updated ${to.name} from the configuration file${topics === "" ? "" : `: ${topics}`}`,
       );
+      if (!ownershipOnly) await this.filters(from.id, to.filters);
     }
   }
 
@@ -182,6 +203,7 @@ class Writer {
         `created webhook ${entry.description} with ${entry.topics.length} topic(s)`,
       );
       await this.topics(id, entry.topics, []);
+      await this.filters(id, entry.filters);
     }
     for (const { from, to, ownershipOnly } of rooms.update) {
       const { entry } = to;
@@ -207,6 +229,7 @@ class Writer {
         "configuration.updated",
         `updated webhook ${entry.description} from the configuration file${topics === "" ? "" : `: ${topics}`}`,
       );
+      if (!ownershipOnly) await this.filters(from.id, entry.filters);
     }
   }
 

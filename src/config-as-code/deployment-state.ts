@@ -5,6 +5,7 @@
  */
 
 import type { ManagedBy } from "../configurations/file-managed";
+import { type ChannelFilter, isEmptyFilter, parseStoredFilter } from "../configurations/filters";
 import { OPERATOR_TEAM_ID } from "../configurations/topic-access";
 import type { DbClient } from "../db/database";
 import type { SecretBox } from "../db/secret-box";
@@ -12,6 +13,8 @@ import { webhookUrlContext } from "../webhooks/webhook-queries";
 
 export interface ChannelState {
   id: string;
+  /** Absent for no filter (or a stored one the filter module cannot read: it counts as none). */
+  filters?: ChannelFilter;
   channel_id: string;
   channel_name?: string;
   name: string;
@@ -23,6 +26,7 @@ export interface ChannelState {
 
 export interface WebhookRoomState {
   id: string;
+  filters?: ChannelFilter;
   name: string;
   description: string;
   provider: string;
@@ -91,6 +95,7 @@ export async function readDeploymentState(
       name: row.name,
       ...(row.iamRoleArn === null ? {} : { iam_role: row.iamRoleArn }),
       topics: sorted(row.topics.map((topic) => topic.topicArn)),
+      ...filtersOf(row.filters),
       managed_by: row.managedBy as ManagedBy,
       allow_slack_changes: row.allowSlackChanges,
     };
@@ -117,6 +122,12 @@ export async function readDeploymentState(
     state.webhook_rooms.sort(byName);
   }
   return [...states.values()].sort((a, b) => (a.team_id < b.team_id ? -1 : a.team_id > b.team_id ? 1 : 0));
+}
+
+/** The stored filter as the filter module reads it; nothing for none. */
+function filtersOf(text: string | null): { filters?: ChannelFilter } {
+  const stored = parseStoredFilter(text);
+  return stored.ok && !isEmptyFilter(stored.filter) ? { filters: stored.filter } : {};
 }
 
 /** The environment variable an exported webhook room names for its URL: CHATBOT_WEBHOOK_[TEAM_]NAME. */

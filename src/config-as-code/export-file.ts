@@ -5,6 +5,7 @@
  */
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
 import type { Config } from "../config";
+import { type ChannelFilter, serializeFilter } from "../configurations/filters";
 import type { ChannelState, WebhookRoomState, WorkspaceState } from "./deployment-state";
 import { webhookUrlVariable } from "./deployment-state";
 import { FILE_VERSION } from "./file-schema";
@@ -24,6 +25,12 @@ export function exportedSettings(config: Pick<Config, "topicAccess" | "slack" | 
   };
 }
 
+/** A filter as the filter module stores it: its keys in its own order. */
+function filterEntry(filters: ChannelFilter | undefined) {
+  const text = filters === undefined ? null : serializeFilter(filters);
+  return text === null ? {} : { filters: JSON.parse(text) as ChannelFilter };
+}
+
 function channelEntry(channel: ChannelState) {
   return {
     channel_id: channel.channel_id,
@@ -31,6 +38,7 @@ function channelEntry(channel: ChannelState) {
     name: channel.name,
     ...(channel.iam_role === undefined ? {} : { iam_role: channel.iam_role }),
     topics: channel.topics,
+    ...filterEntry(channel.filters),
     managed_by: channel.managed_by,
     allow_slack_changes: channel.allow_slack_changes,
   };
@@ -44,6 +52,7 @@ function roomEntry(teamId: string, room: WebhookRoomState) {
     url_from_env: webhookUrlVariable(teamId, room.name),
     ...(room.iam_role === undefined ? {} : { iam_role: room.iam_role }),
     topics: room.topics,
+    ...filterEntry(room.filters),
     managed_by: room.managed_by,
     allow_slack_changes: room.allow_slack_changes,
   };

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { configurationNameProblem } from "../configurations/configuration-names";
 import { MANAGED_BY } from "../configurations/file-managed";
+import { channelFilterSchema } from "../configurations/filters";
 import { parseIamRoleArn } from "../configurations/iam-role";
 import { OPERATOR_TEAM_ID } from "../configurations/topic-access";
 import { WEBHOOK_PROVIDERS } from "../notifications";
@@ -50,8 +51,8 @@ const configurationName = z
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "an environment variable name");
 
 /**
- * Blocks owned by issue 13 (notification filters, mentions and mutes). The schema reserves them;
- * `apply` refuses them until this deployment stores them (read-file.ts).
+ * Mentions and mutes (issue 13): the schema reserves the block; `apply` refuses it until this
+ * deployment stores them (read-file.ts). Filters are the filter module's own schema.
  */
 const reservedBlock = z.record(z.string(), z.unknown());
 
@@ -66,7 +67,7 @@ export const channelSchema = z.strictObject({
     .optional()
     .describe("IAM role assumed for charts"),
   topics: z.array(topicArn).max(100).default([]),
-  filters: reservedBlock.optional().describe("notification filters (issue 13)"),
+  filters: channelFilterSchema.optional().describe("notification filters, as `/aws filter` sets them"),
   mentions: reservedBlock.optional().describe("mentions and mutes (issue 13)"),
   managed_by: z
     .enum(MANAGED_BY as [string, ...string[]])
@@ -92,6 +93,7 @@ export const webhookRoomSchema = z
     url_file: z.string().min(1).max(4096).optional().describe("file holding the webhook URL"),
     iam_role: z.string().max(2048).superRefine(checkedBy(parseWebhookRoleArn)).optional(),
     topics: z.array(topicArn).max(100).default([]),
+    filters: channelFilterSchema.optional().describe("notification filters"),
     managed_by: z.enum(MANAGED_BY as [string, ...string[]]).default("file"),
     allow_slack_changes: z.boolean().default(false),
   })

@@ -6,6 +6,7 @@
  * only its ownership follows the file: Slack owns the rest.
  */
 import type { TopicAccessPolicy } from "../config";
+import { type ChannelFilter, describeFilter, serializeFilter } from "../configurations/filters";
 import { decideTopicAccess } from "../configurations/topic-access";
 import { parseTopicArn } from "../sns/topic-arn";
 import type { ChannelState, WebhookRoomState, WorkspaceState } from "./deployment-state";
@@ -73,6 +74,15 @@ function topicLines(want: readonly string[], have: readonly string[]): string[] 
 
 type Ownership = Pick<ChannelEntry, "managed_by" | "allow_slack_changes">;
 
+/** Compared as the filter module stores them, so key order and empty filters do not count. */
+function filterLines(from: ChannelFilter | undefined, to: ChannelFilter | undefined): string[] {
+  const stored = (filter: ChannelFilter | undefined) => serializeFilter(filter ?? {});
+  if (stored(from) === stored(to)) return [];
+  const text = (filter: ChannelFilter | undefined) =>
+    stored(filter) === null ? "none" : describeFilter(filter ?? {});
+  return [`filters: ${text(from)} → ${text(to)}`];
+}
+
 function ownershipLines(from: Ownership, to: Ownership): string[] {
   return [
     ...field("managed_by", from.managed_by, to.managed_by),
@@ -90,6 +100,7 @@ function channelDetails(from: ChannelState, to: ChannelEntry, ownershipOnly: boo
     ...field("name", from.name, to.name),
     ...field("iam_role", from.iam_role, to.iam_role),
     ...topicLines(to.topics, from.topics),
+    ...filterLines(from.filters, to.filters),
     ...ownershipLines(from, to),
   ];
 }
@@ -103,6 +114,7 @@ function roomDetails(from: WebhookRoomState, to: RoomWanted, ownershipOnly: bool
     ...(from.url === to.url ? [] : [`url: changed (now from ${entry.url_from_env ?? entry.url_file})`]),
     ...field("iam_role", from.iam_role, entry.iam_role),
     ...topicLines(entry.topics, from.topics),
+    ...filterLines(from.filters, entry.filters),
     ...ownershipLines(from, entry),
   ];
 }
@@ -140,6 +152,7 @@ function createdLines(entry: ChannelEntry | WebhookRoomEntry): string[] {
   return [
     ...(entry.iam_role === undefined ? [] : [`iam_role: ${entry.iam_role}`]),
     ...topicLines(entry.topics, []),
+    ...filterLines(undefined, entry.filters),
     `managed_by: ${entry.managed_by}${entry.allow_slack_changes ? " (allow_slack_changes)" : ""}`,
   ];
 }

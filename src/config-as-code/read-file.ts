@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { isMap, isNode, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { type ChannelFilter, parseStoredFilter, serializeFilter } from "../configurations/filters";
 import { type ConfigFile, configFileSchema } from "./file-schema";
 
 /** Bigger than any real deployment's file; a bigger one is refused before parsing. */
@@ -94,6 +95,12 @@ function crossChecks(file: ConfigFile, where: (path: Path) => number): FileProbl
         message: `duplicate ${what} "${value}" (first on line ${first})`,
       });
   };
+  // What the schema cannot say about a filter (its text patterns compile), said by the filter module.
+  const filterProblem = (filter: ChannelFilter | undefined, path: Path) => {
+    if (filter === undefined) return;
+    const stored = parseStoredFilter(serializeFilter(filter));
+    if (!stored.ok) problems.push({ line: where(path), field: fieldName(path), message: stored.problem });
+  };
   const teams = new Map<string, number>();
   file.workspaces.forEach((workspace, w) => {
     const base = ["workspaces", w];
@@ -118,18 +125,18 @@ function crossChecks(file: ConfigFile, where: (path: Path) => number): FileProbl
       channel.topics.forEach((arn, t) => {
         once(topics, arn, [...at, "topics", t], "topic");
       });
-      for (const block of ["filters", "mentions"] as const) {
-        if (channel[block] !== undefined) {
-          problems.push({
-            line: where([...at, block]),
-            field: fieldName([...at, block]),
-            message: `this deployment does not store ${block} yet (issue 13): remove the block`,
-          });
-        }
+      filterProblem(channel.filters, [...at, "filters"]);
+      if (channel.mentions !== undefined) {
+        problems.push({
+          line: where([...at, "mentions"]),
+          field: fieldName([...at, "mentions"]),
+          message: "this deployment does not store mentions yet (issue 13): remove the block",
+        });
       }
     });
     workspace.webhook_rooms.forEach((room, r) => {
       const at = [...base, "webhook_rooms", r];
+      filterProblem(room.filters, [...at, "filters"]);
       once(names, room.name.toLowerCase(), [...at, "name"], "configuration name");
       const topics = new Map<string, number>();
       room.topics.forEach((arn, t) => {

@@ -12,6 +12,7 @@ import {
   addTopicToConfiguration,
   createSlackConfiguration,
 } from "../../src/configurations/configuration-store";
+import { serializeFilter } from "../../src/configurations/filters";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { SecretBox } from "../../src/db/secret-box";
@@ -112,6 +113,10 @@ describeEachDatabase("configuration as code", (kind) => {
     });
     for (const name of ["zeta", "alarms"])
       await addTopicToConfiguration(p, alerts.id, { topicArn: topic(name), region: "us-east-1" });
+    await p.channelConfiguration.update({
+      where: { id: alerts.id },
+      data: { filters: serializeFilter({ services: ["cloudwatch"], severity: "high" }) },
+    });
     await createSlackConfiguration(p, {
       teamId: TEAM,
       channelId: "C0DEPLOYS",
@@ -176,6 +181,10 @@ workspaces:
         topics:
           - ${topic("alarms")}
           - ${topic("zeta")}
+        filters:
+          severity: high
+          services:
+            - cloudwatch
         managed_by: slack
         allow_slack_changes: false
       - channel_id: C0DEPLOYS
@@ -496,9 +505,19 @@ workspaces:
       'f:7: workspaces[0].channels[1].channel_id: duplicate channel "C0A" (first on line 5)',
     ],
     [
-      "filters not stored yet",
-      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        filters: {severity: [critical]}\n",
-      "f:7: workspaces[0].channels[0].filters: this deployment does not store filters yet",
+      "mentions not stored yet",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions: {on_alarm: [U0ONE]}\n",
+      "f:7: workspaces[0].channels[0].mentions: this deployment does not store mentions yet",
+    ],
+    [
+      "a filter level that does not exist",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        filters: {severity: urgent}\n",
+      "f:7: workspaces[0].channels[0].filters.severity: ",
+    ],
+    [
+      "a filter pattern the filter module refuses",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        filters:\n          match: /(a+)+/\n",
+      "f:8: workspaces[0].channels[0].filters: match: The pattern repeats a group",
     ],
     ["version", "version: 2\n", "f:1: version: "],
     ["not YAML", "version: 1\nworkspaces: [\n", "f:3: (YAML): Flow sequence"],

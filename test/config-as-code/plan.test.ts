@@ -72,6 +72,19 @@ describe("planWorkspace", () => {
     expect(refusals(kept)).toEqual([]);
   });
 
+  it("filters are compared as the filter module stores them: key order does not count, removal does", () => {
+    const current = state([{ filters: { severity: "high", services: ["cloudwatch"] } }]);
+    const same = plan(
+      wanted([channel({ filters: { services: ["cloudwatch"], severity: "high" } })]),
+      current,
+    );
+    expect(hasWrites(same)).toBe(false);
+    const removed = plan(wanted([channel()]), current);
+    expect(removed.changes[0].details).toEqual([
+      expect.stringMatching(/^filters: severity ≥ high.* → none$/),
+    ]);
+  });
+
   it("renders nothing to do for an empty plan, and counts what is left", () => {
     expect(renderPlan([plan(wanted([]), state())])).toBe("nothing to do\n");
     expect(renderPlan([plan(wanted([]), state([{}]))])).toBe(

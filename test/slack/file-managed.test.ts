@@ -225,6 +225,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       "role none",
       "mention <!here>",
       "mention none",
+      "filter severity high",
       "delete",
     ]) {
       expect((await command(text)).text).toContain(FILE_MANAGED_REFUSAL);

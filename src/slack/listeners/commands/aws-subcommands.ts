@@ -108,6 +108,7 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
     case "filter-change": {
       const configuration = await service.describeChannel(actor, channel.id);
       if (configuration === null) return notConfiguredReply(command);
+      if (parsed.kind === "filter-change") assertSlackMayChange(configuration);
       if (parsed.kind === "filter-change")
         return filterChangeReply(
           command,
