@@ -17,6 +17,7 @@ import { benchStormAcrossChannels, benchStormOneChannel, stormMet } from "./deli
 import { benchIngest, type IngestBenchResult } from "./ingest";
 import { benchIngestFilters, type IngestFiltersBenchResult } from "./ingest-filters";
 import { benchRender } from "./render";
+import { benchRetentionSoak } from "./retention-soak";
 
 /** One line of the printed table. */
 export interface BenchmarkRow {
@@ -195,6 +196,23 @@ export const BENCHMARKS: NamedBenchmark[] = [
             value: `${result.rssMb.start} / ${result.rssMb.end} / ${result.rssMb.max} MB, slope ${result.secondHalfSlopeMbPerMinute} MB/min`,
             target: "no upward trend",
             met: !result.upwardTrend,
+          },
+        ],
+      };
+    },
+  },
+  {
+    name: "retention-soak",
+    async run() {
+      // Writes bench/results/retention-soak.json itself.
+      const result = await benchRetentionSoak();
+      return {
+        rows: [
+          {
+            figure: `${result.durationSeconds} s at ${result.achievedRatePerSecond}/s, RETENTION=${result.retention}: database MB at 2 min / half / end`,
+            value: `${result.databaseMb.atTwoMinutes} / ${result.databaseMb.atHalf} / ${result.databaseMb.end}; last-half growth ${result.databaseGrowth.ratio} × the first 2 min`,
+            target: "< 0.1 (levels off)",
+            met: result.levelledOff,
           },
         ],
       };

@@ -21,6 +21,7 @@ import { registerStatusPage } from "./first-run/status-route";
 import { registerHealthRoutes } from "./http/health";
 import { Metrics } from "./http/metrics";
 import type { Logger } from "./logger";
+import { RetentionJob } from "./retention/retention-job";
 import { createSlackApp, type SlackApp } from "./slack/bolt-app";
 import { TopicNotices } from "./slack/topic-notices";
 import { createSnsEndpoint, isSnsEndpointRequest } from "./sns/endpoint";
@@ -41,6 +42,8 @@ export interface ChatbotServer {
   ingest: NotificationIngest;
   /** The outbox worker and its DeliveryControl (wake, releaseHeld, statusOf). */
   delivery: DeliveryService;
+  /** RETENTION / AUDIT_RETENTION: deletes old rows every few minutes (src/retention/). */
+  retention: RetentionJob;
   /** Mentions and mutes in memory (issue 13). */
   noise: NoiseSnapshot;
   /** The configurations' filters as ingest evaluates them (refresh() after writing one directly). */
@@ -48,6 +51,9 @@ export interface ChatbotServer {
   /** Stops taking requests, finishes those in flight, disconnects. */
   close(): Promise<void>;
 }
+
+/** Longest wait at shutdown for Slack listeners still running after their ack. */
+const LISTENER_DRAIN_MS = 15_000;
 
 export interface ServerOptions {
   /** The clock mutes expire by (tests move it); the system's otherwise. */
@@ -177,6 +183,14 @@ export async function startServer(
     filters,
   });
 
+  const retention = new RetentionJob({
+    db,
+    settings: config.retention,
+    metrics,
+    logger: logger.child({ component: "retention" }),
+    postgresUrl: config.database.kind === "postgres" ? config.database.url : undefined,
+  });
+
   // POST /sns/events, the hot path, is served before Express; everything else goes through it.
   const server = http.createServer((request, response) => {
     if (isSnsEndpointRequest(request)) snsEndpoint(request, response);
@@ -192,6 +206,7 @@ export async function startServer(
   if (config.slack.appToken) await slack.bolt.start();
   await noise.start();
   await delivery.start();
+  retention.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
@@ -213,16 +228,25 @@ export async function startServer(
     subscriptions,
     ingest,
     delivery,
+    retention,
     noise,
     filterSnapshot,
     async close() {
-      // The worker stops claiming and finishes the posts in flight while HTTP drains.
+      // The worker stops claiming and finishes the posts in flight while HTTP drains; Slack
+      // listeners acked already may still be saving: the database stays open until they end.
       await Promise.all([
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
+        (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          if (config.slack.appToken) await slack.bolt.stop();
+          if (!(await slack.runs.drain(LISTENER_DRAIN_MS))) {
+            logger.warn({ running: slack.runs.count }, "Slack listeners still running at shutdown");
+          }
+        })(),
         delivery.stop(),
+        retention.stop(),
       ]);
       noise.stop();
       filterSnapshot.stop();
@@ -230,7 +254,6 @@ export async function startServer(
       await alarmCharts.drain();
       charts.destroy();
       proofCredentials.destroy();
-      if (config.slack.appToken) await slack.bolt.stop();
       await db.close();
     },
   };

@@ -8,6 +8,7 @@ import { parseEnv } from "node:util";
 import { z } from "zod";
 import { type DeliverySettings, parseDeliverySettings } from "./delivery/settings";
 import { ChatbotError, ErrorCode, isChatbotError } from "./errors";
+import { parseRetentionSettings, type RetentionSettings } from "./retention/retention-settings";
 
 export const DEFAULT_SNS_CERT_URL_PATTERN =
   "^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^?#]+\\.pem$";
@@ -59,6 +60,8 @@ export interface Config {
   delivery: DeliverySettings;
   /** TOPIC_ACCESS; default `any` with SLACK_BOT_TOKEN (one workspace), else `linked`. */
   topicAccess: TopicAccessPolicy;
+  /** RETENTION and AUDIT_RETENTION (src/retention/retention-settings.ts). */
+  retention: RetentionSettings;
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -359,7 +362,8 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       ),
     "linked",
   );
-  if (problems.lines.length > 0 || delivery === undefined) {
+  const retention = problems.attempt(() => parseRetentionSettings(env), undefined);
+  if (problems.lines.length > 0 || delivery === undefined || retention === undefined) {
     throw new ChatbotError(ErrorCode.ConfigInvalid, problems.lines.join("\n"));
   }
   return {
@@ -378,5 +382,15 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     awsEndpoints,
     delivery,
     topicAccess,
+    retention,
   };
+}
+
+/**
+ * The value of an environment variable a configuration file names for a secret (a webhook room's
+ * `url_from_env`, issue 16): read here so this module stays the only reader of process.env.
+ */
+export function referencedVariable(name: string, env: Environment = process.env): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
 }

@@ -182,6 +182,7 @@ describe("loadConfig", () => {
       SLACK_CLIENT_ID: "1.2",
       DELIVERY_LEASE_MS: "soon",
       DELIVERY_MAX_ATTEMPTS: "0",
+      RETENTION: "forever",
     };
     const lines = messageOf(() => loadConfig(env, { requireSlack: true })).split("\n");
     expect(lines.map((line) => line.split(" ")[0]).sort()).toEqual(
@@ -196,6 +197,7 @@ describe("loadConfig", () => {
         "SLACK_SIGNING_SECRET",
         "DELIVERY_LEASE_MS",
         "DELIVERY_MAX_ATTEMPTS",
+        "RETENTION",
       ].sort(),
     );
   });

@@ -1,6 +1,8 @@
 /** `npx chatbot <command>`: the operator CLI. Each command reads the same environment as the server. */
 
 import { runAccounts } from "./accounts";
+import { runApply } from "./config-apply";
+import { runExport, runSchema } from "./config-export";
 import { runConfigurations } from "./configurations";
 import { runDeadLetters } from "./dead-letters";
 import { runDoctor } from "./doctor";
@@ -28,6 +30,15 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
     run: runAccounts,
     usage: "accounts link|unlink|list AWS accounts whose topics a workspace may subscribe (TOPIC_ACCESS)",
   },
+  export: {
+    run: runExport,
+    usage: "export [--team T] [--output FILE]  the configuration as a YAML file (configuration as code)",
+  },
+  apply: {
+    run: runApply,
+    usage: "apply FILE [--dry-run] [--prune]   plan and apply a configuration file",
+  },
+  schema: { run: runSchema, usage: "schema                   the JSON Schema of configuration files" },
   "dead-letters": {
     run: runDeadLetters,
     usage: "dead-letters list|replay [--configuration ID]  deliveries given up on",

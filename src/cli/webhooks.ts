@@ -40,7 +40,7 @@ function usageError(io: CliIo, message: string): number {
 }
 
 /** Runs `body` with a SubscriptionService on the real SNS API (closing its connections after). */
-async function withSubscriptions<T>(
+export async function withSubscriptions<T>(
   context: CliContext,
   body: (service: SubscriptionService) => Promise<T>,
 ): Promise<T> {

@@ -3,11 +3,13 @@
  * One ChannelMention row per target; adding a target again changes its level. Every change is
  * audited and tells the delivery side (its in-memory snapshot) at once.
  */
+
 import type { DbClient, PrismaClient } from "../db/database";
 import { ChatbotError, ErrorCode } from "../errors";
 import { recordAudit } from "./audit-log";
 import { type ChannelConfigurationView, findChannelConfiguration } from "./configuration-queries";
 import type { Actor } from "./configuration-types";
+import { assertSlackMayChange } from "./file-managed";
 import { activeMutes, mutesLine } from "./mutes";
 import type { MentionLevel, MentionTarget } from "./noise-grammar";
 
@@ -105,6 +107,7 @@ export class ChannelMentions {
     const { prisma } = this.deps;
     const configuration = await findChannelConfiguration(prisma, actor.teamId, channelId);
     if (configuration === null) return null;
+    assertSlackMayChange(configuration);
     await prisma.$transaction(async (tx) => {
       for (const { target, label } of targets) {
         await tx.channelMention.upsert({
@@ -143,6 +146,7 @@ export class ChannelMentions {
     const { prisma } = this.deps;
     const configuration = await findChannelConfiguration(prisma, actor.teamId, channelId);
     if (configuration === null) return null;
+    assertSlackMayChange(configuration);
     await prisma.$transaction(async (tx) => {
       const { count } = await tx.channelMention.deleteMany({ where: { configurationId: configuration.id } });
       if (count === 0) return;

@@ -29,6 +29,7 @@ import {
   updateConfiguration,
 } from "./configuration-queries";
 import { type Actor, type ConfigurationServiceDeps, describe } from "./configuration-types";
+import { assertSlackMayChange, FILE_MANAGED_REFUSAL, slackMayChange } from "./file-managed";
 import { addTopics, type ReleaseFailure, removeTopics, type TopicOutcome } from "./topic-changes";
 
 export interface SavePlan {
@@ -71,6 +72,7 @@ export class ConfigurationEditor {
       existing = await findWorkspaceConfiguration(prisma, actor.teamId, draft.configurationId);
       if (existing === null)
         return { ok: false, errors: { name: "This configuration was deleted meanwhile: close this form." } };
+      if (!slackMayChange(existing)) return { ok: false, errors: { name: FILE_MANAGED_REFUSAL } };
     }
     const errors: DraftErrors = {};
     const other = await findChannelConfiguration(prisma, actor.teamId, form.channelId);
@@ -122,6 +124,9 @@ export class ConfigurationEditor {
 
   async apply(plan: SavePlan): Promise<SaveResult> {
     const { prisma, subscriptions, logger } = this.deps;
+    // Applied from a file between the form's check and now: the file wins.
+    if (plan.existing !== null)
+      assertSlackMayChange(await findWorkspaceConfiguration(prisma, plan.actor.teamId, plan.existing.id));
     const { actor, lookup } = plan;
     // Topics the form adds must be readable by the workspace; a refusal is thrown before any write.
     const had = new Set(plan.existing?.topics.map((t) => t.topicArn) ?? []);

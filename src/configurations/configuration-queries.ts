@@ -4,6 +4,7 @@
  */
 import type { DbClient } from "../db/database";
 import type { ConfigurationKind, ConfigurationState } from "./configuration-store";
+import type { ManagedBy } from "./file-managed";
 
 export interface ConfiguredTopic {
   topicArn: string;
@@ -26,6 +27,9 @@ export interface ChannelConfigurationView {
   iamRoleArn: string | null;
   externalId: string | null;
   filters: string | null;
+  /** "file" when applied from a configuration file (`npx chatbot apply`); see file-managed.ts. */
+  managedBy: ManagedBy;
+  allowSlackChanges: boolean;
   state: ConfigurationState;
   stateReason: string | null;
   createdBy: string | null;
@@ -44,8 +48,9 @@ const withTopics = {
 };
 
 /** A row as the queries select it: the view's fields, kind and state as the database's text. */
-type RowWithTopics = Omit<ChannelConfigurationView, "kind" | "state" | "topics"> & {
+type RowWithTopics = Omit<ChannelConfigurationView, "kind" | "state" | "topics" | "managedBy"> & {
   kind: string;
+  managedBy: string;
   state: string;
   topics: { topicArn: string; topic: { region: string; status: string; statusReason: string | null } }[];
 };
@@ -63,6 +68,8 @@ function toView(row: RowWithTopics): ChannelConfigurationView {
     iamRoleArn: row.iamRoleArn,
     externalId: row.externalId,
     filters: row.filters,
+    managedBy: row.managedBy as ManagedBy,
+    allowSlackChanges: row.allowSlackChanges,
     state: row.state as ConfigurationState,
     stateReason: row.stateReason,
     createdBy: row.createdBy,
@@ -118,6 +125,8 @@ export interface ConfigurationSummary {
   stateReason: string | null;
   /** The stored filter (filters.ts), null for none. */
   filters: string | null;
+  managedBy: ManagedBy;
+  allowSlackChanges: boolean;
   topicCount: number;
   /** Whom it mentions and what is muted (issue 13), when either is set. */
   noise?: { mentions: string; mutes: string };
@@ -152,6 +161,8 @@ export async function listWorkspaceConfigurations(
       state: true,
       stateReason: true,
       filters: true,
+      managedBy: true,
+      allowSlackChanges: true,
       _count: { select: { topics: true } },
     },
   });
@@ -165,6 +176,8 @@ export async function listWorkspaceConfigurations(
     state: row.state as ConfigurationState,
     stateReason: row.stateReason,
     filters: row.filters,
+    managedBy: row.managedBy as ManagedBy,
+    allowSlackChanges: row.allowSlackChanges,
     topicCount: row._count.topics,
   }));
 }
@@ -210,6 +223,8 @@ export interface ConfigurationPatch {
   externalId?: string | null;
   state?: ConfigurationState;
   stateReason?: string | null;
+  managedBy?: ManagedBy;
+  allowSlackChanges?: boolean;
 }
 
 export async function updateConfiguration(

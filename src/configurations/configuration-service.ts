@@ -39,6 +39,7 @@ import {
   type UnsubscribeResult,
   type WorkspaceOverview,
 } from "./configuration-types";
+import { assertSlackMayChange } from "./file-managed";
 import { type RoleTemplate, roleTemplate } from "./role-template";
 import { type QueuedTestNotification, queueTestNotification } from "./test-notification";
 import type { RoleForProof } from "./topic-access";
@@ -98,6 +99,7 @@ export class ConfigurationService {
   ): Promise<SubscribeResult> {
     // Before anything is written: a refused subscribe creates no configuration and adds no topic.
     const current = await findChannelConfiguration(this.deps.prisma, actor.teamId, channel.id);
+    assertSlackMayChange(current);
     await this.deps.topicAccess.assertMaySubscribe(actor, topics, await this.#roleOf(actor, current));
     const ensured = await this.ensureChannelConfiguration(actor, channel, channels);
     const existing = new Set(ensured.configuration.topics.map((t) => t.topicArn));
@@ -130,6 +132,7 @@ export class ConfigurationService {
   ): Promise<UnsubscribeResult | null> {
     const configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channelId);
     if (configuration === null) return null;
+    assertSlackMayChange(configuration);
     const have = new Set(configuration.topics.map((t) => t.topicArn));
     const removed = topics.map((t) => t.arn).filter((arn) => have.has(arn));
     const notConfigured = topics.map((t) => t.arn).filter((arn) => !have.has(arn));
@@ -203,8 +206,10 @@ export class ConfigurationService {
       configuration = await findChannelConfiguration(this.deps.prisma, actor.teamId, channel.id);
       if (configuration === null) return null;
     } else {
+      assertSlackMayChange(await findChannelConfiguration(this.deps.prisma, actor.teamId, channel.id));
       ({ configuration, created } = await this.ensureChannelConfiguration(actor, channel, channels));
     }
+    assertSlackMayChange(configuration);
     const previous = configuration.iamRoleArn;
     const externalId =
       configuration.externalId ?? (await this.deps.externalIds.forWorkspace(this.deps.prisma, actor.teamId));
@@ -379,6 +384,7 @@ export class ConfigurationService {
   }
 
   async #delete(actor: Actor, configuration: ChannelConfigurationView): Promise<DeleteResult> {
+    assertSlackMayChange(configuration);
     const topicArns = await deleteConfiguration(this.deps.prisma, configuration.id);
     const releaseFailures = await releaseTopics(this.deps.subscriptions, topicArns, this.deps.logger);
     await this.#audit(actor, "configuration.deleted", `deleted ${describe(configuration)}`, configuration);

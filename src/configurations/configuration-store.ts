@@ -3,7 +3,8 @@
  * or HTTP knowledge. The slash command, App Home and CLI build on these.
  */
 import { randomUUID } from "node:crypto";
-import type { DbClient, PrismaClient } from "../db/database";
+import type { DbClient } from "../db/database";
+import type { ManagedBy } from "./file-managed";
 
 export type ConfigurationKind = "slack" | "webhook";
 export type ConfigurationState = "active" | "awaiting_invite" | "disabled";
@@ -29,9 +30,11 @@ export interface NewSlackConfiguration {
   state?: ConfigurationState;
   stateReason?: string;
   createdBy?: string;
+  managedBy?: ManagedBy;
+  allowSlackChanges?: boolean;
 }
 
-export async function createSlackConfiguration(prisma: PrismaClient, input: NewSlackConfiguration) {
+export async function createSlackConfiguration(prisma: DbClient, input: NewSlackConfiguration) {
   return prisma.channelConfiguration.create({
     data: {
       id: randomUUID(),
@@ -47,32 +50,39 @@ export async function createSlackConfiguration(prisma: PrismaClient, input: NewS
       state: input.state ?? "active",
       stateReason: input.stateReason ?? null,
       createdBy: input.createdBy ?? null,
+      managedBy: input.managedBy ?? "slack",
+      allowSlackChanges: input.allowSlackChanges ?? false,
     },
   });
 }
 
-/** Records that a configuration wants a topic; creates the topic's subscription row (pending) if new. */
+/**
+ * Records that a configuration wants a topic; creates the topic's subscription row (pending) if new.
+ * Given an open transaction (`npx chatbot apply`), it writes in that transaction.
+ */
 export async function addTopicToConfiguration(
-  prisma: PrismaClient,
+  prisma: DbClient,
   configurationId: string,
   topic: { topicArn: string; region: string },
 ): Promise<void> {
-  await prisma.$transaction([
-    prisma.topicSubscription.upsert({
+  const writes = (db: DbClient) => [
+    db.topicSubscription.upsert({
       where: { topicArn: topic.topicArn },
       create: { topicArn: topic.topicArn, region: topic.region },
       update: {},
     }),
-    prisma.configurationTopic.upsert({
+    db.configurationTopic.upsert({
       where: { configurationId_topicArn: { configurationId, topicArn: topic.topicArn } },
       create: { configurationId, topicArn: topic.topicArn },
       update: {},
     }),
-  ]);
+  ];
+  if ("$transaction" in prisma) await prisma.$transaction(writes(prisma));
+  else for (const write of writes(prisma)) await write;
 }
 
 export async function removeTopicFromConfiguration(
-  prisma: PrismaClient,
+  prisma: DbClient,
   configurationId: string,
   topicArn: string,
 ): Promise<void> {

@@ -60,6 +60,7 @@ export class DeliveryService implements DeliveryControl {
   readonly limiter: SlackRateLimiter;
   readonly #workspaces: WorkspaceStatus;
   readonly #parents: ParentUpdater;
+  readonly #recovery: WorkspaceRecovery;
   readonly #digests: DigestDelivery;
   readonly #logger: Logger;
   readonly #postedListeners: PostedListener[] = [];
@@ -97,6 +98,7 @@ export class DeliveryService implements DeliveryControl {
       logger: deps.logger,
       wake: () => this.worker.wake(),
     });
+    this.#recovery = recovery;
     const failures = new FailureRecorder({
       prisma,
       workspaces: this.#workspaces,
@@ -193,6 +195,8 @@ export class DeliveryService implements DeliveryControl {
       await this.#sweeping;
       await this.worker.stop();
       await this.#parents.stop();
+      // A post's success may have started a resume of its workspace's waiting deliveries.
+      await this.#recovery.drain();
       return "stopped" as const;
     })();
     const outcome = await Promise.race([stopped, deadline]);

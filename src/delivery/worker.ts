@@ -50,6 +50,8 @@ export class DeliveryWorker {
   readonly owner: string;
   readonly #queues = new Map<string, InHand[]>();
   readonly #runners = new Map<string, Promise<void>>();
+  /** Hand-backs of a channel's queue, which go on after its runner has left #runners. */
+  readonly #handingBack = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   readonly #batchSize: number;
   readonly #maxInFlight: number;
@@ -65,6 +67,7 @@ export class DeliveryWorker {
   #pollTimer: NodeJS.Timeout | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
   #renewedAt = 0;
+  #renewing: Promise<void> | undefined;
   #stopped: Promise<void> = Promise.resolve();
   #claims = 0;
 
@@ -93,7 +96,9 @@ export class DeliveryWorker {
     this.#state = "running";
     this.#pollTimer = setInterval(() => void this.#pump(), this.options.pollMs).unref();
     this.#renewTimer = setInterval(
-      () => void this.#renew(),
+      () => {
+        this.#renewing = this.#renew();
+      },
       Math.max(50, Math.floor(this.options.leaseMs / 3)),
     ).unref();
     void this.#pump();
@@ -131,8 +136,11 @@ export class DeliveryWorker {
     clearInterval(this.#pollTimer);
     this.#abort.abort();
     await this.#pumping;
-    while (this.#runners.size > 0) await Promise.allSettled([...this.#runners.values()]);
+    // Stop resolves only when the database is no longer used: hand-backs and a renewal included.
+    while (this.#runners.size > 0 || this.#handingBack.size > 0)
+      await Promise.allSettled([...this.#runners.values(), ...this.#handingBack]);
     clearInterval(this.#renewTimer);
+    await this.#renewing;
     this.#state = "stopped";
     this.options.logger.info({ owner: this.owner }, "delivery worker stopped");
   }
@@ -232,7 +240,11 @@ export class DeliveryWorker {
       for (const item of rest) this.#inHand.delete(item.delivery.id);
       this.#queues.delete(configurationId);
       this.#runners.delete(configurationId);
-      if (rest.length > 0) await this.#release(rest);
+      if (rest.length > 0) {
+        const handBack = this.#release(rest);
+        this.#handingBack.add(handBack);
+        await handBack.finally(() => this.#handingBack.delete(handBack));
+      }
       if (this.#claimAgainOnDrain && this.#state === "running") void this.#pump();
     }
   }

@@ -43,6 +43,11 @@ export class WorkspaceRecovery {
     return resuming;
   }
 
+  /** Resolves once no resume is running (shutdown: they use the database). */
+  async drain(): Promise<void> {
+    while (this.#resuming.size > 0) await Promise.allSettled([...this.#resuming.values()]);
+  }
+
   async #resume(teamId: string): Promise<void> {
     try {
       const now = new Date(this.deps.now?.() ?? Date.now());

@@ -25,6 +25,7 @@ import { boltLoggerFrom, type Logger } from "../logger";
 import { listWebhookConfigurations, type WebhookConfigurationDeps } from "../webhooks";
 import { welcomeHomeView } from "./blocks/home";
 import { PrismaInstallationStore } from "./installation-store";
+import { ListenerRuns } from "./listener-runs";
 import { register as registerActions } from "./listeners/actions";
 import { register as registerCommands } from "./listeners/commands";
 import { register as registerEvents } from "./listeners/events";
@@ -79,6 +80,8 @@ export interface SlackApp {
   installationStore?: PrismaInstallationStore;
   /** Bot tokens for work outside a Slack request (delivery, notices). */
   tokens: WorkspaceTokens;
+  /** Listener work still running after its ack (shutdown waits for it). */
+  runs: ListenerRuns;
 }
 
 export function createSlackApp({
@@ -210,6 +213,8 @@ export function createSlackApp({
     });
   }
 
+  const runs = new ListenerRuns();
+  runs.track(bolt);
   registerCommands(bolt, {
     command,
     service,
@@ -248,7 +253,7 @@ export function createSlackApp({
   const tokens: WorkspaceTokens = config.slack.botToken
     ? new SingleWorkspaceTokens(config.slack.botToken)
     : new InstalledWorkspaceTokens(receiver?.installer as NonNullable<ExpressReceiver["installer"]>);
-  return { bolt, receiver, installationStore, tokens };
+  return { bolt, receiver, installationStore, tokens, runs };
 }
 
 function installedPage(command: string): string {

@@ -8,6 +8,7 @@
  * Owner: configurations made with the CLI belong to the pseudo team CLI_TEAM_ID ("cli"), which no
  * Slack team id can equal (those start with T or E); App Home passes the Slack team that made it.
  */
+
 import { randomUUID } from "node:crypto";
 import { recordAudit } from "../configurations/audit-log";
 import {
@@ -16,6 +17,7 @@ import {
   uniqueConfigurationName,
 } from "../configurations/configuration-names";
 import type { ExternalIds } from "../configurations/external-id";
+import { assertSlackMayChange, type ManagedBy } from "../configurations/file-managed";
 import { OPERATOR_TEAM_ID, type TopicAccess } from "../configurations/topic-access";
 import type { PrismaClient } from "../db/database";
 import type { SecretBox } from "../db/secret-box";
@@ -211,6 +213,8 @@ export async function removeWebhookConfiguration(
       name: true,
       teamId: true,
       webhookDescription: true,
+      managedBy: true,
+      allowSlackChanges: true,
       topics: { select: { topicArn: true } },
     },
   });
@@ -220,6 +224,8 @@ export async function removeWebhookConfiguration(
       `There is no webhook configuration with id "${id.slice(0, 64)}": \`chatbot webhooks list\` shows the ids.`,
     );
   }
+  // Only Slack surfaces (App Home) name an owner: they may not remove a file-managed room.
+  if (owner !== undefined) assertSlackMayChange({ ...row, managedBy: row.managedBy as ManagedBy });
   await prisma.channelConfiguration.deleteMany({ where: { id: row.id } });
   const description = row.webhookDescription ?? row.name;
   await recordAudit(prisma, {

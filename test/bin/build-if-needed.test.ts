@@ -27,6 +27,10 @@ function layout({ built = true }: { built?: boolean } = {}): Layout {
     fs.writeFileSync(path.join(root, "dist", "main.js"), "exports.answer = 42;\n");
     fs.writeFileSync(path.join(root, "dist", ".tsbuildinfo"), "{}");
     fs.writeFileSync(path.join(root, "dist", ".source-hash"), `${sourceHash(path.join(root, "src"))}\n`);
+    // Built 30 s ago from a src/ of 60 s ago: a test's write to src/ is newer than the build
+    // whatever the clock's granularity (written in the same tick, the two mtimes were equal).
+    const builtAt = new Date(Date.now() - 30_000);
+    fs.utimesSync(path.join(root, "dist", ".tsbuildinfo"), builtAt, builtAt);
     const past = new Date(Date.now() - 60_000);
     fs.utimesSync(path.join(root, "src", "main.ts"), past, past);
   }

@@ -53,6 +53,7 @@ describeEachDatabase("migration 0005_mentions_and_mutes", (kind) => {
     }
 
     const result = await migrateDatabase(testDb.database, logger);
+    // 0005 first; later migrations (0007_managed_by) follow it.
     expect(result.applied[0]).toBe("0005_mentions_and_mutes");
     const db = await openDatabase(testDb.database);
     try {

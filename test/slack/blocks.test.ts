@@ -57,6 +57,8 @@ function overview(total: number, page: number): WorkspaceOverview {
       state: i % 3 === 0 ? "awaiting_invite" : i % 3 === 1 ? "active" : "disabled",
       stateReason: "x".repeat(1000),
       topicCount: i,
+      managedBy: "slack" as const,
+      allowSlackChanges: false,
     })),
     audit: Array.from({ length: 10 }, (_, i) => ({
       id: String(i),
@@ -207,6 +209,8 @@ function configuration(topics: number, reason: string): ChannelConfigurationView
     iamRoleArn: null,
     externalId: "awschatbot-x",
     filters: JSON.stringify({ severities: ["critical"], services: ["x".repeat(3000)] }),
+    managedBy: "slack",
+    allowSlackChanges: false,
     state: "awaiting_invite",
     stateReason: null,
     createdBy: "U1",

@@ -28,6 +28,8 @@ const configuration: ChannelConfigurationView = {
   iamRoleArn: null,
   externalId: "awschatbot-x",
   filters: null,
+  managedBy: "slack",
+  allowSlackChanges: false,
   state: "active",
   stateReason: null,
   createdBy: "U1",

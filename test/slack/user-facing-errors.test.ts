@@ -243,6 +243,8 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
       iamRoleArn: "arn:aws:iam::123456789012:role/Chat",
       externalId: "awschatbot-0",
       filters: null,
+      managedBy: "slack" as const,
+      allowSlackChanges: false,
       state: "active" as const,
       stateReason: null,
       createdBy: ADMIN,

@@ -62,6 +62,8 @@ function fullOverview(): WorkspaceOverview {
       state: "active",
       stateReason: null,
       topicCount: 1,
+      managedBy: "slack" as const,
+      allowSlackChanges: false,
     })),
     audit: Array.from({ length: 10 }, (_, i) => ({
       id: String(i),

@@ -8,6 +8,7 @@ import type {
   SubscribeResult,
   UnsubscribeResult,
 } from "../../configurations/configuration-service";
+import { ownershipNote } from "../../configurations/file-managed";
 import type { QueuedTestNotification } from "../../configurations/test-notification";
 import type { ReleaseFailure } from "../../configurations/topic-changes";
 import type { DeliveryStatus } from "../../delivery/delivery-control";
@@ -140,6 +141,8 @@ export function listReply(
   ];
   if (configuration.state === "awaiting_invite")
     blocks.push(section(inviteInstructions(configuration.channelId)));
+  const ownership = ownershipNote(configuration);
+  if (ownership !== undefined) blocks.push(context(`:lock: This channel is ${ownership}.`));
   blocks.push({
     type: "section",
     fields: [

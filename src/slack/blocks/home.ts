@@ -4,8 +4,10 @@
  * buttons, and the latest audit entries. Slack allows 100 blocks in a Home view; configurations are
  * paginated (HOME_PAGE_SIZE per page) so a workspace with very many still fits.
  */
+
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { WorkspaceOverview } from "../../configurations/configuration-service";
+import { ownershipNote } from "../../configurations/file-managed";
 import {
   isManagerStanding,
   type ManagersOverview,
@@ -108,7 +110,8 @@ function configurationBlocks(overview: WorkspaceOverview, editable: boolean): Kn
           `${stateText(configuration.state, configuration.stateReason)} · ${topics} · role ${roleText(configuration.iamRoleArn)}` +
           heldText(overview, configuration.id, editable) +
           `\nFilters: ${filtersText(configuration.filters)}` +
-          noiseText(configuration.noise),
+          noiseText(configuration.noise) +
+          (configuration.managedBy === "file" ? `\n:lock: ${ownershipNote(configuration)}` : ""),
         `configuration_${configuration.id}`,
       ),
     );
@@ -159,9 +162,15 @@ function auditBlocks(overview: WorkspaceOverview): KnownBlock[] {
   if (overview.audit.length === 0) return [context("No changes yet.")];
   const lines = overview.audit.map(
     (entry) =>
-      `${slackDate(entry.createdAt)} · ${entry.userId === null ? "AWS Chatbot" : `<@${entry.userId}>`} ${withPeople(escapeText(entry.detail))}`,
+      `${slackDate(entry.createdAt)} · ${actorText(entry.userId)} ${withPeople(escapeText(entry.detail))}`,
   );
   return linesToSections(lines, 2);
+}
+
+/** A person as a mention; the app itself, or a configuration file ("config file 1a2b…"), as text. */
+function actorText(userId: string | null): string {
+  if (userId === null) return "AWS Chatbot";
+  return /^[UW][A-Z0-9]{2,40}$/.test(userId) ? `<@${userId}>` : escapeText(userId);
 }
 
 /** Audit details name people as <@U…> (managers changes); escaping turned those into text. */

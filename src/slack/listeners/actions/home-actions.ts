@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
+import { FILE_MANAGED_REFUSAL, slackMayChange } from "../../../configurations/file-managed";
 import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { channelMention } from "../../blocks/configuration-text";
@@ -69,6 +70,12 @@ export function editConfigurationCallback(deps: HomeActionDeps) {
     if (configuration === null) {
       await deps.home.publish(client, actor, {
         notice: ":warning: That configuration no longer exists.",
+      });
+      return;
+    }
+    if (!slackMayChange(configuration)) {
+      await deps.home.publish(client, actor, {
+        notice: `:lock: ${FILE_MANAGED_REFUSAL}`,
       });
       return;
     }

@@ -9,6 +9,7 @@ import type { ChannelDirectory } from "../../../configurations/channel-directory
 import type { ChannelFilters } from "../../../configurations/channel-filters";
 import { type AwsCommand, READ_ONLY_COMMANDS } from "../../../configurations/command-grammar";
 import type { Actor, ChannelRef, ConfigurationService } from "../../../configurations/configuration-service";
+import { assertSlackMayChange } from "../../../configurations/file-managed";
 import type { ManagerChanges } from "../../../configurations/manager-changes";
 import type { PeopleDirectory, Permissions } from "../../../configurations/permissions";
 import {
@@ -92,6 +93,7 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
     case "delete": {
       // Deleting is confirmed with the reply's button (actions/delete-confirm.ts).
       const configuration = await service.describeChannel(actor, channel.id);
+      assertSlackMayChange(configuration);
       return configuration === null ? notConfiguredReply(command) : deleteConfirmReply(configuration);
     }
     case "managers-list":
@@ -106,6 +108,7 @@ export async function runSubcommand(parsed: AwsCommand, ctx: SubcommandContext):
     case "filter-change": {
       const configuration = await service.describeChannel(actor, channel.id);
       if (configuration === null) return notConfiguredReply(command);
+      if (parsed.kind === "filter-change") assertSlackMayChange(configuration);
       if (parsed.kind === "filter-change")
         return filterChangeReply(
           command,

@@ -1,0 +1,117 @@
+/**
+ * The statements of retention, one per step, each deleting at most `limit` rows (one short
+ * transaction; an index range scan on the time column of 0008_retention_indexes). Order matters:
+ * threads first, so the parent deliveries of threads just pruned go in the same run; messages last,
+ * once nothing refers to them.
+ *
+ * Each statement repeats its conditions outside the subquery: on PostgreSQL a row changed between
+ * the subquery and the DELETE (a dead letter replayed, a thread used again) is re-checked and kept.
+ */
+import type { DatabaseKind } from "../config";
+
+/** The `table` label of chatbot_retention_pruned_total. */
+export type RetentionTable = "alarm_thread" | "delivery" | "digest" | "message" | "audit_event";
+
+export const RETENTION_TABLES: readonly RetentionTable[] = [
+  "alarm_thread",
+  "delivery",
+  "digest",
+  "message",
+  "audit_event",
+];
+
+export interface PruneStep {
+  name: string;
+  table: RetentionTable;
+  /** Which horizon the cutoff is: RETENTION, or AUDIT_RETENTION (dead letters, audit log). */
+  horizon: "retention" | "audit";
+  /** `:cutoff` (a timestamp), `:limit` and `:lock` (row locks on PostgreSQL) are filled per provider. */
+  template: string;
+}
+
+export const PRUNE_STEPS: readonly PruneStep[] = [
+  {
+    name: "alarm threads unused",
+    table: "alarm_thread",
+    horizon: "retention",
+    template: `WITH batch AS MATERIALIZED (
+        SELECT "configurationId", "threadKey" FROM "AlarmThread" WHERE "updatedAt" < :cutoff LIMIT :limit :lock)
+      DELETE FROM "AlarmThread" WHERE ("configurationId", "threadKey") IN (SELECT * FROM batch)
+        AND "updatedAt" < :cutoff`,
+  },
+  {
+    // A live thread's parent stays: its next change re-renders the parent from this row.
+    name: "posted deliveries",
+    table: "delivery",
+    horizon: "retention",
+    template: `WITH batch AS MATERIALIZED (
+        SELECT d."id" FROM "Delivery" AS d
+        WHERE d."status" = 'posted' AND d."updatedAt" < :cutoff
+          AND NOT EXISTS (SELECT 1 FROM "AlarmThread" AS t
+            WHERE t."configurationId" = d."configurationId" AND t."parentTs" = d."postedTs")
+        LIMIT :limit :lock)
+      DELETE FROM "Delivery" WHERE "id" IN (SELECT "id" FROM batch)
+        AND "status" = 'posted' AND "updatedAt" < :cutoff`,
+  },
+  {
+    name: "dead letters",
+    table: "delivery",
+    horizon: "audit",
+    template: `WITH batch AS MATERIALIZED (
+        SELECT "id" FROM "Delivery" WHERE "status" = 'dead' AND "updatedAt" < :cutoff LIMIT :limit :lock)
+      DELETE FROM "Delivery" WHERE "id" IN (SELECT "id" FROM batch)
+        AND "status" = 'dead' AND "updatedAt" < :cutoff`,
+  },
+  {
+    // Storm digests (issue 14) once none of their deliveries is left: the rest go with their lines.
+    name: "digests emptied",
+    table: "digest",
+    horizon: "retention",
+    template: `WITH batch AS MATERIALIZED (
+        SELECT g."id" FROM "Digest" AS g
+        WHERE g."updatedAt" < :cutoff
+          AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."digestId" = g."id")
+        LIMIT :limit :lock)
+      DELETE FROM "Digest" WHERE "id" IN (SELECT "id" FROM batch)
+        AND "updatedAt" < :cutoff
+        AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."digestId" = "Digest"."id")`,
+  },
+  {
+    // Only once no delivery refers to it: pending, held and dead ones keep their message.
+    name: "messages delivered",
+    table: "message",
+    horizon: "retention",
+    template: `WITH batch AS MATERIALIZED (
+        SELECT m."id" FROM "Message" AS m
+        WHERE m."receivedAt" < :cutoff
+          AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."messageId" = m."id")
+        LIMIT :limit :lock)
+      DELETE FROM "Message" WHERE "id" IN (SELECT "id" FROM batch)
+        AND "receivedAt" < :cutoff
+        AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."messageId" = "Message"."id")`,
+  },
+  {
+    name: "audit events",
+    table: "audit_event",
+    horizon: "audit",
+    template: `WITH batch AS MATERIALIZED (
+        SELECT "id" FROM "AuditEvent" WHERE "createdAt" < :cutoff LIMIT :limit :lock)
+      DELETE FROM "AuditEvent" WHERE "id" IN (SELECT "id" FROM batch) AND "createdAt" < :cutoff`,
+  },
+];
+
+/**
+ * The step's SQL for one provider. PostgreSQL: `$1` the cutoff (ISO text cast to `timestamp`, UTC as
+ * Prisma writes it), `$2` the limit, rows locked SKIP LOCKED so a batch never waits on the worker,
+ * and the batch MATERIALIZED: a LIMIT … FOR UPDATE subquery inside `IN (…)` may be rescanned per
+ * row, each rescan skipping the rows already deleted and locking the next ones, so one statement
+ * deleted every old row instead of `limit` (measured: 1,200 for a limit of 500).
+ * SQLite: named parameters `@cutoff` (text as Prisma stores a DateTime) and `@limit`.
+ */
+export function pruneSql(step: PruneStep, kind: DatabaseKind): string {
+  const postgres = kind === "postgres";
+  return step.template
+    .replaceAll(":cutoff", postgres ? "$1::timestamp" : "@cutoff")
+    .replaceAll(":limit", postgres ? "$2" : "@limit")
+    .replaceAll(" :lock", postgres ? " FOR UPDATE SKIP LOCKED" : "");
+}
