@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { probePostgres, TEST_POSTGRES_URL } from "../test/support/postgres-probe";
 import { benchDeliveryFanOut, benchDeliveryLatency, benchDeliverySoak } from "./delivery";
+import { benchDeliveryReplicas } from "./delivery-replicas";
 import { benchStormAcrossChannels, benchStormOneChannel, stormMet } from "./delivery-storm";
 import { benchIngest, type IngestBenchResult } from "./ingest";
 import { benchIngestFilters, type IngestFiltersBenchResult } from "./ingest-filters";
@@ -214,6 +215,23 @@ export const BENCHMARKS: NamedBenchmark[] = [
             met: result.levelledOff,
           },
         ],
+      };
+    },
+  },
+  {
+    name: "delivery-replicas",
+    available: postgresAnswers,
+    async run() {
+      const result = await benchDeliveryReplicas();
+      const limit = result.setting.perSecond + result.setting.burst;
+      return {
+        json: result,
+        rows: result.runs.map((run) => ({
+          figure: `${run.replicas} replica(s), ${run.posts} posts, one workspace at ${result.setting.perSecond}/s burst ${result.setting.burst}`,
+          value: `max ${run.maxInAnySecond} in a second, ${run.sustainedPerSecond}/s sustained, ${run.rateLimited} 429s, ${run.orderViolations} out of order`,
+          target: `≤ ${limit} in a second, 0 out of order`,
+          met: run.maxInAnySecond <= limit && run.orderViolations === 0 && run.rateLimited === 0,
+        })),
       };
     },
   },

@@ -24,6 +24,8 @@ import { activeConfigurationsWithHeld, releaseHeldDeliveries } from "./outbox";
 import { ParentUpdater } from "./parent-updates";
 import { SlackRateLimiter } from "./rate-limiter";
 import type { DeliverySettings } from "./settings";
+import { PostgresRateStore } from "./shared-rate";
+import { SharedSlackRateLimiter } from "./shared-rate-limiter";
 import { SlackDelivery } from "./slack-delivery";
 import { SlackTarget } from "./targets/slack";
 import { WebhookDeliveryTarget } from "./targets/webhook";
@@ -70,10 +72,15 @@ export class DeliveryService implements DeliveryControl {
     this.#logger = deps.logger;
     const metrics = new DeliveryMetrics(deps.metrics);
     metrics.exposeQueue(deps.db, deps.logger);
-    this.limiter = new SlackRateLimiter({
+    const lanes = {
       post: { channel: settings.channelRate, workspace: settings.workspaceRate },
       update: { workspace: settings.updateRate },
-    });
+    };
+    // SQLite is one process by design; on PostgreSQL every replica paces from the shared buckets.
+    this.limiter =
+      deps.db.sqlite === undefined
+        ? new SharedSlackRateLimiter(lanes, new PostgresRateStore(deps.db.prisma), deps.logger)
+        : new SlackRateLimiter(lanes);
     const target = new SlackTarget({
       apiUrl: deps.slackApiUrl,
       tokens: deps.tokens,

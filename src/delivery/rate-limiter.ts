@@ -5,10 +5,13 @@
  *   1/s and no more while every other channel of the workspace keeps its turn;
  * - "update" (chat.update, Tier 3): one bucket per workspace.
  * A 429 pauses only the lane of the workspace it came from — unlike @slack/web-api, which pauses
- * its whole queue.
+ * its whole queue — and the workspace's rate adapts: halved, then creeping back (shared-rate.ts).
+ * This is the pacing of one process (SQLite); PostgreSQL replicas share theirs
+ * (shared-rate-limiter.ts).
  */
 import { ChatbotError, ErrorCode } from "../errors";
 import type { RateSpec } from "./settings";
+import { adaptiveRate, FLOOR_SHARE } from "./shared-rate";
 
 export type Clock = () => number;
 
@@ -16,6 +19,9 @@ export class TokenBucket {
   #tokens: number;
   #updatedAt: number;
   #lastTake: number;
+  /** After a 429: the halved rate and when the pause ended (see adaptiveRate). */
+  #backoffRate: number | null = null;
+  #throttledAt = 0;
 
   constructor(
     private readonly spec: RateSpec,
@@ -29,11 +35,16 @@ export class TokenBucket {
     this.#lastTake = now;
   }
 
+  /** Tokens per second now: the setting, or after a 429 the halved rate creeping back to it. */
+  rate(now: number): number {
+    return adaptiveRate(this.spec.perSecond, this.#backoffRate, this.#throttledAt, now);
+  }
+
   #refill(now: number): void {
     if (now > this.#updatedAt) {
       this.#tokens = Math.min(
         this.spec.burst,
-        this.#tokens + ((now - this.#updatedAt) / 1000) * this.spec.perSecond,
+        this.#tokens + ((now - this.#updatedAt) / 1000) * this.rate(now),
       );
       this.#updatedAt = now;
     }
@@ -41,8 +52,23 @@ export class TokenBucket {
 
   /** Milliseconds until a token is available; 0 when one is there now. */
   waitMs(now: number): number {
+    // Paused by a 429 (throttle) until #updatedAt.
+    if (now < this.#updatedAt) return this.#updatedAt - now;
     this.#refill(now);
-    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / this.spec.perSecond) * 1000);
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / this.rate(now)) * 1000);
+  }
+
+  /**
+   * Slack answered 429 with a pause until `until`: one token left for the end of the pause, and (unless already paused, when the 429
+   * is one of the posts that were in flight) halve the rate, no lower than FLOOR_SHARE of the setting.
+   */
+  throttle(now: number, until: number): void {
+    if (now >= this.#updatedAt) {
+      this.#backoffRate = Math.max(this.spec.perSecond * FLOOR_SHARE, this.rate(now) / 2);
+    }
+    this.#tokens = 1;
+    this.#updatedAt = Math.max(this.#updatedAt, until);
+    this.#throttledAt = this.#updatedAt;
   }
 
   /** Takes a token if one is there; false otherwise. */
@@ -148,7 +174,9 @@ export class SlackRateLimiter {
   pauseWorkspace(lane: Lane, workspace: string, ms: number): void {
     const key = `${lane}:${workspace}`;
     const state = this.#workspace(lane, workspace);
-    state.pausedUntil = Math.max(state.pausedUntil, this.clock() + ms);
+    const now = this.clock();
+    state.pausedUntil = Math.max(state.pausedUntil, now + ms);
+    state.bucket.throttle(now, state.pausedUntil);
     this.#schedule(key, state);
   }
 

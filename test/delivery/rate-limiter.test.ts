@@ -1,4 +1,5 @@
 import { CHANNEL_MARGIN_MS, SlackRateLimiter, TokenBucket } from "../../src/delivery/rate-limiter";
+import { FLOOR_SHARE, RECOVER_MS } from "../../src/delivery/shared-rate";
 import { ErrorCode } from "../../src/errors";
 
 const RATES = {
@@ -37,6 +38,22 @@ describe("TokenBucket", () => {
       bucket.tryTake(60_000),
       bucket.tryTake(60_000),
     ]).toEqual([true, true, true, false]);
+  });
+
+  it("adapts after a 429: halves once per pause, floors at 1/8, creeps back to the setting when quiet", () => {
+    const bucket = new TokenBucket({ perSecond: 8, burst: 8 }, 0);
+    bucket.throttle(0, 2_000);
+    // A 429 of a post that was in flight during the pause does not halve it again.
+    bucket.throttle(500, 2_000);
+    expect(bucket.rate(2_000)).toBe(4);
+    expect(bucket.waitMs(1_000)).toBeGreaterThan(0);
+    expect(bucket.tryTake(2_000)).toBe(true);
+    expect(bucket.waitMs(2_000)).toBe(250);
+    expect(bucket.rate(2_000 + RECOVER_MS / 4)).toBe(6);
+    expect(bucket.rate(2_000 + RECOVER_MS)).toBe(8);
+    // Five 429s in a row (each after the previous pause ended): 8 → 4 → 2 → 1 → floor 1 → 1.
+    for (let i = 0; i < 5; i++) bucket.throttle(100_000 + 2 * i, 100_001 + 2 * i);
+    expect(bucket.rate(100_009)).toBeCloseTo(8 * FLOOR_SHARE, 2);
   });
 
   it("refuses a rate that cannot work", () => {
@@ -127,10 +144,11 @@ describe("SlackRateLimiter", () => {
     expect(granted["post:T2:C3"]).toEqual([0]);
     expect(granted["update:T1:C1"]).toEqual([0]);
     expect(granted["post:T1:C1"]).toBeUndefined();
-    await jest.advanceTimersByTimeAsync(3_100);
+    await jest.advanceTimersByTimeAsync(3_500);
     await Promise.all(waits);
-    expect(granted["post:T1:C1"][0]).toBeGreaterThanOrEqual(3_000);
-    expect(granted["post:T1:C2"][0]).toBeGreaterThanOrEqual(3_000);
+    // One post at the end of the pause, the next at the halved rate (5/s): 200 ms later.
+    expect(granted["post:T1:C1"][0]).toBe(3_000);
+    expect(granted["post:T1:C2"][0]).toBeGreaterThanOrEqual(3_200);
     expect(limiter.pausedUntil("post", "T1")).toBe(0);
   });
 
