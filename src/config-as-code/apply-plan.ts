@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { AuditAction } from "../configurations/audit-log";
 import { recordAudit } from "../configurations/audit-log";
 import { ChannelFilters } from "../configurations/channel-filters";
+import { replaceMentionRows } from "../configurations/channel-mentions";
 import { deleteConfiguration, updateConfiguration } from "../configurations/configuration-queries";
 import {
   addTopicToConfiguration,
@@ -27,6 +28,7 @@ import type { Logger } from "../logger";
 import { parseTopicArn } from "../sns/topic-arn";
 import { webhookUrlContext } from "../webhooks/webhook-queries";
 import { parseWebhookUrl } from "../webhooks/webhook-url";
+import { type MentionEntry, wantedMentions } from "./file-schema";
 import type { RoomWanted, WorkspacePlan } from "./plan";
 
 export interface ApplyDeps {
@@ -124,6 +126,15 @@ class Writer {
     await new ChannelFilters({ prisma: this.tx }).replace(this.actor, subject, filter ?? {});
   }
 
+  /** Sets the channel's mentions with the mention module's own writes (audited `mentions.changed`). */
+  async mentions(configurationId: string, mentions: readonly MentionEntry[] | undefined): Promise<void> {
+    const subject = await this.tx.channelConfiguration.findUniqueOrThrow({
+      where: { id: configurationId },
+      select: { id: true, teamId: true, name: true, channelPrivate: true },
+    });
+    await replaceMentionRows(this.tx, this.actor, subject, wantedMentions(mentions));
+  }
+
   async channels(): Promise<void> {
     const { teamId, channels } = this.plan;
     for (const entry of channels.create) {
@@ -145,6 +156,7 @@ class Writer {
       const topics = await this.topics(row.id, entry.topics, []);
       if (topics !== "") await this.audit("topics.subscribed", `${entry.name}: ${topics}`);
       await this.filters(row.id, entry.filters);
+      await this.mentions(row.id, entry.mentions);
     }
     for (const { from, to, ownershipOnly } of channels.update) {
       await updateConfiguration(this.tx, from.id, {
@@ -163,7 +175,10 @@ class Writer {
         "configuration.updated",
         `updated ${to.name} from the configuration file${topics === "" ? "" : `: ${topics}`}`,
       );
-      if (!ownershipOnly) await this.filters(from.id, to.filters);
+      if (!ownershipOnly) {
+        await this.filters(from.id, to.filters);
+        await this.mentions(from.id, to.mentions);
+      }
     }
   }
 

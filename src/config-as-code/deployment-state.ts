@@ -4,8 +4,10 @@
  * exported and applied elsewhere exports the same again.
  */
 
+import type { WantedMention } from "../configurations/channel-mentions";
 import type { ManagedBy } from "../configurations/file-managed";
 import { type ChannelFilter, isEmptyFilter, parseStoredFilter } from "../configurations/filters";
+import { isMentionLevel, MENTION_LEVELS, type MentionLevel } from "../configurations/noise-grammar";
 import { OPERATOR_TEAM_ID } from "../configurations/topic-access";
 import type { DbClient } from "../db/database";
 import type { SecretBox } from "../db/secret-box";
@@ -20,6 +22,8 @@ export interface ChannelState {
   name: string;
   iam_role?: string;
   topics: string[];
+  /** Absent for none; most urgent level first, then by target (the file's order). */
+  mentions?: WantedMention[];
   managed_by: ManagedBy;
   allow_slack_changes: boolean;
 }
@@ -82,7 +86,10 @@ export async function readDeploymentState(
     prisma.linkedAccount.findMany({ where: team, select: { teamId: true, accountId: true } }),
     prisma.channelConfiguration.findMany({
       where: team,
-      include: { topics: { select: { topicArn: true } } },
+      include: {
+        topics: { select: { topicArn: true } },
+        mentions: { select: { target: true, label: true, minSeverity: true } },
+      },
     }),
   ]);
   const states = new Map<string, WorkspaceState>();
@@ -112,6 +119,7 @@ export async function readDeploymentState(
         ...common,
         channel_id: row.channelId,
         ...(row.channelName === null ? {} : { channel_name: row.channelName }),
+        ...mentionsOf(row.mentions),
       });
     }
   }
@@ -128,6 +136,17 @@ export async function readDeploymentState(
 function filtersOf(text: string | null): { filters?: ChannelFilter } {
   const stored = parseStoredFilter(text);
   return stored.ok && !isEmptyFilter(stored.filter) ? { filters: stored.filter } : {};
+}
+
+/** The stored mentions in the file's order (most urgent level first, then target); nothing for none. */
+function mentionsOf(rows: readonly { target: string; label: string; minSeverity: string }[]) {
+  // A level the mention module does not know (it writes none) sorts last, kept as stored.
+  const rank = (level: string) =>
+    isMentionLevel(level) ? MENTION_LEVELS.indexOf(level) : MENTION_LEVELS.length;
+  const mentions = [...rows]
+    .sort((a, b) => rank(a.minSeverity) - rank(b.minSeverity) || (a.target < b.target ? -1 : 1))
+    .map((row) => ({ target: row.target, label: row.label, level: row.minSeverity as MentionLevel }));
+  return mentions.length === 0 ? {} : { mentions };
 }
 
 /** The environment variable an exported webhook room names for its URL: CHATBOT_WEBHOOK_[TEAM_]NAME. */

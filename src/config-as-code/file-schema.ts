@@ -5,10 +5,13 @@
  * descriptions), so a file accepts exactly what Slack and the CLI accept.
  */
 import { z } from "zod";
+import { MAX_MENTIONS_PER_CHANNEL, type WantedMention } from "../configurations/channel-mentions";
 import { configurationNameProblem } from "../configurations/configuration-names";
 import { MANAGED_BY } from "../configurations/file-managed";
 import { channelFilterSchema } from "../configurations/filters";
 import { parseIamRoleArn } from "../configurations/iam-role";
+import { parseMention } from "../configurations/mentions";
+import { DEFAULT_MENTION_LEVEL, MENTION_LEVELS, mentionTarget } from "../configurations/noise-grammar";
 import { OPERATOR_TEAM_ID } from "../configurations/topic-access";
 import { WEBHOOK_PROVIDERS } from "../notifications";
 import { assertDeliverableTopic } from "../sns/topic-arn";
@@ -51,10 +54,43 @@ const configurationName = z
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "an environment variable name");
 
 /**
- * Mentions and mutes (issue 13): the schema reserves the block; `apply` refuses it until this
- * deployment stores them (read-file.ts). Filters are the filter module's own schema.
+ * Why `/aws mention` would not store this target as it is written (undefined when it would): the
+ * mention module's parser and rule, then the stored form itself — `<@U…>`, `<!subteam^S…>`,
+ * `<!here>` or `<!channel>`, the name going in `label`.
  */
-const reservedBlock = z.record(z.string(), z.unknown());
+export function mentionTargetProblem(text: string): string | undefined {
+  const mention = parseMention(text);
+  if (mention.kind === "text")
+    return "not a Slack mention: write <@U…> (a person), <!subteam^S…> (a user group), <!here> or <!channel>";
+  const target = mentionTarget(mention);
+  if (typeof target === "string") return target;
+  if (target.target !== text)
+    return `write the target as it is stored: "${target.target}" (the name goes in label)`;
+  return undefined;
+}
+
+/** One mention of a channel, as `/aws mention TARGET at LEVEL` stores it. */
+export const mentionSchema = z.strictObject({
+  target: z
+    .string()
+    .max(300)
+    .superRefine(
+      checkedBy((text) => {
+        const problem = mentionTargetProblem(text);
+        if (problem !== undefined) throw new Error(problem);
+      }),
+    )
+    .describe("who is mentioned: <@U…>, <!subteam^S…>, <!here> or <!channel>"),
+  label: z
+    .string()
+    .regex(/^[^<>|\r\n]{1,201}$/, "a name of 1 to 201 characters without <, >, | or line breaks")
+    .optional()
+    .describe('how it reads in Slack ("@alice", "@oncall"); by default what Slack shows for the target'),
+  at: z
+    .enum(MENTION_LEVELS)
+    .default(DEFAULT_MENTION_LEVEL)
+    .describe("notifications at or above this severity mention the target"),
+});
 
 export const channelSchema = z.strictObject({
   channel_id: channelId,
@@ -68,7 +104,11 @@ export const channelSchema = z.strictObject({
     .describe("IAM role assumed for charts"),
   topics: z.array(topicArn).max(100).default([]),
   filters: channelFilterSchema.optional().describe("notification filters, as `/aws filter` sets them"),
-  mentions: reservedBlock.optional().describe("mentions and mutes (issue 13)"),
+  mentions: z
+    .array(mentionSchema)
+    .max(MAX_MENTIONS_PER_CHANNEL)
+    .optional()
+    .describe("who top-level notifications mention, as `/aws mention` sets them"),
   managed_by: z
     .enum(MANAGED_BY as [string, ...string[]])
     .default("file")
@@ -126,6 +166,7 @@ export const configFileSchema = z.strictObject({
 export type ConfigFile = z.output<typeof configFileSchema>;
 export type WorkspaceEntry = z.output<typeof workspaceSchema>;
 export type ChannelEntry = z.output<typeof channelSchema>;
+export type MentionEntry = z.output<typeof mentionSchema>;
 export type WebhookRoomEntry = z.output<typeof webhookRoomSchema>;
 
 /** The published JSON Schema (`npx chatbot schema`). */
@@ -134,4 +175,16 @@ export function configFileJsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(configFileSchema, { io: "input", unrepresentable: "any" }),
     title: "aws-chatbot configuration file",
   };
+}
+
+/**
+ * A channel's mentions as the mention module writes them, in the file's order: a missing label is
+ * what `/aws mention` shows for the target ("@U…", "@here"); no `mentions` key is none.
+ */
+export function wantedMentions(mentions: readonly MentionEntry[] | undefined): WantedMention[] {
+  return (mentions ?? []).map(({ target, label, at }) => {
+    const stored = mentionTarget(parseMention(target));
+    const fallback = typeof stored === "string" ? target : stored.label;
+    return { target, label: label ?? fallback, level: at };
+  });
 }

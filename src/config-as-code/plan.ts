@@ -6,11 +6,12 @@
  * only its ownership follows the file: Slack owns the rest.
  */
 import type { TopicAccessPolicy } from "../config";
+import type { WantedMention } from "../configurations/channel-mentions";
 import { type ChannelFilter, describeFilter, serializeFilter } from "../configurations/filters";
 import { decideTopicAccess } from "../configurations/topic-access";
 import { parseTopicArn } from "../sns/topic-arn";
 import type { ChannelState, WebhookRoomState, WorkspaceState } from "./deployment-state";
-import type { ChannelEntry, WebhookRoomEntry, WorkspaceEntry } from "./file-schema";
+import { type ChannelEntry, type WebhookRoomEntry, type WorkspaceEntry, wantedMentions } from "./file-schema";
 
 export type ChangeKind = "create" | "change" | "delete" | "leave";
 
@@ -83,6 +84,22 @@ function filterLines(from: ChannelFilter | undefined, to: ChannelFilter | undefi
   return [`filters: ${text(from)} → ${text(to)}`];
 }
 
+/** Mentions by target: + added, - removed, ~ a new label or level (the file's order does not count). */
+function mentionLines(from: readonly WantedMention[] | undefined, to: readonly WantedMention[]): string[] {
+  const have = new Map((from ?? []).map((m) => [m.target, m]));
+  const text = (m: WantedMention) => `${m.label} (${m.target}) from ${m.level}`;
+  const lines: string[] = [];
+  for (const want of to) {
+    const had = have.get(want.target);
+    have.delete(want.target);
+    if (had === undefined) lines.push(`mentions: + ${text(want)}`);
+    else if (had.label !== want.label || had.level !== want.level)
+      lines.push(`mentions: ~ ${text(had)} → ${want.label} from ${want.level}`);
+  }
+  for (const had of have.values()) lines.push(`mentions: - ${text(had)}`);
+  return lines;
+}
+
 function ownershipLines(from: Ownership, to: Ownership): string[] {
   return [
     ...field("managed_by", from.managed_by, to.managed_by),
@@ -101,6 +118,7 @@ function channelDetails(from: ChannelState, to: ChannelEntry, ownershipOnly: boo
     ...field("iam_role", from.iam_role, to.iam_role),
     ...topicLines(to.topics, from.topics),
     ...filterLines(from.filters, to.filters),
+    ...mentionLines(from.mentions, wantedMentions(to.mentions)),
     ...ownershipLines(from, to),
   ];
 }
@@ -153,6 +171,7 @@ function createdLines(entry: ChannelEntry | WebhookRoomEntry): string[] {
     ...(entry.iam_role === undefined ? [] : [`iam_role: ${entry.iam_role}`]),
     ...topicLines(entry.topics, []),
     ...filterLines(undefined, entry.filters),
+    ...("channel_id" in entry ? mentionLines(undefined, wantedMentions(entry.mentions)) : []),
     `managed_by: ${entry.managed_by}${entry.allow_slack_changes ? " (allow_slack_changes)" : ""}`,
   ];
 }

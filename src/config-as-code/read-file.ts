@@ -1,6 +1,6 @@
 /**
  * Reading a configuration file: YAML (with line numbers kept), the zod schema, then what a schema
- * cannot say (duplicates, blocks this deployment does not store yet). Every problem names the file,
+ * cannot say (duplicates, filter patterns). Every problem names the file,
  * the line and the field; all problems are reported at once, and nothing is read from the database.
  */
 import { createHash } from "node:crypto";
@@ -82,7 +82,7 @@ function schemaProblems(
   return problems;
 }
 
-/** What the schema cannot say: one workspace, channel and name once; blocks not stored yet. */
+/** What the schema cannot say: one workspace, channel, name and mention target once; patterns. */
 function crossChecks(file: ConfigFile, where: (path: Path) => number): FileProblem[] {
   const problems: FileProblem[] = [];
   const once = (seen: Map<string, number>, value: string, path: Path, what: string) => {
@@ -126,13 +126,10 @@ function crossChecks(file: ConfigFile, where: (path: Path) => number): FileProbl
         once(topics, arn, [...at, "topics", t], "topic");
       });
       filterProblem(channel.filters, [...at, "filters"]);
-      if (channel.mentions !== undefined) {
-        problems.push({
-          line: where([...at, "mentions"]),
-          field: fieldName([...at, "mentions"]),
-          message: "this deployment does not store mentions yet (issue 13): remove the block",
-        });
-      }
+      const targets = new Map<string, number>();
+      channel.mentions?.forEach((mention, m) => {
+        once(targets, mention.target, [...at, "mentions", m, "target"], "mention");
+      });
     });
     workspace.webhook_rooms.forEach((room, r) => {
       const at = [...base, "webhook_rooms", r];

@@ -88,6 +88,98 @@ export interface MentionsResult {
   mentions: StoredMention[];
 }
 
+/** The configuration a write names in its audit entry. */
+type MentionSubject = Pick<ChannelConfigurationView, "id" | "teamId" | "name" | "channelPrivate">;
+
+/** A mention as a whole list sets it (the configuration file): its target, label and level. */
+export interface WantedMention extends MentionTarget {
+  level: MentionLevel;
+}
+
+function tooMany(count: number): ChatbotError {
+  return new ChatbotError(
+    ErrorCode.InvalidArgument,
+    `A channel mentions at most ${MAX_MENTIONS_PER_CHANNEL} people or groups (this would make ${count}); nothing was changed. Use a user group, or \`mention none\` first.`,
+  );
+}
+
+function auditMentions(tx: DbClient, userId: string | null, subject: MentionSubject, detail: string) {
+  return recordAudit(tx, {
+    teamId: subject.teamId,
+    userId,
+    action: "mentions.changed",
+    detail: `${subject.name}: ${detail}`,
+    visibleToAll: subject.channelPrivate === false,
+  });
+}
+
+/** Adds (or re-levels) targets inside the caller's transaction; audited; refused past the limit. */
+export async function addMentionRows(
+  tx: DbClient,
+  userId: string | null,
+  subject: MentionSubject,
+  targets: readonly MentionTarget[],
+  level: MentionLevel,
+): Promise<void> {
+  for (const { target, label } of targets) {
+    await tx.channelMention.upsert({
+      where: { configurationId_target: { configurationId: subject.id, target } },
+      create: { configurationId: subject.id, target, label, minSeverity: level, createdBy: userId },
+      update: { label, minSeverity: level },
+    });
+  }
+  const count = await tx.channelMention.count({ where: { configurationId: subject.id } });
+  if (count > MAX_MENTIONS_PER_CHANNEL) throw tooMany(count);
+  await auditMentions(tx, userId, subject, `mention ${targets.map((t) => t.label).join(", ")} from ${level}`);
+}
+
+/** Removes every mention inside the caller's transaction; audited when there were some. */
+export async function clearMentionRows(tx: DbClient, userId: string | null, subject: MentionSubject) {
+  const { count } = await tx.channelMention.deleteMany({ where: { configurationId: subject.id } });
+  if (count > 0) await auditMentions(tx, userId, subject, "mentions cleared");
+}
+
+/**
+ * Makes the channel's mentions exactly `wanted` inside the caller's transaction (the configuration
+ * file): removes the others, adds or re-levels the rest with the rows `/aws mention` writes, audited
+ * once as `mentions.changed`. Returns whether anything changed.
+ */
+export async function replaceMentionRows(
+  tx: DbClient,
+  userId: string | null,
+  subject: MentionSubject,
+  wanted: readonly WantedMention[],
+): Promise<boolean> {
+  if (wanted.length > MAX_MENTIONS_PER_CHANNEL) throw tooMany(wanted.length);
+  const current = await loadMentions(tx, subject.id);
+  const same = (a: WantedMention, b: WantedMention) => a.label === b.label && a.level === b.level;
+  const stale = current.filter((have) => !wanted.some((want) => want.target === have.target));
+  const writes = wanted.filter((want) => {
+    const have = current.find((c) => c.target === want.target);
+    return have === undefined || !same(have, want);
+  });
+  if (stale.length === 0 && writes.length === 0) return false;
+  if (stale.length > 0)
+    await tx.channelMention.deleteMany({
+      where: { configurationId: subject.id, target: { in: stale.map((m) => m.target) } },
+    });
+  for (const { target, label, level } of writes) {
+    await tx.channelMention.upsert({
+      where: { configurationId_target: { configurationId: subject.id, target } },
+      create: { configurationId: subject.id, target, label, minSeverity: level, createdBy: userId },
+      update: { label, minSeverity: level },
+    });
+  }
+  const line = mentionsLine(wanted.map((m) => ({ ...m, configurationId: subject.id })));
+  await auditMentions(
+    tx,
+    userId,
+    subject,
+    wanted.length === 0 ? "mentions cleared" : `mentions set to ${line}`,
+  );
+  return true;
+}
+
 export class ChannelMentions {
   constructor(private readonly deps: { prisma: PrismaClient; changed: NoiseChanged }) {}
 
@@ -108,35 +200,7 @@ export class ChannelMentions {
     const configuration = await findChannelConfiguration(prisma, actor.teamId, channelId);
     if (configuration === null) return null;
     assertSlackMayChange(configuration);
-    await prisma.$transaction(async (tx) => {
-      for (const { target, label } of targets) {
-        await tx.channelMention.upsert({
-          where: { configurationId_target: { configurationId: configuration.id, target } },
-          create: {
-            configurationId: configuration.id,
-            target,
-            label,
-            minSeverity: level,
-            createdBy: actor.userId,
-          },
-          update: { label, minSeverity: level },
-        });
-      }
-      const count = await tx.channelMention.count({ where: { configurationId: configuration.id } });
-      if (count > MAX_MENTIONS_PER_CHANNEL) {
-        throw new ChatbotError(
-          ErrorCode.InvalidArgument,
-          `A channel mentions at most ${MAX_MENTIONS_PER_CHANNEL} people or groups (this would make ${count}); nothing was changed. Use a user group, or \`mention none\` first.`,
-        );
-      }
-      await recordAudit(tx, {
-        teamId: actor.teamId,
-        userId: actor.userId,
-        action: "mentions.changed",
-        detail: `${configuration.name}: mention ${targets.map((t) => t.label).join(", ")} from ${level}`,
-        visibleToAll: configuration.channelPrivate === false,
-      });
-    });
+    await prisma.$transaction((tx) => addMentionRows(tx, actor.userId, configuration, targets, level));
     this.deps.changed();
     return { configuration, mentions: await loadMentions(prisma, configuration.id) };
   }
@@ -147,17 +211,7 @@ export class ChannelMentions {
     const configuration = await findChannelConfiguration(prisma, actor.teamId, channelId);
     if (configuration === null) return null;
     assertSlackMayChange(configuration);
-    await prisma.$transaction(async (tx) => {
-      const { count } = await tx.channelMention.deleteMany({ where: { configurationId: configuration.id } });
-      if (count === 0) return;
-      await recordAudit(tx, {
-        teamId: actor.teamId,
-        userId: actor.userId,
-        action: "mentions.changed",
-        detail: `${configuration.name}: mentions cleared`,
-        visibleToAll: configuration.channelPrivate === false,
-      });
-    });
+    await prisma.$transaction((tx) => clearMentionRows(tx, actor.userId, configuration));
     this.deps.changed();
     return { configuration, mentions: [] };
   }

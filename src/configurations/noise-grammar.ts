@@ -59,7 +59,8 @@ export function isMentionLevel(word: string): word is MentionLevel {
   return (MENTION_LEVELS as readonly string[]).includes(word);
 }
 
-function targetOf(mention: Mention): MentionTarget | string {
+/** What `/aws mention` stores for a mention, or why it refuses it (the configuration file uses it too). */
+export function mentionTarget(mention: Mention): MentionTarget | string {
   switch (mention.kind) {
     case "user":
       return { target: `<@${mention.id}>`, label: mentionLabel(mention) };
@@ -104,7 +105,7 @@ function parseMention(rest: string): ParsedNoise {
   const targets: MentionTarget[] = [];
   const problems: string[] = [];
   for (const mention of mentions) {
-    const target = targetOf(mention);
+    const target = mentionTarget(mention);
     if (typeof target === "string") problems.push(target);
     else if (!targets.some((t) => t.target === target.target)) targets.push(target);
   }

@@ -1,9 +1,10 @@
 /**
  * Mentions and active mutes of every configuration, in memory (issue 13): the delivery path asks
  * here for each notification instead of querying. Reloaded when this process changes them
- * (`changed()`, awaited by the command that changed them) and, on PostgreSQL where other replicas
- * change them too, when a cheap fingerprint of both tables moves (polled every `pollMs`, 500 ms by
- * default, so a change made elsewhere counts within a second). A mute's end time is compared with
+ * (`changed()`, awaited by the command that changed them) and, when another process changes them
+ * (another replica on PostgreSQL; `npx chatbot apply` on either database), when a cheap fingerprint
+ * of both tables moves (polled every `pollMs`, 500 ms by default, so such a change counts within a
+ * second, as filters do: filter-snapshot.ts). A mute's end time is compared with
  * the clock on every question, so expiry needs no reload.
  */
 import { loadMentions, type StoredMention } from "../configurations/channel-mentions";
@@ -73,7 +74,6 @@ export class NoiseSnapshot {
 
   async start(): Promise<void> {
     await this.changed();
-    if (this.deps.db.kind !== "postgres") return;
     this.#timer = setInterval(() => {
       this.#poll().then(
         () => {

@@ -117,6 +117,18 @@ describeEachDatabase("configuration as code", (kind) => {
       where: { id: alerts.id },
       data: { filters: serializeFilter({ services: ["cloudwatch"], severity: "high" }) },
     });
+    // Mentions as `/aws mention` stores them (rows of ChannelMention), created in another order.
+    await p.channelMention.create({
+      data: {
+        configurationId: alerts.id,
+        target: "<!subteam^S0ONCALL>",
+        label: "@oncall",
+        minSeverity: "high",
+      },
+    });
+    await p.channelMention.create({
+      data: { configurationId: alerts.id, target: "<!here>", label: "@here", minSeverity: "critical" },
+    });
     await createSlackConfiguration(p, {
       teamId: TEAM,
       channelId: "C0DEPLOYS",
@@ -172,7 +184,7 @@ workspaces:
     linked_accounts:
       - "111122223333"
       - "222233334444"
-    # Slack channel configurations: channel, IAM role, SNS topics, who owns them
+    # Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who owns them
     channels:
       - channel_id: C0ALERTS
         channel_name: alerts
@@ -185,6 +197,13 @@ workspaces:
           severity: high
           services:
             - cloudwatch
+        mentions:
+          - target: <!here>
+            label: "@here"
+            at: critical
+          - target: <!subteam^S0ONCALL>
+            label: "@oncall"
+            at: high
         managed_by: slack
         allow_slack_changes: false
       - channel_id: C0DEPLOYS
@@ -210,7 +229,7 @@ workspaces:
     # AWS accounts whose SNS topics this workspace may subscribe (TOPIC_ACCESS=linked)
     linked_accounts:
       - "222233334444"
-    # Slack channel configurations: channel, IAM role, SNS topics, who owns them
+    # Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who owns them
     channels:
       - channel_id: C0OTHER
         name: other-ws
@@ -258,6 +277,7 @@ workspaces:
         p.channelConfiguration.findMany({ orderBy: { id: "asc" } }),
         p.configurationTopic.findMany({ orderBy: [{ configurationId: "asc" }, { topicArn: "asc" }] }),
         p.workspaceManager.findMany({ orderBy: { userId: "asc" } }),
+        p.channelMention.findMany({ orderBy: [{ configurationId: "asc" }, { target: "asc" }] }),
         p.linkedAccount.findMany({ orderBy: [{ teamId: "asc" }, { accountId: "asc" }] }),
         p.auditEvent.count(),
         p.topicSubscription.count(),
@@ -317,7 +337,12 @@ workspaces:
       new Set([expect.stringMatching(/^config file [0-9a-f]{12}$/)]),
     );
     expect(audit.map((entry) => entry.action)).toEqual(
-      expect.arrayContaining(["configuration.created", "managers.added", "account.linked"]),
+      expect.arrayContaining([
+        "configuration.created",
+        "managers.added",
+        "account.linked",
+        "mentions.changed",
+      ]),
     );
 
     const before = await snapshot(b);
@@ -399,6 +424,84 @@ workspaces:
     expect(await a.db.prisma.workspaceManager.count()).toBe(2);
     // The other workspace is not in the file: untouched even with --prune.
     expect(await a.db.prisma.channelConfiguration.count({ where: { teamId: OTHER } })).toBe(1);
+  });
+
+  it("plans mention changes by target, applies them audited as the file, and is idempotent", async () => {
+    await richSetup(a);
+    const exported = (await run(a, "export", "--team", TEAM)).stdout;
+    const edited = exported
+      .replace(
+        '          - target: <!here>\n            label: "@here"\n            at: critical\n',
+        '          - target: <@U0ALICE>\n            label: "@alice"\n            at: low\n',
+      )
+      .replace(
+        '            label: "@oncall"\n            at: high\n',
+        '            label: "@oncall"\n            at: critical\n',
+      )
+      .replace(
+        "        managed_by: slack\n        allow_slack_changes: false\n      - channel_id: C0DEPLOYS",
+        "        managed_by: file\n        allow_slack_changes: false\n      - channel_id: C0DEPLOYS",
+      )
+      .replace(
+        "    channels:\n",
+        "    channels:\n      - channel_id: C0NEWONE\n        name: brand-new\n        mentions: [{ target: <!channel> }]\n",
+      );
+    const file = write("mentions.yaml", edited);
+    const before = await snapshot(a);
+    const dry = await run(a, "apply", file, "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe(
+      [
+        "workspace T0FAKETEAM1",
+        "  ~ channel alerts (#alerts, C0ALERTS)",
+        "      mentions: + @alice (<@U0ALICE>) from low",
+        "      mentions: ~ @oncall (<!subteam^S0ONCALL>) from high → @oncall from critical",
+        "      mentions: - @here (<!here>) from critical",
+        "      managed_by: slack → file",
+        "  + channel brand-new (#C0NEWONE, C0NEWONE)",
+        "      mentions: + @channel (<!channel>) from high",
+        "      managed_by: file",
+        "plan: 1 to create, 1 to change, 0 to delete, 0 left as they are",
+        "",
+      ].join("\n"),
+    );
+    expect(await snapshot(a)).toBe(before);
+
+    const applied = await run(a, "apply", file);
+    expect(applied).toMatchObject({ code: 0, stderr: "" });
+    const rows = await a.db.prisma.channelMention.findMany({
+      include: { configuration: { select: { name: true } } },
+      orderBy: { target: "asc" },
+    });
+    expect(rows.map((row) => [row.configuration.name, row.target, row.label, row.minSeverity])).toEqual([
+      ["brand-new", "<!channel>", "@channel", "high"],
+      ["alerts", "<!subteam^S0ONCALL>", "@oncall", "critical"],
+      ["alerts", "<@U0ALICE>", "@alice", "low"],
+    ]);
+    const audited = await a.db.prisma.auditEvent.findMany({ where: { action: "mentions.changed" } });
+    expect(audited.map((entry) => [entry.userId, entry.detail]).sort()).toEqual([
+      [
+        expect.stringMatching(/^config file [0-9a-f]{12}$/),
+        "alerts: mentions set to @alice from low; @oncall from critical",
+      ],
+      [expect.stringMatching(/^config file [0-9a-f]{12}$/), "brand-new: mentions set to @channel from high"],
+    ]);
+    // Idempotent: nothing to do, nothing written; the export reads back what the file says.
+    const after = await snapshot(a);
+    expect((await run(a, "apply", file)).stdout).toBe("nothing to do\n");
+    expect(await snapshot(a)).toBe(after);
+    expect((await run(a, "export", "--team", TEAM)).stdout).toContain(
+      '        mentions:\n          - target: <!subteam^S0ONCALL>\n            label: "@oncall"\n            at: critical\n          - target: <@U0ALICE>\n            label: "@alice"\n            at: low\n',
+    );
+
+    // A channel without a mentions key has none: the file's list is the whole list, as for filters.
+    const cleared = await run(
+      a,
+      "apply",
+      write("cleared.yaml", edited.replace(/ {8}mentions:\n( {10}.*\n)+/, "")),
+    );
+    expect(cleared.stdout).toContain("      mentions: - @alice (<@U0ALICE>) from low\n");
+    expect(await a.db.prisma.channelMention.count({ where: { configuration: { name: "alerts" } } })).toBe(0);
   });
 
   it("refuses topics of an AWS account not linked to the workspace: exit 3, nothing changed", async () => {
@@ -505,9 +608,34 @@ workspaces:
       'f:7: workspaces[0].channels[1].channel_id: duplicate channel "C0A" (first on line 5)',
     ],
     [
-      "mentions not stored yet",
-      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions: {on_alarm: [U0ONE]}\n",
-      "f:7: workspaces[0].channels[0].mentions: this deployment does not store mentions yet",
+      "a mention target that is no Slack mention",
+      'version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions:\n          - target: "@alice"\n',
+      "f:8: workspaces[0].channels[0].mentions[0].target: not a Slack mention: write <@U…>",
+    ],
+    [
+      "a mention of a channel",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions:\n          - target: <#C0OPS|ops>\n",
+      "f:8: workspaces[0].channels[0].mentions[0].target: `#ops` is a channel",
+    ],
+    [
+      "a mention target with its name inside",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions:\n          - target: <@U0ALICE|alice>\n",
+      'f:8: workspaces[0].channels[0].mentions[0].target: write the target as it is stored: "<@U0ALICE>"',
+    ],
+    [
+      "a mention level that does not exist",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions:\n          - target: <!here>\n            at: urgent\n",
+      "f:9: workspaces[0].channels[0].mentions[0].at: ",
+    ],
+    [
+      "a mention target twice",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions:\n          - target: <!here>\n          - target: <!here>\n            at: low\n",
+      'f:9: workspaces[0].channels[0].mentions[1].target: duplicate mention "<!here>" (first on line 8)',
+    ],
+    [
+      "a mention key that does not exist",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions:\n          - target: <!here>\n            level: low\n",
+      'f:9: workspaces[0].channels[0].mentions[0].level: unknown key "level"',
     ],
     [
       "a filter level that does not exist",

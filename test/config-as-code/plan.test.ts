@@ -85,6 +85,46 @@ describe("planWorkspace", () => {
     ]);
   });
 
+  it("mentions are compared by target: file order does not count; a missing label is what Slack shows", () => {
+    const current = state([
+      {
+        mentions: [
+          { target: "<!here>", label: "@here", level: "critical" },
+          { target: "<@U0ALICE>", label: "@U0ALICE", level: "high" },
+        ],
+      },
+    ]);
+    const same = plan(
+      wanted([
+        channel({
+          mentions: [
+            { target: "<@U0ALICE>", at: "high" },
+            { target: "<!here>", label: "@here", at: "critical" },
+          ],
+        }),
+      ]),
+      current,
+    );
+    expect(hasWrites(same)).toBe(false);
+    const relabelled = plan(
+      wanted([channel({ mentions: [{ target: "<@U0ALICE>", label: "@alice", at: "high" }] })]),
+      current,
+    );
+    expect(relabelled.changes[0].details).toEqual([
+      "mentions: ~ @U0ALICE (<@U0ALICE>) from high → @alice from high",
+      "mentions: - @here (<!here>) from critical",
+    ]);
+    // A managed_by: slack channel keeps the mentions Slack gave it.
+    expect(
+      hasWrites(
+        plan(
+          wanted([channel({ managed_by: "slack" })]),
+          state([{ ...current.channels[0], managed_by: "slack" }]),
+        ),
+      ),
+    ).toBe(false);
+  });
+
   it("renders nothing to do for an empty plan, and counts what is left", () => {
     expect(renderPlan([plan(wanted([]), state())])).toBe("nothing to do\n");
     expect(renderPlan([plan(wanted([]), state([{}]))])).toBe(

@@ -101,7 +101,25 @@ describe("readConfigFile", () => {
     );
   });
 
-  it("refuses deep nesting in a reserved block with a line, not a stack overflow", () => {
+  it("refuses hostile mentions: a label that would mention, an oversized target, more than a channel may have", () => {
+    const file = (mentions: string) =>
+      `version: 1\nworkspaces:\n  - team_id: T0AAA\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions:\n${mentions}`;
+    expect(problemsOf(file('          - target: <!here>\n            label: "<!channel>"\n'))).toBe(
+      "f.yaml:9: workspaces[0].channels[0].mentions[0].label: a name of 1 to 201 characters without <, >, | or line breaks",
+    );
+    expect(problemsOf(file(`          - target: <@U${"A".repeat(5000)}>\n`))).toMatch(
+      /^f\.yaml:8: workspaces\[0\]\.channels\[0\]\.mentions\[0\]\.target: Too big/,
+    );
+    const many = Array.from(
+      { length: 21 },
+      (_, i) => `          - target: <@U0${String(i).padStart(4, "0")}>\n`,
+    );
+    expect(problemsOf(file(many.join("")))).toMatch(
+      /^f\.yaml:8: workspaces\[0\]\.channels\[0\]\.mentions: Too big/,
+    );
+  });
+
+  it("refuses deep nesting in a mentions block with a line, not a stack overflow", () => {
     const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
     const text = `version: 1\nworkspaces:\n  - team_id: T0AAA\n    channels:\n      - channel_id: C0A\n        name: a\n        mentions: {x: ${deep}}\n`;
     expect(problemsOf(text)).toMatch(/f\.yaml:\d+: /);

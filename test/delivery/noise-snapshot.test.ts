@@ -11,12 +11,7 @@ import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { NoiseSnapshot } from "../../src/delivery/noise-snapshot";
 import { formatNotification, type Notification } from "../../src/notifications";
-import {
-  createTestDatabase,
-  describeEachDatabase,
-  postgresAvailable,
-  type TestDatabase,
-} from "../support/databases";
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 import { capturingLogger } from "../support/log-capture";
 import { SLACK_IDS } from "../support/slack-payloads";
 import { alarmMessage, eventually, topicArn } from "./world";
@@ -155,9 +150,9 @@ describeEachDatabase("noise snapshot", (kind) => {
   });
 });
 
-(postgresAvailable() ? describe : describe.skip)("noise snapshot across replicas [postgres]", () => {
-  it("a mute set or ended by another replica counts without a restart (polled every 500 ms)", async () => {
-    const { testDb, db, configurationId } = await setUp("postgres");
+describeEachDatabase("noise snapshot across processes", (kind) => {
+  it("a mute set or ended by another replica (or the apply CLI) counts without a restart (polled every 500 ms)", async () => {
+    const { testDb, db, configurationId } = await setUp(kind);
     const other = await openDatabase(testDb.database);
     const here = new NoiseSnapshot({ db, logger, now: () => T0 });
     try {
