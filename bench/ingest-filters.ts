@@ -122,6 +122,13 @@ async function prepare(
         name: `bench-${side}-${i}`,
       });
       await addTopicToConfiguration(db.prisma, configuration.id, { topicArn, region: "us-east-1" });
+      // Held (awaiting /invite): ingest stores the deliveries exactly as for an active channel, but no
+      // delivery worker posts 50 deliveries a message to the fake Slack in this process meanwhile,
+      // which made rounds of the same code differ by 10× (it measured the worker, not the filters).
+      await db.prisma.channelConfiguration.update({
+        where: { id: configuration.id },
+        data: { state: "awaiting_invite", stateReason: "not_in_channel" },
+      });
       if (side === "filtered")
         await db.prisma.channelConfiguration.update({
           where: { id: configuration.id },
