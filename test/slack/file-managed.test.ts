@@ -6,7 +6,6 @@
  */
 import { randomBytes } from "node:crypto";
 import type { WebClient } from "@slack/web-api";
-import { ChannelFilters } from "../../src/configurations/channel-filters";
 import { ChannelMentions } from "../../src/configurations/channel-mentions";
 import { ConfigurationService } from "../../src/configurations/configuration-service";
 import {
@@ -15,8 +14,6 @@ import {
 } from "../../src/configurations/configuration-store";
 import { ExternalIds } from "../../src/configurations/external-id";
 import { FILE_MANAGED_REFUSAL, slackMayChange } from "../../src/configurations/file-managed";
-import { ManagerChanges } from "../../src/configurations/manager-changes";
-import { Permissions } from "../../src/configurations/permissions";
 import { TopicAccess } from "../../src/configurations/topic-access";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
@@ -29,11 +26,9 @@ import {
 } from "../../src/slack/listeners/actions/home-actions";
 import { removeWebhookCallback } from "../../src/slack/listeners/actions/webhook-rooms";
 import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-command";
-import type { HomePublisher } from "../../src/slack/listeners/home-publisher";
-import { PersonCache } from "../../src/slack/listeners/slack-lookups";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { recordingNoise } from "../support/listener-fakes";
+import { commonListenerDeps, recordingNoise } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import { blockActionsPayload, buttonAction, SLACK_IDS, slashCommandPayload } from "../support/slack-payloads";
 
@@ -127,7 +122,6 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
   const { logger } = capturingLogger();
 
   function deps() {
-    const permissions = new Permissions(db.prisma, "/aws");
     const serviceDeps = {
       prisma: db.prisma,
       subscriptions: {
@@ -144,28 +138,17 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       logger,
       topicAccess: new TopicAccess({ prisma: db.prisma, policy: "any", logger, command: "/aws" }),
     };
-    const home: HomePublisher = {
-      publish: async (_client, _viewer, options) => {
-        notices.push(options?.notice ?? "");
-      },
-    };
     return {
-      command: "/aws",
-      permissions,
-      people: new PersonCache(),
-      managers: new ManagerChanges(db.prisma, permissions),
+      ...commonListenerDeps(db.prisma, logger, notices),
       service: new ConfigurationService(serviceDeps),
       noise: {
         mentions: new ChannelMentions({ prisma: db.prisma, changed: () => {} }),
         mutes: recordingNoise([]).mutes,
       },
-      filters: new ChannelFilters({ prisma: db.prisma }),
       webhooks: {
         prisma: db.prisma,
         subscriptions: serviceDeps.subscriptions,
       } as unknown as WebhookConfigurationDeps,
-      home,
-      logger,
     };
   }
 

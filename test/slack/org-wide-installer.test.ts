@@ -1,15 +1,5 @@
-/**
- * An org-wide (Enterprise Grid) installation is stored by enterprise id, not team id. The person
- * who installed it manages every workspace of the org on every surface: slash commands, App Home
- * buttons and the Home itself, the configure modal, view submissions and removing the workspace
- * configuration. The listeners are called directly with small fakes, on a real database; the
- * payloads carry the enterprise id as Slack sends it.
- */
-import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService, WorkspaceOverview } from "../../src/configurations/configuration-service";
-import { ManagerChanges } from "../../src/configurations/manager-changes";
-import { Permissions } from "../../src/configurations/permissions";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { ChatbotError, ErrorCode } from "../../src/errors";
@@ -26,14 +16,19 @@ import { removeWorkspaceCallback } from "../../src/slack/listeners/actions/remov
 import { addWebhookCallback } from "../../src/slack/listeners/actions/webhook-rooms";
 import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-command";
 import { appHomeOpenedCallback } from "../../src/slack/listeners/events/app-home-opened";
-import { type HomePublisher, homePublisher } from "../../src/slack/listeners/home-publisher";
-import { PersonCache } from "../../src/slack/listeners/slack-lookups";
+import { homePublisher } from "../../src/slack/listeners/home-publisher";
 import { addWebhookSubmittedCallback } from "../../src/slack/listeners/views/add-webhook";
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import { WorkspaceRemoval } from "../../src/slack/workspace-removal";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { type FakeUser, fakeClient, recording, recordingNoise } from "../support/listener-fakes";
+import {
+  commonListenerDeps,
+  type FakeUser,
+  fakeClient,
+  recording,
+  recordingNoise,
+} from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import {
   appHomeOpenedEvent,
@@ -63,19 +58,9 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
   const { logger } = capturingLogger();
 
   function makeDeps() {
-    const permissions = new Permissions(db.prisma, "/aws");
-    const home: HomePublisher = {
-      publish: async (_client, _viewer, options) => {
-        notices.push(options?.notice ?? "");
-      },
-    };
     return {
-      command: "/aws",
-      permissions,
-      people: new PersonCache(),
-      managers: new ManagerChanges(db.prisma, permissions),
+      ...commonListenerDeps(db.prisma, logger, notices),
       noise: recordingNoise(serviceCalls),
-      filters: new ChannelFilters({ prisma: db.prisma }),
       // Finds nothing: the click got past the permission check and reached the service.
       service: recording<ConfigurationService>(serviceCalls, (name) => {
         if (name === "findConfiguration") return null;
@@ -86,8 +71,6 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
       editor: recording<ConfigurationEditor>(serviceCalls, () => ({ ok: false, errors: { channel: "x" } })),
       webhooks: { prisma: db.prisma } as unknown as WebhookConfigurationDeps,
       workspaceRemoval: new WorkspaceRemoval(db.prisma, logger, { release: async () => {} }),
-      home,
-      logger,
     };
   }
 

@@ -1,14 +1,5 @@
-/**
- * The permission decisions of the listeners, called directly (as bolt-ts-starter-template does) with
- * small fakes of ack / respond / client and of the services, on a real database (the managers list
- * and the installer are stored). Guests and plain members change nothing by command or by forged
- * interaction payloads; the refusal says who can and how to become one; managers get through.
- */
-import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
-import { ManagerChanges } from "../../src/configurations/manager-changes";
-import { Permissions } from "../../src/configurations/permissions";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { HOME_ACTIONS } from "../../src/slack/blocks/home";
@@ -23,13 +14,17 @@ import {
 import { roleModeCallback } from "../../src/slack/listeners/actions/modal-actions";
 import { addWebhookCallback, removeWebhookCallback } from "../../src/slack/listeners/actions/webhook-rooms";
 import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-command";
-import type { HomePublisher } from "../../src/slack/listeners/home-publisher";
-import { PersonCache } from "../../src/slack/listeners/slack-lookups";
 import { addWebhookSubmittedCallback } from "../../src/slack/listeners/views/add-webhook";
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { type FakeUser, fakeClient, recording, recordingNoise } from "../support/listener-fakes";
+import {
+  commonListenerDeps,
+  type FakeUser,
+  fakeClient,
+  recording,
+  recordingNoise,
+} from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import {
   blockActionsPayload,
@@ -54,24 +49,12 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
   const { logger } = capturingLogger();
 
   function makeDeps() {
-    const permissions = new Permissions(db.prisma, "/aws");
-    const home: HomePublisher = {
-      publish: async (_client, _viewer, options) => {
-        notices.push(options?.notice ?? "");
-      },
-    };
     return {
-      command: "/aws",
-      permissions,
-      people: new PersonCache(),
-      managers: new ManagerChanges(db.prisma, permissions),
-      filters: new ChannelFilters({ prisma: db.prisma }),
+      ...commonListenerDeps(db.prisma, logger, notices),
       service: recording<ConfigurationService>(serviceCalls),
       editor: recording<ConfigurationEditor>(serviceCalls),
       noise: recordingNoise(serviceCalls),
       webhooks: { prisma: db.prisma } as unknown as WebhookConfigurationDeps,
-      home,
-      logger,
     };
   }
 

@@ -1,15 +1,5 @@
-/**
- * Error and refusal replies never show internal addresses, URLs of this deployment's dependencies or
- * environment variable names (issue 11, item 5): each surface that quotes an internal failure — the
- * slash command, App Home notices, the delete confirmation, the configure form, removing the
- * workspace, the role proof — is driven with a failure full of them, and what the user is shown is
- * scanned. The operator's log keeps them (the PUBLIC_URL case is checked on the log).
- */
-import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
-import { ManagerChanges } from "../../src/configurations/manager-changes";
-import { Permissions } from "../../src/configurations/permissions";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { ChatbotError, ErrorCode } from "../../src/errors";
@@ -25,15 +15,13 @@ import {
 import { removeWorkspaceCallback } from "../../src/slack/listeners/actions/remove-workspace";
 import { removeWebhookCallback } from "../../src/slack/listeners/actions/webhook-rooms";
 import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-command";
-import type { HomePublisher } from "../../src/slack/listeners/home-publisher";
-import { PersonCache } from "../../src/slack/listeners/slack-lookups";
 import { readWebhookForm } from "../../src/slack/listeners/views/add-webhook-form";
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import type { WorkspaceRemoval } from "../../src/slack/workspace-removal";
 import { NO_PUBLIC_ADDRESS_REASON, SubscriptionService } from "../../src/sns/subscriptions";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { fakeClient, recording, recordingNoise } from "../support/listener-fakes";
+import { commonListenerDeps, fakeClient, recording, recordingNoise } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import {
   blockActionsPayload,
@@ -63,28 +51,16 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
   const { logger, text: logged } = capturingLogger();
 
   function makeDeps(workspaceRemoval: Partial<WorkspaceRemoval> = {}) {
-    const permissions = new Permissions(db.prisma, "/aws");
-    const home: HomePublisher = {
-      publish: async (_client, _viewer, options) => {
-        shown.push(options?.notice ?? "");
-      },
-    };
     const throwing = new Proxy({}, { get: () => new Proxy({}, { get: () => failing }) });
     return {
-      command: "/aws",
-      permissions,
-      people: new PersonCache(),
-      managers: new ManagerChanges(db.prisma, permissions),
+      ...commonListenerDeps(db.prisma, logger, shown),
       noise: recordingNoise([]),
-      filters: new ChannelFilters({ prisma: db.prisma }),
       service: recording<ConfigurationService>([], failing),
       editor: recording<ConfigurationEditor>([], (name) =>
         name === "prepare" ? { ok: true, plan: {} } : failing(),
       ),
       webhooks: { prisma: throwing } as unknown as WebhookConfigurationDeps,
       workspaceRemoval: workspaceRemoval as WorkspaceRemoval,
-      home,
-      logger,
     };
   }
 

@@ -4,8 +4,15 @@
  * and a service whose every method is recorded and finds nothing.
  */
 import type { WebClient } from "@slack/web-api";
+import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ChannelMentions } from "../../src/configurations/channel-mentions";
+import { ManagerChanges } from "../../src/configurations/manager-changes";
 import type { MuteChanges } from "../../src/configurations/mute-changes";
+import { Permissions } from "../../src/configurations/permissions";
+import type { DbClient } from "../../src/db/database";
+import type { Logger } from "../../src/logger";
+import type { HomePublisher } from "../../src/slack/listeners/home-publisher";
+import { PersonCache } from "../../src/slack/listeners/slack-lookups";
 
 /** What users.info says about a person (absent flags: a plain member). */
 export interface FakeUser {
@@ -61,4 +68,27 @@ export function recording<T>(calls: string[], answer: (name: string) => unknown 
 /** The services of `/aws mention|mute|unmute` (issue 13), recorded like `recording`. */
 export function recordingNoise(calls: string[]): { mentions: ChannelMentions; mutes: MuteChanges } {
   return { mentions: recording<ChannelMentions>(calls), mutes: recording<MuteChanges>(calls) };
+}
+
+/**
+ * What the listeners' deps share in these tests: the real permission model, manager changes and
+ * channel filters on the test database, and an App Home publisher that records the notices it shows.
+ * Each test adds its own service, editor, noise and webhooks.
+ */
+export function commonListenerDeps(prisma: DbClient, logger: Logger, notices: string[]) {
+  const permissions = new Permissions(prisma, "/aws");
+  const home: HomePublisher = {
+    publish: async (_client, _viewer, options) => {
+      notices.push(options?.notice ?? "");
+    },
+  };
+  return {
+    command: "/aws",
+    permissions,
+    people: new PersonCache(),
+    managers: new ManagerChanges(prisma, permissions),
+    filters: new ChannelFilters({ prisma }),
+    home,
+    logger,
+  };
 }
