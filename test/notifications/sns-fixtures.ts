@@ -5,7 +5,7 @@ import { blockTexts } from "../support/block-kit-validator";
 import { SHARED_SNS_FIXTURES_DIR } from "../support/sns-signing";
 
 /**
- * The SNS fixture corpus, all inside this repository (nothing reads ../shared at run time):
+ * The SNS fixture corpus, all inside this repository (nothing outside it is read at run time):
  * test/fixtures/sns-shared (a copy of the project-wide set), test/fixtures/sns-public (public example
  * events from AWS documentation and open-source projects, each naming its source and licence) and
  * this repository's own additions in test/fixtures/sns. Same file format for all three.
