@@ -1,6 +1,6 @@
 /** Delivery health of one configuration (`/aws status`, App Home): one query per function. */
 import type { PrismaClient } from "../db/database";
-import type { DeliveryStatus } from "./delivery-control";
+import type { DeliveryStatus } from "../delivery/delivery-control";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
