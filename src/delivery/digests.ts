@@ -25,9 +25,11 @@ import {
   type Notification,
   webhookDigestFits,
 } from "../notifications";
+import { markPosted } from "../outbox/complete";
 import type { CompletionWriter } from "../outbox/completions";
 import { assignToDigest, loadDigest } from "../outbox/digest-rows";
-import { holdConfigurationDeliveries, type LoadedDelivery, markPosted } from "../outbox/leases";
+import { holdConfigurationDeliveries } from "../outbox/hold";
+import type { LoadedDelivery } from "../outbox/leases";
 import type { DigestLineRequest } from "./delivery-control";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";

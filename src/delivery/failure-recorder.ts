@@ -6,13 +6,9 @@
  */
 import type { PrismaClient } from "../db/database";
 import type { Logger } from "../logger";
-import {
-  holdConfigurationDeliveries,
-  type LoadedDelivery,
-  markDead,
-  recordFailedAttempt,
-  reschedule,
-} from "../outbox/leases";
+import { markDead, recordFailedAttempt, reschedule } from "../outbox/fail";
+import { holdConfigurationDeliveries } from "../outbox/hold";
+import type { LoadedDelivery } from "../outbox/leases";
 import { nextStep } from "./backoff";
 import { setConfigurationState } from "./configuration-state";
 import type { DeliveryMetrics } from "./delivery-metrics";

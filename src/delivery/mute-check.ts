@@ -6,7 +6,8 @@
 import type { PrismaClient } from "../db/database";
 import type { Logger } from "../logger";
 import type { Notification } from "../notifications";
-import { type LoadedDelivery, markMuted } from "../outbox/leases";
+import { markMuted } from "../outbox/complete";
+import type { LoadedDelivery } from "../outbox/leases";
 import type { NoiseSnapshot } from "./noise-snapshot";
 
 export type MuteSource = Pick<NoiseSnapshot, "muteFor" | "resume">;

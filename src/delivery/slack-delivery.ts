@@ -8,6 +8,7 @@ import type { Logger } from "../logger";
 import { type Notification, renderSlackMessage, type SlackMessage } from "../notifications";
 import type { Completion, CompletionWriter } from "../outbox/completions";
 import type { LoadedDelivery } from "../outbox/leases";
+import { findParentMessage } from "../outbox/posted-lookups";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome, PostedListener, PostedNotification } from "./delivery-types";
 import type { FailureRecorder } from "./failure-recorder";
@@ -21,7 +22,6 @@ import { type DeliveryFailure, SlackDeliveryError } from "./slack-errors";
 import type { SlackTarget } from "./targets/slack";
 import {
   eventTime,
-  findParentMessage,
   findThread,
   nextThreadState,
   parentWithCurrentState,

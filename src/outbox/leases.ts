@@ -1,8 +1,9 @@
 /**
- * The outbox rows (Delivery) after a claim: one query per function. Functions that return a
- * PrismaPromise can be combined in `prisma.$transaction([...])`.
+ * Claimed deliveries in hand: loaded with their message and configuration, their leases renewed
+ * while the worker holds them, released when it hands them back. Id lists go in statements of at
+ * most IDS_PER_STATEMENT.
  */
-import type { DbClient, PrismaClient } from "../db/database";
+import type { PrismaClient } from "../db/database";
 import { chunked } from "./bulk-writes";
 
 /** What the worker needs of a claimed delivery: its message and its configuration. */
@@ -47,59 +48,6 @@ export async function loadClaimed(prisma: PrismaClient, ids: string[]): Promise<
   return loaded;
 }
 
-/** Posted: never posted again. (A delivery deleted meanwhile, with its configuration, is no error.) */
-export function markPosted(prisma: PrismaClient, id: string, postedTs: string, attempts: number) {
-  return prisma.delivery.updateMany({
-    where: { id },
-    data: { status: "posted", postedTs, attempts, leaseOwner: null, leaseUntil: null },
-  });
-}
-
-/** A mute matched it (issue 13): stored and counted, never posted. */
-export function markMuted(prisma: PrismaClient, id: string, attempts: number) {
-  return prisma.delivery.updateMany({
-    where: { id },
-    data: { status: "muted", attempts, leaseOwner: null, leaseUntil: null },
-  });
-}
-
-/** A transient failure: try again at `at`. */
-export function reschedule(
-  prisma: PrismaClient,
-  id: string,
-  change: { attempts: number; at: Date; error: string },
-) {
-  return prisma.delivery.update({
-    where: { id },
-    data: {
-      attempts: change.attempts,
-      nextAttemptAt: change.at,
-      lastError: change.error,
-      leaseOwner: null,
-      leaseUntil: null,
-    },
-  });
-}
-
-/** Given up on: visible and replayable (`chatbot dead-letters`). */
-export function markDead(prisma: PrismaClient, id: string, change: { attempts: number; error: string }) {
-  return prisma.delivery.update({
-    where: { id },
-    data: {
-      status: "dead",
-      attempts: change.attempts,
-      lastError: change.error,
-      leaseOwner: null,
-      leaseUntil: null,
-    },
-  });
-}
-
-/** Records a failed attempt on a delivery that is about to be held with its channel. */
-export function recordFailedAttempt(db: DbClient, id: string, change: { attempts: number; error: string }) {
-  return db.delivery.update({ where: { id }, data: { attempts: change.attempts, lastError: change.error } });
-}
-
 /** Hands claimed deliveries back untouched (shutdown, or a channel that must wait for a retry). */
 export async function releaseLeases(
   prisma: PrismaClient,
@@ -136,39 +84,4 @@ export async function renewLeases(
     ),
   );
   return { count: renewed.reduce((sum, result) => sum + result.count, 0) };
-}
-
-/**
- * Slack answered a workspace again: its Slack deliveries waiting out a backoff (or a Retry-After)
- * become due now, attempts kept. Returns how many.
- */
-export function resumeWaitingDeliveries(db: DbClient, teamId: string, now: Date) {
-  return db.delivery.updateMany({
-    where: { status: "pending", nextAttemptAt: { gt: now }, configuration: { teamId, kind: "slack" } },
-    data: { nextAttemptAt: now },
-  });
-}
-
-/** Every pending delivery of a configuration waits (awaiting_invite, disabled, workspace disabled). */
-export function holdConfigurationDeliveries(db: DbClient, configurationId: string) {
-  return db.delivery.updateMany({
-    where: { configurationId, status: "pending" },
-    data: { status: "held", leaseOwner: null, leaseUntil: null },
-  });
-}
-
-/** Held deliveries of a configuration become due now; returns how many. */
-export function releaseHeldDeliveries(db: DbClient, configurationId: string, now: Date = new Date()) {
-  return db.delivery.updateMany({
-    where: { configurationId, status: "held" },
-    data: { status: "pending", nextAttemptAt: now, leaseOwner: null, leaseUntil: null },
-  });
-}
-
-/** Active configurations that still have held deliveries (their workspace was disabled). */
-export function activeConfigurationsWithHeld(prisma: PrismaClient) {
-  return prisma.channelConfiguration.findMany({
-    where: { state: "active", deliveries: { some: { status: "held" } } },
-    select: { id: true, teamId: true, enterpriseId: true },
-  });
 }
