@@ -216,7 +216,10 @@ export function logLinesOf(output: string): Record<string, number> {
     if (line.trim() === "") continue;
     let message = line.slice(0, 120);
     try {
-      message = String((JSON.parse(line) as { msg?: unknown }).msg ?? message);
+      const entry = JSON.parse(line) as { msg?: unknown; error?: unknown };
+      message = String(entry.msg ?? message);
+      // A failure's reason (e.g. Slack's error code) tells apart lines with the same message.
+      if (typeof entry.error === "string") message = `${message} (${entry.error.slice(0, 80)})`;
     } catch {
       // not a pino line (a Node warning): counted as is
     }

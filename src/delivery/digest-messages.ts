@@ -5,12 +5,12 @@
 import type { Database } from "../db/database";
 import type { Logger } from "../logger";
 import { type DigestLine, type DigestView, digestNotification, renderDigestSlack } from "../notifications";
-import { findDigestedDelivery, recordDigestTs } from "../outbox/digest-rows";
+import { findDigestedDelivery, recordDigestReposted, recordDigestTs } from "../outbox/digest-rows";
 import type { LoadedDelivery } from "../outbox/leases";
 import type { DigestLineRequest } from "./delivery-control";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import { slackMessageOf } from "./message-render";
-import type { DeliveryFailure } from "./slack-errors";
+import { type DeliveryFailure, SlackDeliveryError } from "./slack-errors";
 import type { SlackTarget } from "./targets/slack";
 import type { WebhookDeliveryTarget } from "./targets/webhook";
 
@@ -66,10 +66,32 @@ export async function sendDigest(
     await recordDigestTs(prisma, digest.id, ts);
     deps.metrics.digest("slack", "posted");
   } else {
-    await deps.target.update({ workspace, channelId, ts: digest.ts, message }, signal);
+    try {
+      await deps.target.update({ workspace, channelId, ts: digest.ts, message }, signal);
+    } catch (error) {
+      if (!digestMessageGone(error)) throw error;
+      // Someone deleted the digest in Slack: its lines, old and new, go out again in a new message
+      // (turning them into dead letters would lose notifications that were accepted).
+      deps.logger.warn(
+        { digestId: digest.id, channelId, ts: digest.ts, error: (error as SlackDeliveryError).failure.error },
+        "digest message is gone from Slack: posting it again",
+      );
+      const { ts } = await deps.target.post({ workspace, channelId, message }, signal);
+      digest.ts = ts;
+      await recordDigestReposted(prisma, digest.id, ts);
+      deps.metrics.digest("slack", "posted");
+      return undefined;
+    }
     deps.metrics.digest("slack", "updated");
   }
   return undefined;
+}
+
+/** Slack cannot update the digest's message any more: deleted, or no longer editable. */
+const GONE_MESSAGE_ERRORS = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
+
+function digestMessageGone(error: unknown): boolean {
+  return error instanceof SlackDeliveryError && GONE_MESSAGE_ERRORS.has(error.failure.error);
 }
 
 /**

@@ -19,16 +19,20 @@ const PARTITIONS: readonly Partition[] = ["aws", "aws-cn", "aws-us-gov"];
 
 export function parseArn(value: string | undefined): Arn | undefined {
   if (value === undefined || !value.startsWith("arn:")) return undefined;
-  const parts = value.split(":");
-  if (parts.length < 6) return undefined;
-  const partition = PARTITIONS.find((p) => p === parts[1]);
+  // arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE — the resource keeps any further colons.
+  const afterPartition = value.indexOf(":", 4);
+  const afterService = afterPartition === -1 ? -1 : value.indexOf(":", afterPartition + 1);
+  const afterRegion = afterService === -1 ? -1 : value.indexOf(":", afterService + 1);
+  const afterAccount = afterRegion === -1 ? -1 : value.indexOf(":", afterRegion + 1);
+  if (afterAccount === -1) return undefined;
+  const partition = PARTITIONS.find((p) => p === value.slice(4, afterPartition));
   if (partition === undefined) return undefined;
   return {
     partition,
-    service: parts[2],
-    region: parts[3],
-    account: parts[4],
-    resource: parts.slice(5).join(":"),
+    service: value.slice(afterPartition + 1, afterService),
+    region: value.slice(afterService + 1, afterRegion),
+    account: value.slice(afterRegion + 1, afterAccount),
+    resource: value.slice(afterAccount + 1),
   };
 }
 

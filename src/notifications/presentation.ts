@@ -121,6 +121,7 @@ export function unmentionedResources(
   notification: Notification,
   limit: number,
 ): { items: string[]; more: number } {
+  if (notification.resources.length === 0) return { items: [], more: 0 };
   const haystack = [
     notification.title,
     notification.reason ?? "",
@@ -145,14 +146,45 @@ export function unmentionedResources(
  * The reason, unless the header or the description already says it word for word: the same
  * sentence two or three times is noise on a phone.
  */
-export function shownReason(notification: Notification): string | undefined {
+export function shownReason(
+  notification: Notification,
+  header: string = headerLine(notification),
+): string | undefined {
   const { reason } = notification;
   if (reason === undefined) return undefined;
   const text = oneLine(reason);
   if (text === "") return undefined;
   // The header as shown: a reason cut off there must still be shown in full.
-  if (headerLine(notification).includes(text)) return undefined;
+  if (header.includes(text)) return undefined;
   if (notification.description !== undefined && oneLine(notification.description.text) === text)
     return undefined;
   return reason;
+}
+
+/** The resources a rendering lists before "+N more". */
+export const RESOURCES_SHOWN = 5;
+
+/** What every renderer shows of a notification besides its own text: worked out once per notification. */
+export interface Presentation {
+  header: string;
+  status: { transition?: string; parts: string[] };
+  reason: string | undefined;
+  resources: { items: string[]; more: number };
+  links: { label: string; url: string; console: boolean }[];
+}
+
+/**
+ * The header, status, reason, resources and links of a notification. A caller that renders one
+ * notification several ways (Slack and a webhook) passes the same Presentation to each renderer;
+ * renderers treat it as read-only.
+ */
+export function presentationOf(notification: Notification): Presentation {
+  const header = headerLine(notification);
+  return {
+    header,
+    status: statusParts(notification),
+    reason: shownReason(notification, header),
+    resources: unmentionedResources(notification, RESOURCES_SHOWN),
+    links: linkButtons(notification),
+  };
 }

@@ -1,5 +1,5 @@
 import { clientMarkdownToMrkdwn, escapeMrkdwn, truncateMrkdwn } from "./mrkdwn";
-import { headerLine, linkButtons, shownReason, statusParts, unmentionedResources } from "./presentation";
+import { type Presentation, presentationOf } from "./presentation";
 import { oneLine, truncateChars } from "./text";
 import { formatUtc } from "./time";
 import type { Notification } from "./types";
@@ -91,7 +91,10 @@ const MAX_FIELD_SECTIONS = 2;
 const MAX_LIST_ITEMS_CHARS = 400;
 const MIN_SHRUNK = 120;
 
-export function renderSlackMessage(notification: Notification): SlackMessage {
+export function renderSlackMessage(
+  notification: Notification,
+  shown: Presentation = presentationOf(notification),
+): SlackMessage {
   const blocks: SlackBlock[] = [];
   // Variable-length texts that may be shortened to meet the total budget, longest first.
   const shrinkable: MrkdwnObject[] = [];
@@ -102,9 +105,9 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     if (canShrink) shrinkable.push(object);
   };
 
-  const header = headerLine(notification);
+  const { header } = shown;
   blocks.push({ type: "header", text: { type: "plain_text", text: header, emoji: true } });
-  section(statusLine(notification), false);
+  section(statusLine(shown.status), false);
   if (notification.summary !== undefined && notification.summary !== notification.title) {
     section(`_${escapeMrkdwn(oneLine(truncateChars(notification.summary, 500)))}_`);
   }
@@ -114,7 +117,7 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     section(notification.notes.map((note) => `:warning: ${escapeMrkdwn(note)}`).join("\n"));
   }
   blocks.push(...fieldSections(notification, shrinkable));
-  const reason = shownReason(notification);
+  const { reason, resources } = shown;
   if (reason !== undefined) section(`*Reason*\n${escapeMrkdwn(capRaw(reason))}`);
   for (const list of notification.lists.slice(0, 6)) {
     if (list.items.length === 0) continue;
@@ -128,7 +131,6 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
   if (notification.details !== undefined && notification.details !== "") {
     section(`\`\`\`\n${escapeMrkdwn(capRaw(notification.details))}\n\`\`\``);
   }
-  const resources = unmentionedResources(notification, 5);
   if (resources.items.length > 0) {
     const more = resources.more > 0 ? `\n_+${resources.more} more_` : "";
     section(
@@ -136,7 +138,7 @@ export function renderSlackMessage(notification: Notification): SlackMessage {
     );
   }
   blocks.push(contextBlock(notification));
-  const buttons = linkButtons(notification).map(
+  const buttons = shown.links.map(
     (link, index): ButtonElement => ({
       type: "button",
       text: { type: "plain_text", text: link.label, emoji: true },
@@ -165,8 +167,7 @@ function bodyText(text: string, format: "plain" | "markdown"): string {
 }
 
 /** `OK → *ALARM*  ·  High severity  ·  CloudWatch alarm`: what the header does not say. */
-function statusLine(notification: Notification): string {
-  const { transition, parts } = statusParts(notification);
+function statusLine({ transition, parts }: Presentation["status"]): string {
   const shown = parts.map(escapeMrkdwn);
   if (transition !== undefined) shown.unshift(`*${escapeMrkdwn(transition)}*`);
   return shown.join("  ·  ");

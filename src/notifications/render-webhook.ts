@@ -1,4 +1,5 @@
 import { escapeMrkdwn } from "./mrkdwn";
+import { type Presentation, presentationOf } from "./presentation";
 import { renderSlackMessage, type SlackMessage } from "./render-slack";
 import {
   renderTeamsWebhook,
@@ -87,11 +88,14 @@ export interface WebhookRenderOptions {
    * 413; larger values are capped at the default, smaller ones raised to a per-provider floor.
    */
   maxBytes?: number;
+  /** The notification's presentation when the caller already worked it out (renderNotification). */
+  shown?: Presentation;
 }
 
 type Renderer<P extends WebhookProvider> = (
   notification: Notification,
   maxBytes: number,
+  shown?: Presentation,
 ) => WebhookPayloads[P];
 
 const WEBHOOK_RENDERERS: { [P in WebhookProvider]: Renderer<P> } = {
@@ -118,7 +122,7 @@ export function renderWebhookMessage(
     Math.min(limit, Math.floor(options.maxBytes ?? limit)),
   );
   const render = WEBHOOK_RENDERERS[provider] as Renderer<WebhookProvider>;
-  return render(notification, maxBytes);
+  return render(notification, maxBytes, options.shown);
 }
 
 /**
@@ -141,22 +145,28 @@ const CHIME_PREFIX = "/md ";
 export function renderChimeWebhook(
   notification: Notification,
   maxBytes: number = CHIME_MAX_CONTENT_BYTES,
+  shown?: Presentation,
 ): ChimeWebhookPayload {
-  const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }), maxBytes).map((part) => ({
-    ...part,
-    text: neutralizeChimeMentions(part.text),
-  }));
+  const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }, shown), maxBytes).map(
+    (part) => ({
+      ...part,
+      text: neutralizeChimeMentions(part.text),
+    }),
+  );
   return { Content: CHIME_PREFIX + fitParts(parts, maxBytes - utf8Length(CHIME_PREFIX)) };
 }
 
 export function renderMattermostWebhook(
   notification: Notification,
   maxBytes: number = MATTERMOST_MAX_TEXT_BYTES,
+  shown?: Presentation,
 ): MattermostWebhookPayload {
-  const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }), maxBytes).map((part) => ({
-    ...part,
-    text: neutralizeMattermostMentions(part.text),
-  }));
+  const parts = preCut(textParts(notification, { bold: (text) => `**${text}**` }, shown), maxBytes).map(
+    (part) => ({
+      ...part,
+      text: neutralizeMattermostMentions(part.text),
+    }),
+  );
   return { text: fitParts(parts, maxBytes) };
 }
 
@@ -167,13 +177,16 @@ export function renderMattermostWebhook(
 export function renderSlackIncomingWebhook(
   notification: Notification,
   maxBytes: number = SLACK_INCOMING_MAX_PAYLOAD_BYTES,
+  shown: Presentation = presentationOf(notification),
 ): SlackIncomingWebhookPayload {
-  const message = renderSlackMessage(notification);
+  const message = renderSlackMessage(notification, shown);
   if (utf8Length(JSON.stringify(message)) <= maxBytes) return message;
-  const parts = preCut(textParts(notification, { bold: (text) => `*${text}*` }), maxBytes).map((part) => ({
-    ...part,
-    text: escapeMrkdwn(part.text),
-  }));
+  const parts = preCut(textParts(notification, { bold: (text) => `*${text}*` }, shown), maxBytes).map(
+    (part) => ({
+      ...part,
+      text: escapeMrkdwn(part.text),
+    }),
+  );
   // JSON escaping can grow text (quotes, newlines): keep a margin for it and the envelope.
   let budget = maxBytes - 16;
   for (;;) {

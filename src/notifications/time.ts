@@ -40,6 +40,8 @@ export function toIsoTime(value: unknown): string | undefined {
   const text = value.trim();
   let m = ISO.exec(text);
   if (m !== null) {
+    const utcText = utcIsoText(m);
+    if (utcText !== undefined) return utcText;
     const zone = m[8] === undefined || m[8] === "UTC" ? "Z" : m[8];
     const offset = zone === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
     const millis = (m[7] ?? "0").padEnd(3, "0").slice(0, 3);
@@ -59,6 +61,23 @@ export function toIsoTime(value: unknown): string | undefined {
   }
   if (/^\d{12,13}$/.test(text)) return fromEpoch(Number(text));
   return undefined;
+}
+
+const UTC_ZONES = new Set([undefined, "Z", "UTC", "+0000", "+00:00", "-0000", "-00:00", "+00", "-00"]);
+
+/**
+ * An ISO match that is plainly UTC and plainly valid (CloudWatch's `…+0000`), written out as
+ * `toISOString` would without a Date round trip; anything less plain (another zone, a day past the
+ * 28th, a year outside 2000–2099) is left to Date.
+ */
+function utcIsoText(m: RegExpExecArray): string | undefined {
+  if (!UTC_ZONES.has(m[8])) return undefined;
+  const year = m[1];
+  if (year < "2000" || year > "2099" || m[2] < "01" || m[2] > "12" || m[3] < "01" || m[3] > "28")
+    return undefined;
+  if (m[4] > "23" || m[5] > "59" || (m[6] !== undefined && m[6] > "59")) return undefined;
+  const millis = (m[7] ?? "0").padEnd(3, "0").slice(0, 3);
+  return `${year}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? "00"}.${millis}Z`;
 }
 
 function utc(

@@ -1,4 +1,12 @@
-import { headerLine, linkButtons, shownReason, statusParts, unmentionedResources } from "./presentation";
+import {
+  headerLine,
+  linkButtons,
+  type Presentation,
+  presentationOf,
+  RESOURCES_SHOWN,
+  statusParts,
+  unmentionedResources,
+} from "./presentation";
 import { shortcodesToEmoji, slackLinksToMarkdown } from "./slack-syntax";
 import { oneLine, TRUNCATION_MARKER, truncateBytes, truncateChars, utf8Length } from "./text";
 import { formatUtc } from "./time";
@@ -22,12 +30,13 @@ export interface TextPart {
 export function textParts(
   notification: Notification,
   markdown: { bold: (text: string) => string },
+  shown: Presentation = presentationOf(notification),
 ): TextPart[] {
   const { bold } = markdown;
   const parts: TextPart[] = [];
   // Shortcodes only where a publisher writes free text; field values and JSON are left alone.
-  parts.push({ text: bold(shortcodesToEmoji(headline(notification))), essential: true });
-  parts.push({ text: statusLine(notification), essential: true });
+  parts.push({ text: bold(shortcodesToEmoji(shown.header)), essential: true });
+  parts.push({ text: joinStatus(shown.status), essential: true });
   if (notification.summary !== undefined && notification.summary !== notification.title) {
     parts.push({ text: `_${shortcodesToEmoji(oneLine(truncateChars(notification.summary, 500)))}_` });
   }
@@ -48,7 +57,7 @@ export function textParts(
         .join("\n"),
     });
   }
-  const reason = shownReason(notification);
+  const { reason } = shown;
   if (reason !== undefined) parts.push({ text: `${bold("Reason:")} ${reason}` });
   for (const list of notification.lists) {
     if (list.items.length === 0) continue;
@@ -61,12 +70,12 @@ export function textParts(
   if (notification.details !== undefined && notification.details !== "") {
     parts.push({ text: `\`\`\`\n${notification.details}\n\`\`\`` });
   }
-  const resources = resourceLines(notification);
+  const resources = joinResources(shown.resources);
   if (resources !== undefined) parts.push({ text: `${bold("Resources:")}\n${resources}` });
   if (notification.keywords.length > 0) parts.push({ text: keywordLine(notification) });
   const context = contextLine(notification);
   if (context !== undefined) parts.push({ text: context, essential: true });
-  for (const link of webhookLinks(notification)) {
+  for (const link of shown.links.filter(fitsWebhook)) {
     // The console link always fits; a message's own links give way to the budget like the body.
     parts.push({ text: `${link.label}: ${link.url}`, essential: link.console });
   }
@@ -78,7 +87,10 @@ export const headline = headerLine;
 
 /** `OK → ALARM · High severity · CloudWatch alarm`. */
 export function statusLine(notification: Notification): string {
-  const { transition, parts } = statusParts(notification);
+  return joinStatus(statusParts(notification));
+}
+
+function joinStatus({ transition, parts }: Presentation["status"]): string {
   return (transition === undefined ? parts : [transition, ...parts]).join(" · ");
 }
 
@@ -91,7 +103,10 @@ export function listItems(items: string[], more: number | undefined): string[] {
 
 /** Resources not mentioned elsewhere, as `- arn` lines; undefined when there are none. */
 export function resourceLines(notification: Notification): string | undefined {
-  const resources = unmentionedResources(notification, 5);
+  return joinResources(unmentionedResources(notification, RESOURCES_SHOWN));
+}
+
+function joinResources(resources: Presentation["resources"]): string | undefined {
   if (resources.items.length === 0) return undefined;
   const more = resources.more > 0 ? `\n- +${resources.more} more` : "";
   return `${resources.items.map((r) => `- ${r}`).join("\n")}${more}`;
@@ -114,8 +129,10 @@ export function contextLine(notification: Notification): string | undefined {
 
 /** The link buttons, minus any so long that it would have to be cut (a cut URL is a broken link). */
 export function webhookLinks(notification: Notification): ReturnType<typeof linkButtons> {
-  return linkButtons(notification).filter((link) => link.url.length <= 1500);
+  return linkButtons(notification).filter(fitsWebhook);
 }
+
+const fitsWebhook = (link: { url: string }): boolean => link.url.length <= 1500;
 
 /** Nothing past the budget can be shown; cutting first keeps a 256 KB message cheap. */
 export function preCut(parts: TextPart[], maxBytes: number): TextPart[] {

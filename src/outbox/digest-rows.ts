@@ -30,6 +30,17 @@ export function recordDigestTs(prisma: PrismaClient, id: string, ts: string) {
 }
 
 /**
+ * A digest posted again (its message was deleted in Slack): the new ts, and the lines already shown
+ * in the old one now point at the new message, where they are visible again.
+ */
+export function recordDigestReposted(prisma: PrismaClient, id: string, ts: string) {
+  return prisma.$transaction([
+    prisma.digest.update({ where: { id }, data: { ts } }),
+    prisma.delivery.updateMany({ where: { digestId: id, postedTs: { not: null } }, data: { postedTs: ts } }),
+  ]);
+}
+
+/**
  * A digest with every delivery it holds (not dead letters), oldest first: what a process that did
  * not post it (a restart, another replica) needs to post or update it again.
  */

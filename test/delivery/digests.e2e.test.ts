@@ -159,6 +159,21 @@ describeEachDatabase("storm digests", (kind) => {
     await expectNothingDropped();
   });
 
+  it("a digest deleted in Slack is posted again with its lines, old and new; none becomes a dead letter", async () => {
+    await burst(["1", "2", "3", "4", "5"]);
+    await allPosted(5);
+    const [first] = h.slack.messages(channel.channelId).filter(isDigest);
+    expect(h.slack.deleteMessage(channel.channelId, first.ts)).toBe(true);
+    await burst(["6", "7", "8", "9"]);
+    await allPosted(9);
+    const digests = h.slack.messages(channel.channelId).filter(isDigest);
+    expect(digests).toHaveLength(1);
+    expect(digests[0].ts).not.toBe(first.ts);
+    expect(titleOf(digests[0])).toMatch(/^⚡ 9 notifications/);
+    expect(await h.prisma.delivery.count({ where: { status: "dead" } })).toBe(0);
+    await expectNothingDropped();
+  });
+
   it("starts a new digest when one is full", async () => {
     const messages = Array.from({ length: 130 }, (_, i) => `storm message ${i}`);
     await burst(messages);

@@ -5,6 +5,7 @@ import {
   renderWebhookMessage,
   SLACK_LIMITS,
 } from "../../src/notifications";
+import { parseArn } from "../../src/notifications/aws";
 import { clientMarkdownToMrkdwn, escapeMrkdwn, truncateMrkdwn } from "../../src/notifications/mrkdwn";
 import { SEVERITY_UNICODE } from "../../src/notifications/presentation";
 import { sliceBytes, truncateBytes, truncateChars } from "../../src/notifications/text";
@@ -197,5 +198,54 @@ describe("text helpers", () => {
     [99, undefined],
   ])("reads AWS time %p", (input, iso) => {
     expect(toIsoTime(input)).toBe(iso);
+  });
+
+  it("parses ARNs into their five parts, the resource keeping its colons", () => {
+    const bySplit = (value: string) => {
+      const parts = value.split(":");
+      if (parts[0] !== "arn" || parts.length < 6 || !["aws", "aws-cn", "aws-us-gov"].includes(parts[1]))
+        return undefined;
+      const [, partition, service, region, account] = parts;
+      return { partition, service, region, account, resource: parts.slice(5).join(":") };
+    };
+    for (const value of [
+      "arn:aws:sns:us-east-1:123456789012:alerts",
+      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api:cpu high",
+      "arn:aws:s3:::bucket/key",
+      "arn:aws-cn:ecs:cn-north-1:1:task-definition/api:57",
+      "arn:aws:iam::123456789012:role/x",
+      "arn:aws:sns:us-east-1:123456789012",
+      "arn:aws:sns",
+      "arn:",
+      "arn:other:sns:r:a:x",
+      "arn::sns:r:a:x",
+      "xarn:aws:sns:r:a:x",
+      "arn:aws:sns:r:a:",
+    ])
+      expect([value, parseArn(value)]).toEqual([value, bySplit(value)]);
+  });
+
+  it("writes UTC ISO times out without Date exactly as Date does, edge values included", () => {
+    const viaDate = (text: string): string | undefined => {
+      const ms = Date.parse(text);
+      return Number.isFinite(ms) && ms >= 946684800000 && ms <= 4102444800000
+        ? new Date(ms).toISOString()
+        : undefined;
+    };
+    for (const year of ["1999", "2000", "2026", "2028", "2099", "2100"])
+      for (const month of ["00", "01", "02", "12", "13"])
+        for (const day of ["00", "01", "28", "29", "30", "31", "32"])
+          for (const [time, millis] of [
+            ["00:00:00", ".0"],
+            ["23:59:59", ".123456"],
+            ["24:00:00", ""],
+            ["12:60:00", ".5"],
+            ["12:00:60", ".999"],
+          ])
+            for (const zone of ["+0000", "Z", "-00:00", "UTC"]) {
+              const text = `${year}-${month}-${day}T${time}${millis}${zone}`;
+              const canonical = `${year}-${month}-${day}T${time}${`${millis.slice(1)}000`.slice(0, 3).replace(/^/, ".")}Z`;
+              expect([text, toIsoTime(text)]).toEqual([text, viaDate(canonical)]);
+            }
   });
 });

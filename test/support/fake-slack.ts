@@ -215,6 +215,18 @@ export class FakeSlack {
     return this.state.messages.filter((m) => channel === undefined || m.channel === channel);
   }
 
+  /** A person deletes a message in the Slack client: later chat.update calls on it get message_not_found. */
+  deleteMessage(channel: string, ts: string): boolean {
+    const before = this.state.messages.length;
+    this.state.messages = this.state.messages.filter((m) => m.channel !== channel || m.ts !== ts);
+    return this.state.messages.length < before;
+  }
+
+  /** Forgets the recorded calls only; messages stay, as they do in Slack (long benchmarks bound memory). */
+  forgetCalls(): void {
+    this.recorder.reset();
+  }
+
   ephemerals(channel?: string): EphemeralMessage[] {
     return this.state.ephemerals.filter((m) => channel === undefined || m.channel === channel);
   }
