@@ -122,14 +122,19 @@ export function unmentionedResources(
   limit: number,
 ): { items: string[]; more: number } {
   if (notification.resources.length === 0) return { items: [], more: 0 };
-  const haystack = [
-    notification.title,
-    notification.reason ?? "",
-    ...notification.fields.map((field) => field.value),
-    ...notification.lists.flatMap((list) => list.items),
-  ].join("\n");
+  // Joined only when a resource is not the message's own (an alarm's ARN usually is).
+  let haystack: string | undefined;
+  const shownElsewhere = (resource: string): boolean => {
+    haystack ??= [
+      notification.title,
+      notification.reason ?? "",
+      ...notification.fields.map((field) => field.value),
+      ...notification.lists.flatMap((list) => list.items),
+    ].join("\n");
+    return haystack.includes(resource);
+  };
   const missing = notification.resources.filter((resource) => {
-    if (resource === notification.threadKey || haystack.includes(resource)) return false;
+    if (resource === notification.threadKey || shownElsewhere(resource)) return false;
     // `stack/orders-service-prod/91d4…` is the stack the title names; `analyzer/x` the Analyzer field.
     const arn = parseArn(resource);
     if (arn === undefined) return true;
