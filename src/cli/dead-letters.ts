@@ -5,13 +5,13 @@
  */
 import { type Environment, loadConfig } from "../config";
 import { type Database, openDatabase } from "../db/database";
+import { isChatbotError } from "../errors";
 import {
   countDeadLetters,
   type DeadLetter,
   listDeadLetters,
   replayDeadLetters,
-} from "../delivery/dead-letters";
-import { isChatbotError } from "../errors";
+} from "../outbox/dead-letters";
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./io";
 
 const USAGE = "usage: chatbot dead-letters list|replay [--configuration ID] [--limit N]\n";

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database";
 import type { DeliveryControl } from "../delivery/delivery-control";
+import { enqueueOne } from "../outbox/enqueue";
 
 export const TEST_TOPIC_ACCOUNT = "000000000000";
 export const TEST_TOPIC_NAME = "aws-chatbot-test";
@@ -60,26 +61,21 @@ export async function queueTestNotification(
   const deliveryId = randomUUID();
   const snsMessageId = `test-${randomUUID()}`;
   const topicArn = `arn:${target.partition}:sns:${target.region}:${TEST_TOPIC_ACCOUNT}:${TEST_TOPIC_NAME}`;
-  await prisma.$transaction([
-    prisma.message.create({
-      data: {
-        id: messageId,
-        snsMessageId,
-        topicArn,
-        subject: TEST_NOTIFICATION_TITLE,
-        body: testNotificationBody(target),
-        snsTimestamp: new Date().toISOString(),
-      },
-    }),
-    prisma.delivery.create({
-      data: {
-        id: deliveryId,
-        messageId,
-        configurationId: target.configurationId,
-        status: target.held ? "held" : "pending",
-      },
-    }),
-  ]);
+  await enqueueOne(prisma, {
+    message: {
+      id: messageId,
+      snsMessageId,
+      topicArn,
+      subject: TEST_NOTIFICATION_TITLE,
+      body: testNotificationBody(target),
+      snsTimestamp: new Date().toISOString(),
+    },
+    delivery: {
+      id: deliveryId,
+      configurationId: target.configurationId,
+      status: target.held ? "held" : "pending",
+    },
+  });
   if (!target.held) delivery.wake();
   return { messageId, deliveryId, snsMessageId, topicArn, held: target.held };
 }

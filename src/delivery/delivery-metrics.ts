@@ -6,12 +6,12 @@
 import type { Database } from "../db/database";
 import type { Metrics } from "../http/metrics";
 import type { Logger } from "../logger";
+import { QUEUE_STATES, type QueueState, queueState } from "../outbox/inspect";
 import type { Outcome } from "./delivery-types";
 import type { DeliveryFailure } from "./slack-errors";
 
 /** SNS answered → posted, in seconds: tens of ms when flowing, minutes when rate-limited or retried. */
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
-const QUEUE_STATES = ["pending", "held", "dead"] as const;
 
 export class DeliveryMetrics {
   readonly #posts;
@@ -120,7 +120,7 @@ export class DeliveryMetrics {
     let read: Promise<QueueState[]> | undefined;
     // Both gauges collect from the same read (a scrape collects them one after the other).
     const current = () => {
-      read ??= queueState(db).finally(() => {
+      read ??= queueState(db.prisma).finally(() => {
         setImmediate(() => {
           read = undefined;
         });
@@ -154,24 +154,3 @@ export class DeliveryMetrics {
 }
 
 type SetGauge = (labels: { status: string }, value: number) => void;
-
-interface QueueState {
-  status: string;
-  count: number;
-  /** createdAt of the oldest, in ms. */
-  oldest: number | null;
-}
-
-async function queueState(db: Database): Promise<QueueState[]> {
-  const groups = await db.prisma.delivery.groupBy({
-    by: ["status"],
-    where: { status: { in: [...QUEUE_STATES] } },
-    _count: { _all: true },
-    _min: { createdAt: true },
-  });
-  return groups.map((group) => ({
-    status: group.status,
-    count: group._count._all,
-    oldest: group._min.createdAt?.getTime() ?? null,
-  }));
-}

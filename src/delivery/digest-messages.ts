@@ -5,11 +5,11 @@
 import type { Database } from "../db/database";
 import type { Logger } from "../logger";
 import { type DigestLine, type DigestView, digestNotification, renderDigestSlack } from "../notifications";
+import { findDigestedDelivery, recordDigestReposted, recordDigestTs } from "../outbox/digest-rows";
+import type { LoadedDelivery } from "../outbox/leases";
 import type { DigestLineRequest } from "./delivery-control";
 import type { DeliveryMetrics } from "./delivery-metrics";
-import { findDigestedDelivery, recordDigestReposted, recordDigestTs } from "./digest-store";
 import { slackMessageOf } from "./message-render";
-import type { LoadedDelivery } from "./outbox";
 import { type DeliveryFailure, SlackDeliveryError } from "./slack-errors";
 import type { SlackTarget } from "./targets/slack";
 import type { WebhookDeliveryTarget } from "./targets/webhook";

@@ -25,16 +25,18 @@ import {
   type Notification,
   webhookDigestFits,
 } from "../notifications";
-import type { CompletionWriter } from "./completions";
+import { markPosted } from "../outbox/complete";
+import type { CompletionWriter } from "../outbox/completions";
+import { assignToDigest, loadDigest } from "../outbox/digest-rows";
+import { holdConfigurationDeliveries } from "../outbox/hold";
+import type { LoadedDelivery } from "../outbox/leases";
 import type { DigestLineRequest } from "./delivery-control";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";
 import { expandDigestLine, type OpenDigest, sendDigest, viewOf } from "./digest-messages";
-import { assignToDigest, loadDigest } from "./digest-store";
 import type { FailureRecorder } from "./failure-recorder";
 import { notificationOf } from "./message-render";
 import { type MuteSource, mutedDelivery } from "./mute-check";
-import { holdConfigurationDeliveries, type LoadedDelivery, markPosted } from "./outbox";
 import type { SlackRateLimiter } from "./rate-limiter";
 import type { DeliverySettings } from "./settings";
 import { type DeliveryFailure, SlackDeliveryError } from "./slack-errors";

@@ -6,17 +6,13 @@
  */
 import type { PrismaClient } from "../db/database";
 import type { Logger } from "../logger";
+import { markDead, recordFailedAttempt, reschedule } from "../outbox/fail";
+import { holdConfigurationDeliveries } from "../outbox/hold";
+import type { LoadedDelivery } from "../outbox/leases";
 import { nextStep } from "./backoff";
 import { setConfigurationState } from "./configuration-state";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome } from "./delivery-types";
-import {
-  holdConfigurationDeliveries,
-  type LoadedDelivery,
-  markDead,
-  recordFailedAttempt,
-  reschedule,
-} from "./outbox";
 import type { DeliverySettings } from "./settings";
 import type { DeliveryFailure } from "./slack-errors";
 import type { WorkspaceRecovery } from "./workspace-recovery";

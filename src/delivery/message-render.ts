@@ -5,7 +5,7 @@ import {
   renderSlackMessage,
   type SlackMessage,
 } from "../notifications";
-import type { LoadedDelivery } from "./outbox";
+import type { LoadedDelivery } from "../outbox/leases";
 
 export type MessageRow = LoadedDelivery["message"];
 

@@ -6,8 +6,9 @@
 import type { PrismaClient } from "../db/database";
 import type { Logger } from "../logger";
 import type { Notification } from "../notifications";
+import { markMuted } from "../outbox/complete";
+import type { LoadedDelivery } from "../outbox/leases";
 import type { NoiseSnapshot } from "./noise-snapshot";
-import { type LoadedDelivery, markMuted } from "./outbox";
 
 export type MuteSource = Pick<NoiseSnapshot, "muteFor" | "resume">;
 

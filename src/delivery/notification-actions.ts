@@ -11,6 +11,7 @@ import { isManagerStanding, type Standing } from "../configurations/permissions"
 import type { Database } from "../db/database";
 import { ChatbotError, ErrorCode } from "../errors";
 import { type Notification, renderSlackMessage } from "../notifications";
+import { findPostedInChannel } from "../outbox/posted-lookups";
 import { notificationOf } from "./message-render";
 import type { NoiseSnapshot } from "./noise-snapshot";
 import {
@@ -138,18 +139,10 @@ export class NotificationActions {
   }
 
   async #find(click: ClickedMessage): Promise<Found> {
-    const row = await this.deps.db.prisma.delivery.findFirst({
-      where: {
-        postedTs: click.ts,
-        configuration: { teamId: click.teamId, channelId: click.channelId, kind: "slack" },
-      },
-      select: {
-        id: true,
-        configuration: { select: { id: true, name: true, channelPrivate: true, mutePermission: true } },
-        message: {
-          select: { snsMessageId: true, topicArn: true, subject: true, body: true, snsTimestamp: true },
-        },
-      },
+    const row = await findPostedInChannel(this.deps.db.prisma, {
+      teamId: click.teamId,
+      channelId: click.channelId,
+      ts: click.ts,
     });
     if (row === null) throw new ChatbotError(ErrorCode.NotFound, NOT_A_NOTIFICATION);
     return {

@@ -6,7 +6,9 @@ import type { Database } from "../db/database";
 import { ErrorCode, isChatbotError } from "../errors";
 import type { Logger } from "../logger";
 import { type Notification, renderSlackMessage, type SlackMessage } from "../notifications";
-import type { Completion, CompletionWriter } from "./completions";
+import type { Completion, CompletionWriter } from "../outbox/completions";
+import type { LoadedDelivery } from "../outbox/leases";
+import { findParentMessage } from "../outbox/posted-lookups";
 import type { DeliveryMetrics } from "./delivery-metrics";
 import type { Outcome, PostedListener, PostedNotification } from "./delivery-types";
 import type { FailureRecorder } from "./failure-recorder";
@@ -14,14 +16,12 @@ import { LruCache } from "./lru-cache";
 import { notificationOf } from "./message-render";
 import type { NoiseSnapshot } from "./noise-snapshot";
 import { type Acknowledger, decorate } from "./notification-controls";
-import type { LoadedDelivery } from "./outbox";
 import type { ParentUpdater } from "./parent-updates";
 import type { DeliverySettings } from "./settings";
 import { type DeliveryFailure, SlackDeliveryError } from "./slack-errors";
 import type { SlackTarget } from "./targets/slack";
 import {
   eventTime,
-  findParentMessage,
   findThread,
   nextThreadState,
   parentWithCurrentState,

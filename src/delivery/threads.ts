@@ -6,7 +6,7 @@
  * notification starts a new thread. Channels are processed one delivery at a time, so two
  * deliveries of one alarm never both create a parent.
  */
-import type { Database, PrismaClient } from "../db/database";
+import type { Database } from "../db/database";
 import type { Notification, SlackBlock, SlackMessage } from "../notifications";
 
 export interface ThreadRow {
@@ -129,20 +129,4 @@ export async function findThread(
     threadKey,
   );
   return rows[0] ?? null;
-}
-
-/**
- * The SNS message the parent was posted from, to render it again for chat.update. None when the
- * thread is rooted at a storm digest (its deliveries carry the digest's ts): a digest is never
- * replaced by one of its lines.
- */
-export function findParentMessage(prisma: PrismaClient, configurationId: string, parentTs: string) {
-  return prisma.delivery.findFirst({
-    where: { configurationId, status: "posted", postedTs: parentTs, digestId: null },
-    select: {
-      message: {
-        select: { snsMessageId: true, topicArn: true, subject: true, body: true, snsTimestamp: true },
-      },
-    },
-  });
 }

@@ -13,11 +13,11 @@ import { setMaxListeners } from "node:events";
 import os from "node:os";
 import type { Database } from "../db/database";
 import type { Logger } from "../logger";
-import { claimDueDeliveries } from "./claim";
+import { claimDueDeliveries } from "../outbox/claim";
+import { type LoadedDelivery, releaseLeases, renewLeases } from "../outbox/leases";
 import type { DeliveryProcessor } from "./delivery-processor";
 import type { Outcome } from "./delivery-types";
 import type { DigestDelivery } from "./digests";
-import { type LoadedDelivery, releaseLeases, renewLeases } from "./outbox";
 
 export interface DeliveryWorkerOptions {
   db: Database;

@@ -9,7 +9,7 @@
  */
 import type { PrismaClient } from "../db/database";
 import type { Logger } from "../logger";
-import { resumeWaitingDeliveries } from "./outbox";
+import { resumeWaitingDeliveries } from "../outbox/hold";
 
 export interface WorkspaceRecoveryDeps {
   prisma: PrismaClient;

@@ -2,12 +2,14 @@
  * The statements of retention, one per step, each deleting at most `limit` rows (one short
  * transaction; an index range scan on the time column of 0008_retention_indexes). Order matters:
  * threads first, so the parent deliveries of threads just pruned go in the same run; messages last,
- * once nothing refers to them.
+ * once nothing refers to them. The outbox's steps (deliveries, digests, messages) are its own SQL,
+ * in `outbox/prune.ts`.
  *
  * Each statement repeats its conditions outside the subquery: on PostgreSQL a row changed between
  * the subquery and the DELETE (a dead letter replayed, a thread used again) is re-checked and kept.
  */
 import type { DatabaseKind } from "../config";
+import { OUTBOX_PRUNE_STEPS } from "../outbox/prune";
 
 /** The `table` label of chatbot_retention_pruned_total. */
 export type RetentionTable = "alarm_thread" | "delivery" | "digest" | "message" | "audit_event";
@@ -39,57 +41,7 @@ export const PRUNE_STEPS: readonly PruneStep[] = [
       DELETE FROM "AlarmThread" WHERE ("configurationId", "threadKey") IN (SELECT * FROM batch)
         AND "updatedAt" < :cutoff`,
   },
-  {
-    // A live thread's parent stays: its next change re-renders the parent from this row.
-    name: "posted deliveries",
-    table: "delivery",
-    horizon: "retention",
-    template: `WITH batch AS MATERIALIZED (
-        SELECT d."id" FROM "Delivery" AS d
-        WHERE d."status" = 'posted' AND d."updatedAt" < :cutoff
-          AND NOT EXISTS (SELECT 1 FROM "AlarmThread" AS t
-            WHERE t."configurationId" = d."configurationId" AND t."parentTs" = d."postedTs")
-        LIMIT :limit :lock)
-      DELETE FROM "Delivery" WHERE "id" IN (SELECT "id" FROM batch)
-        AND "status" = 'posted' AND "updatedAt" < :cutoff`,
-  },
-  {
-    name: "dead letters",
-    table: "delivery",
-    horizon: "audit",
-    template: `WITH batch AS MATERIALIZED (
-        SELECT "id" FROM "Delivery" WHERE "status" = 'dead' AND "updatedAt" < :cutoff LIMIT :limit :lock)
-      DELETE FROM "Delivery" WHERE "id" IN (SELECT "id" FROM batch)
-        AND "status" = 'dead' AND "updatedAt" < :cutoff`,
-  },
-  {
-    // Storm digests (issue 14) once none of their deliveries is left: the rest go with their lines.
-    name: "digests emptied",
-    table: "digest",
-    horizon: "retention",
-    template: `WITH batch AS MATERIALIZED (
-        SELECT g."id" FROM "Digest" AS g
-        WHERE g."updatedAt" < :cutoff
-          AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."digestId" = g."id")
-        LIMIT :limit :lock)
-      DELETE FROM "Digest" WHERE "id" IN (SELECT "id" FROM batch)
-        AND "updatedAt" < :cutoff
-        AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."digestId" = "Digest"."id")`,
-  },
-  {
-    // Only once no delivery refers to it: pending, held and dead ones keep their message.
-    name: "messages delivered",
-    table: "message",
-    horizon: "retention",
-    template: `WITH batch AS MATERIALIZED (
-        SELECT m."id" FROM "Message" AS m
-        WHERE m."receivedAt" < :cutoff
-          AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."messageId" = m."id")
-        LIMIT :limit :lock)
-      DELETE FROM "Message" WHERE "id" IN (SELECT "id" FROM batch)
-        AND "receivedAt" < :cutoff
-        AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."messageId" = "Message"."id")`,
-  },
+  ...OUTBOX_PRUNE_STEPS,
   {
     name: "audit events",
     table: "audit_event",

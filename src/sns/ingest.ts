@@ -18,6 +18,12 @@ import { newRowId } from "../db/row-id";
 import { type SqliteWriter, sqliteTimestamp } from "../db/sqlite-writer";
 import type { Logger } from "../logger";
 import {
+  type BatchDelivery,
+  insertBatchOnPostgres,
+  insertDeliveriesOnSqlite,
+  insertMessagesOnSqlite,
+} from "../outbox/enqueue";
+import {
   type FilterJudgement,
   type IngestFilterDeps,
   IngestFilters,
@@ -251,7 +257,7 @@ interface Committed {
   pendingFor: Set<string>;
 }
 
-function committed(plan: BatchPlan, deliveries: DeliveryRow[]): Committed {
+function committed(plan: BatchPlan, deliveries: BatchDelivery[]): Committed {
   const pendingFor = new Set<string>();
   for (const delivery of deliveries)
     if (delivery.status === "pending") pendingFor.add(delivery.configurationId);
@@ -281,8 +287,8 @@ function planBatch(batch: IncomingNotification[], targets: Map<string, Target[]>
  * The deliveries of the messages that were inserted, but for the pairs a filter keeps out; settles
  * every candidate's result.
  */
-function planDeliveries(plan: BatchPlan, inserted: Set<string>, judgement: FilterJudgement): DeliveryRow[] {
-  const deliveries: DeliveryRow[] = [];
+function planDeliveries(plan: BatchPlan, inserted: Set<string>, judgement: FilterJudgement): BatchDelivery[] {
+  const deliveries: BatchDelivery[] = [];
   for (const candidate of plan.candidates.values()) {
     if (!inserted.has(candidate.notification.snsMessageId)) {
       plan.results[candidate.index] = DUPLICATE;
@@ -333,13 +339,6 @@ interface Candidate {
   wanting: Target[];
 }
 
-interface DeliveryRow {
-  id: string;
-  messageId: string;
-  configurationId: string;
-  status: "pending" | "held";
-}
-
 /**
  * Every configuration that can receive the topic: active, awaiting its invite, or disabled only
  * because its channel is archived (`heldWhileDisabled`) — the last two store their deliveries held,
@@ -359,12 +358,6 @@ const LINKED_ONLY = (account: string) => `
 export function topicAccountId(topicArn: string): string {
   return topicArn.split(":")[4] ?? "";
 }
-const INSERT_MESSAGE = `
-      INSERT INTO "Message" ("id", "snsMessageId", "topicArn", "subject", "body", "snsTimestamp", "receivedAt")
-      VALUES `;
-const INSERT_DELIVERY = `
-      INSERT INTO "Delivery" ("id", "messageId", "configurationId", "status", "nextAttemptAt", "createdAt", "updatedAt")
-      VALUES `;
 
 function targetsByTopic(rows: Array<Target & { topicArn: string }>): Map<string, Target[]> {
   const targets = new Map<string, Target[]>();
@@ -404,27 +397,10 @@ function commitOnSqlite(
   }
   const plan = planBatch(batch, targetsByTopic(rows));
   const now = sqliteTimestamp(new Date());
-  const insertMessage = writer.statement(
-    `${INSERT_MESSAGE}(?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("snsMessageId") DO NOTHING`,
-  );
-  const inserted = new Set<string>();
-  for (const { id, notification: n } of plan.candidates.values()) {
-    const { changes } = insertMessage.run(
-      id,
-      n.snsMessageId,
-      n.topicArn,
-      n.subject ?? null,
-      n.message,
-      n.snsTimestamp,
-      now,
-    );
-    if (changes > 0) inserted.add(n.snsMessageId);
-  }
-  const insertDelivery = writer.statement(`${INSERT_DELIVERY}(?, ?, ?, ?, ?, ?, ?)`);
+  const inserted = insertMessagesOnSqlite(writer, plan.candidates.values(), now);
   const judgement = judgeOnSqlite(writer, plan, inserted, filters);
   const deliveries = planDeliveries(plan, inserted, judgement);
-  for (const d of deliveries)
-    insertDelivery.run(d.id, d.messageId, d.configurationId, d.status, now, now, now);
+  insertDeliveriesOnSqlite(writer, deliveries, now);
   filters?.count(judgement, storedIds(plan, inserted));
   return committed(plan, deliveries);
 }
@@ -474,29 +450,6 @@ const PG_WANTING_LINKED_TARGETS: PreparedStatement = {
   text: `${WANTING_TARGETS}$2${AND_TOPIC}= ANY($1::text[])${LINKED_ONLY(`split_part(ct."topicArn", ':', 5)`)}`,
 };
 
-/**
- * The messages whose MessageId is new and the deliveries of exactly those, in one statement (one
- * transaction): the unique MessageId decides, so a message stored earlier (an SNS retry, another
- * replica) is skipped with its deliveries, and its MessageId is not returned.
- */
-const PG_INSERT_BATCH: PreparedStatement = {
-  name: "ingest_insert_batch",
-  text: `
-    WITH inserted AS (
-      INSERT INTO "Message" ("id", "snsMessageId", "topicArn", "subject", "body", "snsTimestamp", "receivedAt")
-      SELECT m.id, m.sns_message_id, m.topic_arn, m.subject, m.body, m.sns_timestamp, $7::timestamp
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-        AS m(id, sns_message_id, topic_arn, subject, body, sns_timestamp)
-      ON CONFLICT ("snsMessageId") DO NOTHING
-      RETURNING "id", "snsMessageId"),
-    deliveries AS (
-      INSERT INTO "Delivery" ("id", "messageId", "configurationId", "status", "nextAttemptAt", "createdAt", "updatedAt")
-      SELECT d.id, d.message_id, d.configuration_id, d.status, $7::timestamp, $7::timestamp, $7::timestamp
-      FROM unnest($8::text[], $9::text[], $10::text[], $11::text[]) AS d(id, message_id, configuration_id, status)
-      JOIN inserted ON inserted."id" = d.message_id)
-    SELECT "snsMessageId" FROM inserted`,
-};
-
 async function commitOnPostgres(
   writer: PostgresWriter,
   batch: IncomingNotification[],
@@ -517,20 +470,7 @@ async function commitOnPostgres(
   const judgement = await judgeOnPostgres(writer, candidates, filters);
   // Every candidate's deliveries go along; the statement keeps those of the messages it inserted.
   const planned = planDeliveries(plan, new Set(plan.candidates.keys()), judgement);
-  const rows = await writer.query<{ snsMessageId: string }>(PG_INSERT_BATCH, [
-    candidates.map((c) => c.id),
-    candidates.map((c) => c.notification.snsMessageId),
-    candidates.map((c) => c.notification.topicArn),
-    candidates.map((c) => c.notification.subject ?? null),
-    candidates.map((c) => c.notification.message),
-    candidates.map((c) => c.notification.snsTimestamp),
-    new Date().toISOString(),
-    planned.map((d) => d.id),
-    planned.map((d) => d.messageId),
-    planned.map((d) => d.configurationId),
-    planned.map((d) => d.status),
-  ]);
-  const inserted = new Set(rows.map((row) => row.snsMessageId));
+  const inserted = await insertBatchOnPostgres(writer, candidates, planned);
   const stored = new Set<string>();
   for (const candidate of candidates) {
     if (inserted.has(candidate.notification.snsMessageId)) stored.add(candidate.id);

@@ -6,9 +6,9 @@ import { randomUUID } from "node:crypto";
 import { createSlackConfiguration } from "../../src/configurations/configuration-store";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
-import { type ClaimRequest, claimDueDeliveries } from "../../src/delivery/claim";
-import { releaseLeases, renewLeases } from "../../src/delivery/outbox";
 import { createLogger } from "../../src/logger";
+import { type ClaimRequest, claimDueDeliveries } from "../../src/outbox/claim";
+import { releaseLeases, renewLeases } from "../../src/outbox/leases";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
 describeEachDatabase("claimDueDeliveries", (kind) => {

@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { createSlackConfiguration } from "../../src/configurations/configuration-store";
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
-import { CompletionWriter } from "../../src/delivery/completions";
 import { findThread } from "../../src/delivery/threads";
 import { createLogger } from "../../src/logger";
+import { CompletionWriter } from "../../src/outbox/completions";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
 describeEachDatabase("CompletionWriter", (kind) => {

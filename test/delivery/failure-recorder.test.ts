@@ -9,11 +9,11 @@ import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { DeliveryMetrics } from "../../src/delivery/delivery-metrics";
 import { FailureRecorder } from "../../src/delivery/failure-recorder";
-import { type LoadedDelivery, loadClaimed } from "../../src/delivery/outbox";
 import { DEFAULT_DELIVERY_SETTINGS } from "../../src/delivery/settings";
 import { WorkspaceStatus } from "../../src/delivery/workspace-status";
 import { Metrics } from "../../src/http/metrics";
 import { createLogger } from "../../src/logger";
+import { type LoadedDelivery, loadClaimed } from "../../src/outbox/leases";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
 const logger = createLogger({ level: "silent" });

@@ -8,9 +8,9 @@ import { createSlackConfiguration } from "../../src/configurations/configuration
 import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import type { Outcome } from "../../src/delivery/delivery-types";
-import type { LoadedDelivery } from "../../src/delivery/outbox";
 import { DeliveryWorker } from "../../src/delivery/worker";
 import { createLogger } from "../../src/logger";
+import type { LoadedDelivery } from "../../src/outbox/leases";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 import { capturingLogger } from "../support/log-capture";
 import { eventually } from "./world";

@@ -6,17 +6,17 @@
 import type { Database } from "../../src/db/database";
 import { openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
-import type { Completion } from "../../src/delivery/completions";
 import { DeliveryMetrics } from "../../src/delivery/delivery-metrics";
 import { FailureRecorder } from "../../src/delivery/failure-recorder";
 import { notificationOf } from "../../src/delivery/message-render";
-import type { LoadedDelivery } from "../../src/delivery/outbox";
 import { DEFAULT_DELIVERY_SETTINGS } from "../../src/delivery/settings";
 import { SlackDelivery } from "../../src/delivery/slack-delivery";
 import type { SlackPost } from "../../src/delivery/targets/slack";
 import { WorkspaceStatus } from "../../src/delivery/workspace-status";
 import { Metrics } from "../../src/http/metrics";
 import { createLogger } from "../../src/logger";
+import type { Completion } from "../../src/outbox/completions";
+import type { LoadedDelivery } from "../../src/outbox/leases";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { capturingLogger } from "../support/log-capture";
 

@@ -1,6 +1,25 @@
-/** Delivery health of one configuration (`/aws status`, App Home): one query per function. */
+/**
+ * What the outbox holds, for people and for /metrics: the delivery health of one configuration
+ * (`/aws status`, App Home) and the queue's depth and oldest age per state. One query per function.
+ */
 import type { PrismaClient } from "../db/database";
-import type { DeliveryStatus } from "./delivery-control";
+
+export interface DeliveryStatus {
+  /** When the last delivery to this configuration was posted, if ever. */
+  lastPostedAt: Date | null;
+  /** Waiting to be posted (including retries scheduled for later). */
+  pending: number;
+  /** Held until the bot is invited to the channel. */
+  held: number;
+  /** Given up on after bounded retries; visible and replayable. */
+  deadLetters: number;
+  /** Stored but not posted: a mute matched them (issue 13). */
+  muted?: number;
+  /** Failed attempts in the last 24 hours. */
+  recentFailures: number;
+  /** The last error recorded on any of its deliveries, if any. */
+  lastError: string | null;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -69,4 +88,29 @@ export async function deliveryStatusOf(
     recentFailures: Math.max(0, (attempts._sum.attempts ?? 0) - succeeded),
     lastError: error?.lastError ?? null,
   };
+}
+
+/** The states /metrics reports the depth and oldest age of. */
+export const QUEUE_STATES = ["pending", "held", "dead"] as const;
+
+export interface QueueState {
+  status: string;
+  count: number;
+  /** createdAt of the oldest, in ms. */
+  oldest: number | null;
+}
+
+/** Depth and oldest delivery of each of QUEUE_STATES that has any: one grouped query. */
+export async function queueState(prisma: PrismaClient): Promise<QueueState[]> {
+  const groups = await prisma.delivery.groupBy({
+    by: ["status"],
+    where: { status: { in: [...QUEUE_STATES] } },
+    _count: { _all: true },
+    _min: { createdAt: true },
+  });
+  return groups.map((group) => ({
+    status: group.status,
+    count: group._count._all,
+    oldest: group._min.createdAt?.getTime() ?? null,
+  }));
 }

@@ -12,7 +12,7 @@
  */
 import type { Database, PrismaClient } from "../db/database";
 import { type SqliteWriter, sqliteTimestamp } from "../db/sqlite-writer";
-import { type LoadedDelivery, loadClaimed } from "./outbox";
+import { type LoadedDelivery, loadClaimed } from "./leases";
 
 export interface ClaimRequest {
   owner: string;

@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "../db/database";
 import { chunked } from "./bulk-writes";
-import { IDS_PER_STATEMENT, LOADED_DELIVERY_SELECT } from "./outbox";
+import { IDS_PER_STATEMENT, LOADED_DELIVERY_SELECT } from "./leases";
 
 /** Assigns deliveries to a digest (created first when `create`); one transaction. */
 export async function assignToDigest(
