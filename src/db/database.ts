@@ -14,6 +14,7 @@ import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { PostgresWriter } from "./postgres-writer";
 import { SqliteCheckpointer } from "./sqlite-checkpointer";
 import { ensureSqliteDirectory } from "./sqlite-file";
+import { adaptConnectionForPrisma } from "./sqlite-statements";
 import { type SqliteConnection, SqliteWriter } from "./sqlite-writer";
 
 export type PrismaClient = SqlitePrismaClient;
@@ -106,23 +107,9 @@ export async function openDatabase(
 }
 
 /**
- * Prisma's adapter starts every transaction with a deferred `BEGIN`. When another process (the CLI,
- * a second server, a test) commits between such a transaction's first read and its first write,
- * SQLite cannot upgrade it and fails with SQLITE_BUSY at once, busy timeout or not (a stale
- * snapshot). `BEGIN IMMEDIATE` takes the write lock up front, waiting for it within the busy timeout,
- * so a transaction never holds a snapshot another writer can invalidate. SQLite has one writer
- * anyway, and the adapter already runs one transaction at a time on its connection.
- */
-function takeWriteLockAtBegin(connection: SqliteConnection): void {
-  const prepare = connection.prepare.bind(connection);
-  connection.prepare = ((source: string) =>
-    prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source)) as SqliteConnection["prepare"];
-}
-
-/**
  * Prisma's better-sqlite3 adapter, as Prisma gets it, with three additions made when it connects:
  * its one connection (the adapter's `client`) is remembered for the synchronous writer; its
- * transactions begin IMMEDIATE (takeWriteLockAtBegin); and its open transactions are counted, so the
+ * statements are kept and transactions begin IMMEDIATE (sqlite-statements.ts); and its open transactions are counted, so the
  * writer can wait for their end instead of polling.
  */
 function instrumentedSqliteAdapter(factory: PrismaBetterSQLite3): Pick<
@@ -149,7 +136,7 @@ function instrumentedSqliteAdapter(factory: PrismaBetterSQLite3): Pick<
     async connect() {
       const adapter = await factory.connect();
       const client = (adapter as unknown as { client: SqliteConnection }).client;
-      takeWriteLockAtBegin(client);
+      adaptConnectionForPrisma(client);
       connection = client;
       // Count Prisma's transactions (begun here, ended by commit or rollback), so the synchronous
       // writer can wait for the end of one instead of polling the connection.

@@ -10,6 +10,7 @@
  */
 import type BetterSqlite3 from "better-sqlite3";
 import { ChatbotError, ErrorCode } from "../errors";
+import { prepareStatement } from "./sqlite-statements";
 
 export type SqliteConnection = BetterSqlite3.Database;
 
@@ -55,7 +56,7 @@ export class SqliteWriter {
     }
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
-      statement = db.prepare(sql);
+      statement = prepareStatement(db, sql);
       this.#statements.set(sql, statement);
     }
     return statement;

@@ -1,5 +1,5 @@
 /**
- * Prisma transactions on SQLite take the write lock at BEGIN (src/db/database.ts): another process
+ * Prisma transactions on SQLite take the write lock at BEGIN (src/db/sqlite-statements.ts): another process
  * committing between a transaction's read and its write cannot leave it with a stale snapshot that
  * SQLite refuses to upgrade (SQLITE_BUSY at once, whatever the busy timeout).
  */
