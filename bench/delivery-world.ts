@@ -80,6 +80,10 @@ export async function startWorld(options: WorldOptions): Promise<BenchWorld> {
         }
       : { SLACK_BOT_TOKEN: slack.workspace(SLACK_IDS.teamId)?.botToken };
   const server = await startServerProcess({
+    // As `npm start` runs it: tsc's output, not src/ through tsx (whose transform adds work per closure).
+    compiled: true,
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the server of a run.
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter((arg) => arg !== ""),
     env: {
       DATABASE_URL: testDb.url,
       ENCRYPTION_KEY: key.toString("base64"),

@@ -1,6 +1,6 @@
 /**
- * Delivery benchmarks: the real server as a child process (src/main.ts on SQLite), signed SNS
- * posts from this process, the fake Slack on loopback in this process.
+ * Delivery benchmarks: the real server as a child process (dist/main.js on SQLite, as `npm start`
+ * runs it), signed SNS posts from this process, the fake Slack on loopback in this process.
  *
  *   a  latency: SNS POST answered → chat.postMessage reaching Slack, p50 / p99, at a steady
  *      200 notifications/s over 200 channels (20 workspaces × 10). Target p99 ≤ 50 ms.
