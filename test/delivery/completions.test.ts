@@ -1,26 +1,19 @@
 /** Group commit of posted records on real databases: shared transactions, a bad write isolated. */
 import { randomUUID } from "node:crypto";
 import { createSlackConfiguration } from "../../src/configurations/configuration-store";
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import { findThread } from "../../src/delivery/threads";
-import { createLogger } from "../../src/logger";
 import { CompletionWriter } from "../../src/outbox/completions";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
 
 describeEachDatabase("CompletionWriter", (kind) => {
-  let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, createLogger({ level: "silent" }));
-    db = await openDatabase(testDb.database);
+    ({ db, dispose } = await openMigratedTestDatabase(kind));
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   async function pendingDeliveries(count: number): Promise<{ configurationId: string; ids: string[] }> {
     const configuration = await createSlackConfiguration(db.prisma, {

@@ -5,13 +5,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { createSlackConfiguration } from "../../src/configurations/configuration-store";
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import type { Outcome } from "../../src/delivery/delivery-types";
 import { DeliveryWorker } from "../../src/delivery/worker";
-import { createLogger } from "../../src/logger";
 import type { LoadedDelivery } from "../../src/outbox/leases";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
 import { capturingLogger } from "../support/log-capture";
 import { eventually } from "./world";
 
@@ -19,18 +17,13 @@ const IN_HAND = 5_000;
 const LEASE_MS = 6_000;
 
 describeEachDatabase("5,000 deliveries in hand", (kind) => {
-  let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, createLogger({ level: "silent" }));
-    db = await openDatabase(testDb.database);
+    ({ db, dispose } = await openMigratedTestDatabase(kind));
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   it("claims, renews and hands back all of them without a failed statement", async () => {
     const configuration = await createSlackConfiguration(db.prisma, {

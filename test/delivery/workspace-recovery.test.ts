@@ -2,26 +2,19 @@
  * WorkspaceRecovery's resume runs after a post has been recorded, unawaited by the post: drain()
  * is what shutdown waits on so the database is not closed under it.
  */
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import { WorkspaceRecovery } from "../../src/delivery/workspace-recovery";
-import { createLogger } from "../../src/logger";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
 import { capturingLogger } from "../support/log-capture";
 
 describeEachDatabase("WorkspaceRecovery.drain", (kind) => {
-  let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, createLogger({ level: "silent" }));
-    db = await openDatabase(testDb.database);
+    ({ db, dispose } = await openMigratedTestDatabase(kind));
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   it("resolves only once the resumes started by successes have ended", async () => {
     const { logger, lines } = capturingLogger("warn");

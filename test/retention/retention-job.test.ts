@@ -4,15 +4,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { createSlackConfiguration } from "../../src/configurations/configuration-store";
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import { Metrics } from "../../src/http/metrics";
 import { createLogger, type Logger } from "../../src/logger";
 import { openPruneSession } from "../../src/retention/prune-sessions";
 import { PRUNE_STEPS } from "../../src/retention/prune-statements";
 import { RetentionJob, type RetentionJobOptions, type RetentionRun } from "../../src/retention/retention-job";
 import { eventually } from "../delivery/world";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { describeEachDatabase, openMigratedTestDatabase, type TestDatabase } from "../support/databases";
 import { capturingLogger } from "../support/log-capture";
 
 const DAY = 86_400_000;
@@ -25,13 +24,12 @@ type Status = "pending" | "held" | "posted" | "dead";
 describeEachDatabase("retention", (kind) => {
   let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
   let configurationId: string;
   let otherConfigurationId: string;
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, createLogger({ level: "silent" }));
-    db = await openDatabase(testDb.database);
+    ({ testDb, db, dispose } = await openMigratedTestDatabase(kind));
     configurationId = (
       await createSlackConfiguration(db.prisma, { teamId: "T0RET", channelId: "C0RET", name: "ret" })
     ).id;
@@ -39,10 +37,7 @@ describeEachDatabase("retention", (kind) => {
       await createSlackConfiguration(db.prisma, { teamId: "T0RET", channelId: "C0RET2", name: "ret2" })
     ).id;
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   function job(options: Partial<RetentionJobOptions> = {}): RetentionJob {
     return new RetentionJob({

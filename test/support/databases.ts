@@ -8,6 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { type Config, loadConfig } from "../../src/config";
+import { type Database, openDatabase } from "../../src/db/database";
+import { migrateDatabase } from "../../src/db/migrate";
+import { createLogger } from "../../src/logger";
 import { TEST_POSTGRES_URL } from "./postgres-probe";
 
 export type TestDatabaseKind = "sqlite" | "postgres";
@@ -57,6 +60,23 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/** A fresh database of that kind, migrated and opened; `dispose` closes and drops it. */
+export async function openMigratedTestDatabase(
+  kind: TestDatabaseKind,
+): Promise<{ testDb: TestDatabase; db: Database; dispose(): Promise<void> }> {
+  const testDb = await createTestDatabase(kind);
+  await migrateDatabase(testDb.database, createLogger({ level: "silent" }));
+  const db = await openDatabase(testDb.database);
+  return {
+    testDb,
+    db,
+    async dispose() {
+      await db.close();
+      await testDb.drop();
     },
   };
 }
