@@ -63,7 +63,7 @@ export function toIsoTime(value: unknown): string | undefined {
   return undefined;
 }
 
-const UTC_ZONES = new Set([undefined, "Z", "UTC", "+0000", "+00:00", "-0000", "-00:00", "+00", "-00"]);
+const UTC_ZONES = new Set([undefined, "Z", "UTC", "+0000", "+00:00", "-0000", "-00:00"]);
 
 /**
  * An ISO match that is plainly UTC and plainly valid (CloudWatch's `…+0000`), written out as

@@ -66,6 +66,25 @@ describeEachDatabase("storm digests", (kind) => {
     expect(await h.app.server.delivery.releaseHeld(configurationId)).toBe(messages.length);
   }
 
+  /**
+   * What a crash between Slack's answer and the record leaves: the first `count` deliveries assigned
+   * to their digest, not marked posted, due again.
+   */
+  async function handBackAssigned(count: number) {
+    const back = await h.prisma.delivery.findMany({ take: count, orderBy: { id: "asc" } });
+    await h.prisma.delivery.updateMany({
+      where: { id: { in: back.map((d) => d.id) } },
+      data: {
+        status: "pending",
+        postedTs: null,
+        nextAttemptAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
+    return back;
+  }
+
   async function allPosted(count: number): Promise<void> {
     await eventually(
       `${count} deliveries posted`,
@@ -214,18 +233,7 @@ describeEachDatabase("storm digests", (kind) => {
     await allPosted(5);
     const [digest] = h.slack.messages(channel.channelId).filter(isDigest);
     const posts = h.slack.calls("chat.postMessage").length;
-    // What a crash between Slack's answer and the record leaves: assigned, not marked posted.
-    const back = await h.prisma.delivery.findMany({ take: 2, orderBy: { id: "asc" } });
-    await h.prisma.delivery.updateMany({
-      where: { id: { in: back.map((d) => d.id) } },
-      data: {
-        status: "pending",
-        postedTs: null,
-        nextAttemptAt: new Date(),
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
+    const back = await handBackAssigned(2);
     h.app.server.delivery.wake();
     await allPosted(5);
     await eventually("the digest updated again", () => h.slack.calls("chat.update").length >= 1);
@@ -317,17 +325,7 @@ describeEachDatabase("storm digests", (kind) => {
     const posts = h.slack.calls("chat.postMessage").length;
     // The first process stops (its digests in memory are gone); another starts on the same database.
     await h.app.server.delivery.stop();
-    const back = await h.prisma.delivery.findMany({ take: 2, orderBy: { id: "asc" } });
-    await h.prisma.delivery.updateMany({
-      where: { id: { in: back.map((d) => d.id) } },
-      data: {
-        status: "pending",
-        postedTs: null,
-        nextAttemptAt: new Date(),
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
+    await handBackAssigned(2);
     const next = await startTestServer({
       kind,
       env: {
