@@ -1,12 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
-import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
 import { createWebhookConfiguration, type WebhookConfigurationDeps } from "../../../webhooks";
-import { refusedView, saveFailedView, savingView } from "../../blocks/result-views";
+import { refusedView, savingView } from "../../blocks/result-views";
 import { webhookAddedView } from "../../blocks/webhook-rooms";
 import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { readWebhookForm } from "./add-webhook-form";
+import { showSaveOutcome } from "./save-outcome";
 
 export interface AddWebhookDeps extends AccessDeps {
   webhooks: WebhookConfigurationDeps;
@@ -42,20 +42,16 @@ export function addWebhookSubmittedCallback(deps: AddWebhookDeps) {
       return;
     }
     await ack({ response_action: "update", view: savingView() });
-    let result: ReturnType<typeof webhookAddedView>;
-    try {
-      result = webhookAddedView(await createWebhookConfiguration(deps.webhooks, { ...form.input, owner }));
-    } catch (error) {
-      if (!isChatbotError(error)) deps.logger.error({ err: error }, "adding a webhook configuration failed");
-      result = saveFailedView(
-        isChatbotError(error) ? error.message : "Saving failed on the AWS Chatbot side; try again.",
-      );
-    }
-    try {
-      await client.views.update({ view_id: view.id, view: result });
-    } catch (error) {
-      deps.logger.warn({ err: error }, "views.update with the added webhook failed");
-    }
+    await showSaveOutcome(
+      client,
+      view.id,
+      deps.logger,
+      {
+        failed: "adding a webhook configuration failed",
+        notShown: "views.update with the added webhook failed",
+      },
+      async () => webhookAddedView(await createWebhookConfiguration(deps.webhooks, { ...form.input, owner })),
+    );
     await deps.home.publish(client, owner);
   };
 }

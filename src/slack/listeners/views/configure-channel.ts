@@ -2,14 +2,14 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { ChannelFilters } from "../../../configurations/channel-filters";
 import type { ConfigurationEditor } from "../../../configurations/configuration-editor";
 import type { ConfigurationService } from "../../../configurations/configuration-service";
-import { isChatbotError } from "../../../errors";
 import type { Logger } from "../../../logger";
-import { configurationSavedView, refusedView, saveFailedView, savingView } from "../../blocks/result-views";
+import { configurationSavedView, refusedView, savingView } from "../../blocks/result-views";
 import { type AccessDeps, interactionActor, refusalOf } from "../access";
 import type { HomePublisher } from "../home-publisher";
 import { SlackChannelDirectory } from "../slack-lookups";
 import { errorsForView, readModalValues, toDraft } from "./configure-modal-state";
 import { checkFilterForm } from "./filter-form";
+import { showSaveOutcome } from "./save-outcome";
 
 export interface ConfigureChannelDeps extends AccessDeps {
   command: string;
@@ -59,33 +59,31 @@ export function configureChannelSubmittedCallback(deps: ConfigureChannelDeps) {
       return;
     }
     await ack({ response_action: "update", view: savingView() });
-    let result: ReturnType<typeof configurationSavedView>;
-    try {
-      const saved = await deps.editor.apply(prepared.plan);
-      await deps.filters.replace(actor.userId, saved.configuration, filter.filter);
-      const template =
-        values.roleMode === "template" && values.roleName !== undefined
-          ? (
-              await deps.service.roleTemplate(
-                actor,
-                undefined,
-                values.roleName,
-                saved.configuration.topics.map((topic) => topic.topicArn),
-              )
-            ).template
-          : undefined;
-      result = configurationSavedView(saved, deps.command, template);
-    } catch (error) {
-      if (!isChatbotError(error)) deps.logger.error({ err: error }, "saving a channel configuration failed");
-      result = saveFailedView(
-        isChatbotError(error) ? error.message : "Saving failed on the AWS Chatbot side; try again.",
-      );
-    }
-    try {
-      await client.views.update({ view_id: view.id, view: result });
-    } catch (error) {
-      deps.logger.warn({ err: error }, "views.update with the saved configuration failed");
-    }
+    await showSaveOutcome(
+      client,
+      view.id,
+      deps.logger,
+      {
+        failed: "saving a channel configuration failed",
+        notShown: "views.update with the saved configuration failed",
+      },
+      async () => {
+        const saved = await deps.editor.apply(prepared.plan);
+        await deps.filters.replace(actor.userId, saved.configuration, filter.filter);
+        const template =
+          values.roleMode === "template" && values.roleName !== undefined
+            ? (
+                await deps.service.roleTemplate(
+                  actor,
+                  undefined,
+                  values.roleName,
+                  saved.configuration.topics.map((topic) => topic.topicArn),
+                )
+              ).template
+            : undefined;
+        return configurationSavedView(saved, deps.command, template);
+      },
+    );
     await deps.home.publish(client, actor);
   };
 }
