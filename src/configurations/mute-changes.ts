@@ -3,7 +3,7 @@
  * themselves are set from a notification's Mute menu (delivery/notification-actions.ts). Changes
  * are audited and reload the delivery snapshot before the reply.
  */
-import type { PrismaClient } from "../db/database";
+import type { DbClient, PrismaClient } from "../db/database";
 import { ChatbotError, ErrorCode } from "../errors";
 import { recordAudit } from "./audit-log";
 import type { NoiseChanged } from "./channel-mentions";
@@ -23,6 +23,39 @@ export interface MuteChangesDeps {
   prisma: PrismaClient;
   changed: NoiseChanged;
   now: () => Date;
+}
+
+/** The configuration a mute permission is written for. */
+export interface MutePermissionSubject {
+  id: string;
+  teamId: string;
+  name: string;
+  channelPrivate: boolean | null;
+}
+
+/**
+ * Who may mute from this channel's notifications, written and audited (`mutes.permission`) as
+ * `/aws mute permission` and the configuration file both write it; nothing when it is already so.
+ */
+export async function writeMutePermission(
+  tx: DbClient,
+  userId: string | null,
+  subject: MutePermissionSubject,
+  permission: MutePermission,
+): Promise<boolean> {
+  const { count } = await tx.channelConfiguration.updateMany({
+    where: { id: subject.id, mutePermission: { not: permission } },
+    data: { mutePermission: permission },
+  });
+  if (count === 0) return false;
+  await recordAudit(tx, {
+    teamId: subject.teamId,
+    userId,
+    action: "mutes.permission",
+    detail: `${subject.name}: ${permission === "members" ? "members may mute for up to 4 h" : "only managers may mute"}`,
+    visibleToAll: subject.channelPrivate === false,
+  });
+  return true;
 }
 
 export class MuteChanges {
@@ -75,19 +108,7 @@ export class MuteChanges {
     const { prisma } = this.deps;
     const configuration = await findChannelConfiguration(prisma, actor.teamId, channelId);
     if (configuration === null) return null;
-    await prisma.$transaction(async (tx) => {
-      await tx.channelConfiguration.update({
-        where: { id: configuration.id },
-        data: { mutePermission: permission },
-      });
-      await recordAudit(tx, {
-        teamId: actor.teamId,
-        userId: actor.userId,
-        action: "mutes.permission",
-        detail: `${configuration.name}: ${permission === "members" ? "members may mute for up to 4 h" : "only managers may mute"}`,
-        visibleToAll: configuration.channelPrivate === false,
-      });
-    });
+    await prisma.$transaction((tx) => writeMutePermission(tx, actor.userId, configuration, permission));
     return this.#result(configuration);
   }
 
