@@ -21,6 +21,8 @@ import type { ManagedBy } from "../configurations/file-managed";
 import type { ChannelFilter } from "../configurations/filters";
 import { linkAccount, unlinkAccount } from "../configurations/linked-accounts";
 import { addManager, removeManager } from "../configurations/managers";
+import { writeMutePermission } from "../configurations/mute-changes";
+import { MUTE_PERMISSIONS, type MutePermission } from "../configurations/noise-grammar";
 import { releaseTopics, type TopicSubscriber } from "../configurations/topic-changes";
 import type { DbClient, PrismaClient } from "../db/database";
 import type { SecretBox } from "../db/secret-box";
@@ -135,6 +137,15 @@ class Writer {
     await replaceMentionRows(this.tx, this.actor, subject, wantedMentions(mentions));
   }
 
+  /** Who may mute, with the mute module's own write (audited `mutes.permission` when it changes). */
+  async mutePermission(configurationId: string, permission: MutePermission | undefined): Promise<void> {
+    const subject = await this.tx.channelConfiguration.findUniqueOrThrow({
+      where: { id: configurationId },
+      select: { id: true, teamId: true, name: true, channelPrivate: true },
+    });
+    await writeMutePermission(this.tx, this.actor, subject, permission ?? MUTE_PERMISSIONS[0]);
+  }
+
   async channels(): Promise<void> {
     const { teamId, channels } = this.plan;
     for (const entry of channels.create) {
@@ -157,6 +168,7 @@ class Writer {
       if (topics !== "") await this.audit("topics.subscribed", `${entry.name}: ${topics}`);
       await this.filters(row.id, entry.filters);
       await this.mentions(row.id, entry.mentions);
+      await this.mutePermission(row.id, entry.mute_permission);
     }
     for (const { from, to, ownershipOnly } of channels.update) {
       await updateConfiguration(this.tx, from.id, {
@@ -178,6 +190,7 @@ class Writer {
       if (!ownershipOnly) {
         await this.filters(from.id, to.filters);
         await this.mentions(from.id, to.mentions);
+        await this.mutePermission(from.id, to.mute_permission);
       }
     }
   }

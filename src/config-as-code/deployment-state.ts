@@ -24,6 +24,8 @@ export interface ChannelState {
   topics: string[];
   /** Absent for none; most urgent level first, then by target (the file's order). */
   mentions?: WantedMention[];
+  /** Absent for the default, managers. */
+  mute_permission?: "members";
   managed_by: ManagedBy;
   allow_slack_changes: boolean;
 }
@@ -120,6 +122,7 @@ export async function readDeploymentState(
         channel_id: row.channelId,
         ...(row.channelName === null ? {} : { channel_name: row.channelName }),
         ...mentionsOf(row.mentions),
+        ...(row.mutePermission === "members" ? { mute_permission: "members" as const } : {}),
       });
     }
   }

@@ -42,6 +42,7 @@ function channelEntry(channel: ChannelState) {
     ...(channel.mentions === undefined
       ? {}
       : { mentions: channel.mentions.map(({ target, label, level }) => ({ target, label, at: level })) }),
+    ...(channel.mute_permission === undefined ? {} : { mute_permission: channel.mute_permission }),
     managed_by: channel.managed_by,
     allow_slack_changes: channel.allow_slack_changes,
   };
@@ -74,7 +75,8 @@ function workspaceEntry(state: WorkspaceState) {
 const BLOCK_COMMENTS: Record<string, string> = {
   managers: " people on the managers list (admins, owners and the installer manage without being listed)",
   linked_accounts: " AWS accounts whose SNS topics this workspace may subscribe (TOPIC_ACCESS=linked)",
-  channels: " Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who owns them",
+  channels:
+    " Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who may mute, who owns them",
   webhook_rooms: " incoming-webhook rooms; each URL is read from the named environment variable",
 };
 

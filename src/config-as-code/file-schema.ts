@@ -11,7 +11,12 @@ import { MANAGED_BY } from "../configurations/file-managed";
 import { channelFilterSchema } from "../configurations/filters";
 import { parseIamRoleArn } from "../configurations/iam-role";
 import { parseMention } from "../configurations/mentions";
-import { DEFAULT_MENTION_LEVEL, MENTION_LEVELS, mentionTarget } from "../configurations/noise-grammar";
+import {
+  DEFAULT_MENTION_LEVEL,
+  MENTION_LEVELS,
+  MUTE_PERMISSIONS,
+  mentionTarget,
+} from "../configurations/noise-grammar";
 import { OPERATOR_TEAM_ID } from "../configurations/topic-access";
 import { WEBHOOK_PROVIDERS } from "../notifications";
 import { assertDeliverableTopic } from "../sns/topic-arn";
@@ -109,6 +114,12 @@ export const channelSchema = z.strictObject({
     .max(MAX_MENTIONS_PER_CHANNEL)
     .optional()
     .describe("who top-level notifications mention, as `/aws mention` sets them"),
+  mute_permission: z
+    .enum(MUTE_PERMISSIONS)
+    .optional()
+    .describe(
+      "who may mute from a notification's Mute menu, as `/aws mute permission` sets it: managers (absent) or members (for up to 4 h)",
+    ),
   managed_by: z
     .enum(MANAGED_BY as [string, ...string[]])
     .default("file")

@@ -119,6 +119,7 @@ function channelDetails(from: ChannelState, to: ChannelEntry, ownershipOnly: boo
     ...topicLines(to.topics, from.topics),
     ...filterLines(from.filters, to.filters),
     ...mentionLines(from.mentions, wantedMentions(to.mentions)),
+    ...field("mute_permission", from.mute_permission ?? "managers", to.mute_permission ?? "managers"),
     ...ownershipLines(from, to),
   ];
 }
@@ -172,6 +173,7 @@ function createdLines(entry: ChannelEntry | WebhookRoomEntry): string[] {
     ...topicLines(entry.topics, []),
     ...filterLines(undefined, entry.filters),
     ...("channel_id" in entry ? mentionLines(undefined, wantedMentions(entry.mentions)) : []),
+    ...("channel_id" in entry && entry.mute_permission === "members" ? ["mute_permission: members"] : []),
     `managed_by: ${entry.managed_by}${entry.allow_slack_changes ? " (allow_slack_changes)" : ""}`,
   ];
 }

@@ -25,7 +25,9 @@ export interface MentionTarget {
   label: string;
 }
 
-export type MutePermission = "managers" | "members";
+/** Who may mute from a notification's Mute menu; the first is the default (the column's too). */
+export const MUTE_PERMISSIONS = ["managers", "members"] as const;
+export type MutePermission = (typeof MUTE_PERMISSIONS)[number];
 
 export type NoiseCommand =
   | { kind: "mention-list" }

@@ -129,6 +129,8 @@ describeEachDatabase("configuration as code", (kind) => {
     await p.channelMention.create({
       data: { configurationId: alerts.id, target: "<!here>", label: "@here", minSeverity: "critical" },
     });
+    // As `/aws mute permission members` stores it.
+    await p.channelConfiguration.update({ where: { id: alerts.id }, data: { mutePermission: "members" } });
     await createSlackConfiguration(p, {
       teamId: TEAM,
       channelId: "C0DEPLOYS",
@@ -184,7 +186,7 @@ workspaces:
     linked_accounts:
       - "111122223333"
       - "222233334444"
-    # Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who owns them
+    # Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who may mute, who owns them
     channels:
       - channel_id: C0ALERTS
         channel_name: alerts
@@ -204,6 +206,7 @@ workspaces:
           - target: <!subteam^S0ONCALL>
             label: "@oncall"
             at: high
+        mute_permission: members
         managed_by: slack
         allow_slack_changes: false
       - channel_id: C0DEPLOYS
@@ -229,7 +232,7 @@ workspaces:
     # AWS accounts whose SNS topics this workspace may subscribe (TOPIC_ACCESS=linked)
     linked_accounts:
       - "222233334444"
-    # Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who owns them
+    # Slack channel configurations: channel, IAM role, SNS topics, filters, mentions, who may mute, who owns them
     channels:
       - channel_id: C0OTHER
         name: other-ws
@@ -342,6 +345,7 @@ workspaces:
         "managers.added",
         "account.linked",
         "mentions.changed",
+        "mutes.permission",
       ]),
     );
 
@@ -504,6 +508,60 @@ workspaces:
     expect(await a.db.prisma.channelMention.count({ where: { configuration: { name: "alerts" } } })).toBe(0);
   });
 
+  it("plans and applies who may mute, audited as the file, only when it changes; no key is managers", async () => {
+    await richSetup(a);
+    const exported = (await run(a, "export", "--team", TEAM)).stdout;
+    // deploys gets members; alerts loses its key: managers, the default.
+    const edited = exported
+      .replace("        mute_permission: members\n        managed_by: slack\n", "        managed_by: file\n")
+      .replace(
+        "        name: deploys\n        topics: []\n        managed_by: slack\n",
+        "        name: deploys\n        topics: []\n        mute_permission: members\n        managed_by: file\n",
+      );
+    const file = write("mute.yaml", edited);
+    const before = await snapshot(a);
+    const dry = await run(a, "apply", file, "--dry-run");
+    expect(dry).toMatchObject({ code: 0, stderr: "" });
+    expect(dry.stdout).toBe(
+      [
+        "workspace T0FAKETEAM1",
+        "  ~ channel alerts (#alerts, C0ALERTS)",
+        "      mute_permission: members → managers",
+        "      managed_by: slack → file",
+        "  ~ channel deploys (#deploys, C0DEPLOYS)",
+        "      mute_permission: managers → members",
+        "      managed_by: slack → file",
+        "plan: 0 to create, 2 to change, 0 to delete, 0 left as they are",
+        "",
+      ].join("\n"),
+    );
+    expect(await snapshot(a)).toBe(before);
+
+    expect(await run(a, "apply", file)).toMatchObject({ code: 0, stderr: "" });
+    const rows = await a.db.prisma.channelConfiguration.findMany({
+      where: { teamId: TEAM, kind: "slack" },
+      select: { name: true, mutePermission: true },
+      orderBy: { name: "asc" },
+    });
+    expect(rows).toEqual([
+      { name: "alerts", mutePermission: "managers" },
+      { name: "deploys", mutePermission: "members" },
+    ]);
+    const audited = await a.db.prisma.auditEvent.findMany({ where: { action: "mutes.permission" } });
+    expect(audited.map((entry) => [entry.userId, entry.detail]).sort()).toEqual([
+      [expect.stringMatching(/^config file [0-9a-f]{12}$/), "alerts: only managers may mute"],
+      [expect.stringMatching(/^config file [0-9a-f]{12}$/), "deploys: members may mute for up to 4 h"],
+    ]);
+    // Idempotent: nothing to do, no second audit entry; the export reads back what the file says.
+    const after = await snapshot(a);
+    expect((await run(a, "apply", file)).stdout).toBe("nothing to do\n");
+    expect(await snapshot(a)).toBe(after);
+    expect(await a.db.prisma.auditEvent.count({ where: { action: "mutes.permission" } })).toBe(2);
+    const reexported = (await run(a, "export", "--team", TEAM)).stdout;
+    expect(reexported.match(/mute_permission: members/g)).toHaveLength(1);
+    expect(reexported).toContain("        topics: []\n        mute_permission: members\n");
+  });
+
   it("refuses topics of an AWS account not linked to the workspace: exit 3, nothing changed", async () => {
     const file = write(
       "unlinked.yaml",
@@ -638,6 +696,11 @@ workspaces:
       'f:9: workspaces[0].channels[0].mentions[0].level: unknown key "level"',
     ],
     [
+      "a mute permission that does not exist",
+      "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        mute_permission: everyone\n",
+      "f:7: workspaces[0].channels[0].mute_permission: ",
+    ],
+    [
       "a filter level that does not exist",
       "version: 1\nworkspaces:\n  - team_id: T0FAKETEAM1\n    channels:\n      - channel_id: C0A\n        name: a\n        filters: {severity: urgent}\n",
       "f:7: workspaces[0].channels[0].filters.severity: ",
@@ -695,6 +758,7 @@ workspaces:
         "topics",
         "filters",
         "mentions",
+        "mute_permission",
         "managed_by",
         "allow_slack_changes",
       ]),
