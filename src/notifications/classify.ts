@@ -1,3 +1,4 @@
+import { isGuardDutyAnnouncement } from "./formatters/guardduty-announcement";
 import { isObject, type JsonObject, obj, parseJson, str, strings } from "./json";
 import type { SnsNotificationEnvelope } from "./types";
 
@@ -30,6 +31,7 @@ export type KnownFormat =
   | "codepipeline-approval"
   | "ssm-command-sns"
   | "cost-anomaly-sns"
+  | "guardduty-announcement"
   | "budgets-text"
   | "cloudformation-text"
   | "elasticbeanstalk-text"
@@ -189,6 +191,7 @@ function knownJsonFormat(value: JsonObject): KnownFormat | undefined {
   if (str(value, "anomalyId") !== undefined && ("impact" in value || "monitorArn" in value)) {
     return "cost-anomaly-sns";
   }
+  if (isGuardDutyAnnouncement(value)) return "guardduty-announcement";
   return undefined;
 }
 

@@ -28,6 +28,7 @@ import {
 } from "./formatters/generic";
 import { formatGlueEvent } from "./formatters/glue";
 import { formatGuardDutyEvent } from "./formatters/guardduty";
+import { formatGuardDutyAnnouncement } from "./formatters/guardduty-announcement";
 import { formatHealthEvent } from "./formatters/health";
 import { formatInspectorEvent } from "./formatters/inspector";
 import { formatInspectorScanEvent } from "./formatters/inspector-scan";
@@ -123,6 +124,10 @@ function formatKnownFormat(
       return payload === undefined ? formatPlainText(text, context) : formatSsmCommandSns(payload, context);
     case "cost-anomaly-sns":
       return payload === undefined ? formatPlainText(text, context) : formatCostAnomaly(payload, context);
+    case "guardduty-announcement":
+      return payload === undefined
+        ? formatPlainText(text, context)
+        : formatGuardDutyAnnouncement(payload, context);
     case "budgets-text":
       return formatBudgetsText(text, context);
     case "cloudformation-text":

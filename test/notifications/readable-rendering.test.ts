@@ -355,3 +355,89 @@ describe("reasons", () => {
     );
   });
 });
+
+describe("custom notifications without a title", () => {
+  it("lead with the description's first line as plain text, the whole description still below", () => {
+    const envelope = customWith({
+      description:
+        "Refresh of *OrderProcessorServiceASG* failed, see <https://runbooks.example.com/asg|the runbook>\ncc: @SRE-Team",
+    });
+    expect(header(envelope)).toBe("Refresh of OrderProcessorServiceASG failed, see the runbook");
+    const text = visibleSlackText(renderNotification(envelope).slack);
+    expect(text).toContain("cc: @SRE-Team");
+    expect(mrkdwnTexts(renderNotification(envelope).slack.blocks).join("\n")).toContain(
+      "<https://runbooks.example.com/asg|the runbook>",
+    );
+  });
+
+  it("say a one-line description once: in the header, not again below it", () => {
+    const envelope = customWith({ description: "Cache warm-up for *catalog* completed in 4m 12s." });
+    expect(header(envelope)).toBe("Cache warm-up for catalog completed in 4m 12s.");
+    expect(visibleSlackText(renderNotification(envelope).slack).split("completed in 4m 12s").length - 1).toBe(
+      2, // the header and the push text
+    );
+    expect(renderNotification(envelope).webhook.Content.split("completed in 4m 12s").length - 1).toBe(1);
+  });
+
+  it("keep a title, a Subject or a summary first when the message has one", () => {
+    expect(header(customWith({ title: "Deploy done", description: "All green" }))).toBe("Deploy done");
+    expect(header(customWith({ description: "All green" }, { summary: "Deploy summary" }))).toContain(
+      "Deploy summary",
+    );
+    expect(header(customWith({}))).toBe("Custom notification");
+  });
+});
+
+describe("GuardDuty announcements", () => {
+  const announcement = (message: Record<string, unknown>) =>
+    withMessage("guardduty-announcement-new-findings", { version: "1", ...message });
+
+  it("name what changed in words, list several entries, and carry only AWS documentation links", () => {
+    const envelope = announcement({
+      type: "NEW_FINDINGS",
+      findingDetails: [
+        {
+          findingType: "Execution:Runtime/NewBinaryExecuted",
+          findingDescription: "A newly created binary was executed.",
+          link: "https://docs.aws.amazon.com/guardduty/latest/ug/findings-runtime-monitoring.html",
+        },
+        {
+          findingType: "Impact:S3/MaliciousIPCaller",
+          findingDescription: "An API was invoked from a known malicious IP address.",
+          link: "https://evil.example.com/guardduty",
+        },
+      ],
+    });
+    const notification = formatNotification(envelope);
+    expect(notification).toMatchObject({ service: "guardduty", kind: "guardduty-announcement" });
+    expect(notification.severity).toBeUndefined();
+    expect(notification.account).toBeUndefined();
+    expect(header(envelope)).toBe("GuardDuty announcement: 2 new finding types");
+    const text = visibleSlackText(renderNotification(envelope).slack);
+    expect(text).toContain("Execution:Runtime/NewBinaryExecuted: A newly created binary was executed.");
+    expect(text).toContain(
+      "Impact:S3/MaliciousIPCaller: An API was invoked from a known malicious IP address.",
+    );
+    expect(text).not.toContain("NEW_FINDINGS");
+    expect(notification.links).toEqual([
+      {
+        label: "Read about Execution:Runtime/NewBinaryExecuted",
+        url: "https://docs.aws.amazon.com/guardduty/latest/ug/findings-runtime-monitoring.html",
+      },
+    ]);
+  });
+
+  it("read a type they do not know as words", () => {
+    const envelope = announcement({
+      type: "DEPRECATED_FINDINGS",
+      findingDetails: [{ findingType: "Old:Type/Gone", description: "Retired." }],
+    });
+    expect(header(envelope)).toBe("GuardDuty announcement: deprecated findings");
+    expect(visibleSlackText(renderNotification(envelope).slack)).toContain("Retired.");
+  });
+
+  it("leave a JSON message that only looks alike to the generic view", () => {
+    const envelope = announcement({ type: "NEW_FINDINGS", findingDetails: "not a list" });
+    expect(formatNotification(envelope).kind).toBe("unknown-json");
+  });
+});

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { type JsonObject, obj, scalarText, str, strings } from "../json";
 import { isSafeLinkUrl, linkHost } from "../link-url";
+import { HEADER_MAX_CHARS } from "../presentation";
 import { labelSeverity } from "../severity";
+import { firstLine } from "../text";
 import type { Notification, NotificationLink, Severity } from "../types";
 import { createNotification, type FormatContext, fieldList, limitItems } from "./common";
 
@@ -67,6 +69,28 @@ export function customSeverity(payload: JsonObject): Severity | undefined {
   return undefined;
 }
 
+/** `<https://…|text>` → text; `*bold*`, `_italic_`, `~strike~` and `code` marks dropped. */
+function plainMarkdown(line: string): string {
+  return line
+    .replace(/<(?:https?:\/\/|mailto:)[^|>\s]*\|([^>]*)>/g, "$1")
+    .replace(/(^|[\s(])[*_~`]+(?=\S)|(?<=\S)[*_~`]+(?=$|[\s).,!?:;])/g, "$1")
+    .trim();
+}
+
+/**
+ * The header of a custom notification that has no title: its description's first line, read as
+ * plain text. `whole` when that line is all the description says, as text, in a header's length: the
+ * body then leaves it out instead of saying it twice.
+ */
+function descriptionSummary(description: string): { line: string; whole: boolean } | undefined {
+  const first = firstLine(description);
+  const line = plainMarkdown(first);
+  if (line === "") return undefined;
+  const whole =
+    first === description.trim() && line.length <= HEADER_MAX_CHARS - 2 && !/<[^>]*>|https?:\/\//.test(first);
+  return { line, whole };
+}
+
 /** A related-resource URL that passes the link check, as a button: "Open runbooks.example.com". */
 function linkOf(url: string): NotificationLink {
   return { label: `Open ${linkHost(url)}`, url };
@@ -80,8 +104,10 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
   const description = str(content, "description");
   const additional = obj(metadata, "additionalContext") ?? {};
   const issues = parsed.success ? [] : parsed.error.issues.slice(0, 5).map(describeIssue);
-  const title =
-    str(content, "title") ?? context.envelope.Subject ?? str(metadata, "summary") ?? "Custom notification";
+  const named = str(content, "title") ?? context.envelope.Subject ?? str(metadata, "summary");
+  const summary =
+    named === undefined && description !== undefined ? descriptionSummary(description) : undefined;
+  const title = named ?? summary?.line ?? "Custom notification";
   const nextSteps = strings(content, "nextSteps");
   const related = strings(metadata, "relatedResources");
 
@@ -93,7 +119,10 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
     sourceLabel: "Custom notification",
     resources: related.filter((resource) => !/^https?:\/\//i.test(resource)),
     links: related.filter(isSafeLinkUrl).map(linkOf),
-    description: description === undefined ? undefined : { text: description, format: "markdown" },
+    description:
+      description === undefined || summary?.whole === true
+        ? undefined
+        : { text: description, format: "markdown" },
     fields: fieldList(
       ["Event type", str(metadata, "eventType")],
       ...Object.keys(additional)
