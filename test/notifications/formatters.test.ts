@@ -194,7 +194,8 @@ describe("thread keys and deep links", () => {
 describe("generic renderings", () => {
   it("shows detail-type, source, account, region and readable detail fields of an unknown event", () => {
     const n = format("eventbridge-unknown-widget-rotated");
-    expect(n.title).toBe("Widget Rotated");
+    // Named by the first …Name, else …Id, of its detail.
+    expect(n.title).toBe("Widget Rotated · wdg-7f3a91");
     expect(n.sourceLabel).toBe("EventBridge · aws.imaginary");
     expect(n.fields.slice(0, 2)).toEqual([
       { label: "Widget id", value: "wdg-7f3a91" },
@@ -205,6 +206,17 @@ describe("generic renderings", () => {
     expect(n.account).toBe("123456789012");
     expect(n.region).toBe("us-east-1");
     expect(n.resources).toEqual(["arn:aws:imaginary:us-east-1:123456789012:widget/wdg-7f3a91"]);
+  });
+
+  it("names unknown JSON by what it is about, never as 'JSON message'", () => {
+    expect(format("json-unknown-shape").title).toBe("Order ORD-2026-000481 on order-events");
+    const named = formatNotification(withMessage("json-unknown-shape", { queueName: "jobs", depth: 12 }));
+    expect(named.title).toBe("jobs on order-events");
+    const bare = formatNotification(withMessage("json-unknown-shape", { depth: 12, ok: true }));
+    expect(bare.title).toBe("Message on order-events");
+    // A key that only ends in the letters "id" names nothing.
+    const paid = formatNotification(withMessage("json-unknown-shape", { paid: "yes", depth: 1 }));
+    expect(paid.title).toBe("Message on order-events");
   });
 
   it("uses the Subject as the title of plain text, and the first line without one", () => {

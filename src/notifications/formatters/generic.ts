@@ -74,6 +74,18 @@ function nameOf(value: JsonObject): string | undefined {
   return undefined;
 }
 
+/** The first `…Id` value of an unknown shape, with what it identifies (`orderId` → "Order"). */
+function idOf(value: JsonObject): { what: string; id: string } | undefined {
+  for (const key of Object.keys(value)) {
+    const what = /^([A-Za-z][A-Za-z0-9]*?)[_-]?(?:Id|ID|_id)$/.exec(key)?.[1];
+    if (what === undefined) continue;
+    const text = scalarText(value[key]);
+    if (text !== undefined && text.length <= 80 && !text.includes("\n"))
+      return { what: humanizeKey(what), id: text };
+  }
+  return undefined;
+}
+
 /** A title an unknown JSON message gives itself: its `title`, `subject`, `summary`… when short. */
 function ownTitle(value: JsonObject): string | undefined {
   for (const key of ["title", "subject", "summary", "message", "event", "eventType", "type", "name"]) {
@@ -104,17 +116,24 @@ export function statusOf(value: JsonObject): string | undefined {
 export function formatGenericEvent(event: EventBridgeEvent, context: FormatContext): Notification {
   const defaults = eventDefaults(event, context);
   const state = statusOf(event.detail);
-  const name = nameOf(event.detail);
+  const subject = nameOf(event.detail) ?? idOf(event.detail)?.id;
   return createNotification(context, {
     ...defaults,
     service: "eventbridge",
     kind: "unknown-event",
-    title: name === undefined ? event.detailType : `${event.detailType} · ${name}`,
+    title: `${event.detailType}${subject === undefined ? "" : ` · ${subject}`}`,
     severity: stateSeverity("generic", state),
     state,
     sourceLabel: `EventBridge · ${event.source}`,
     ...fieldsOrDetails(event.detail),
   });
+}
+
+/** "Order ORD-1 on order-events": what an unknown JSON message is about, by its name or id. */
+function subjectTitle(value: JsonObject, topic: string | undefined): string | undefined {
+  const id = idOf(value);
+  const subject = nameOf(value) ?? (id === undefined ? undefined : `${id.what} ${id.id}`);
+  return subject === undefined ? undefined : `${subject}${topic === undefined ? "" : ` on ${topic}`}`;
 }
 
 export function formatUnknownJson(value: unknown, context: FormatContext): Notification {
@@ -125,8 +144,8 @@ export function formatUnknownJson(value: unknown, context: FormatContext): Notif
     kind: "unknown-json",
     title:
       context.envelope.Subject ??
-      (isObject(value) ? ownTitle(value) : undefined) ??
-      `JSON message${topic === undefined ? "" : ` on ${topic}`}`,
+      (isObject(value) ? (ownTitle(value) ?? subjectTitle(value, topic)) : undefined) ??
+      `Message${topic === undefined ? "" : ` on ${topic}`}`,
     severity: stateSeverity("generic", state),
     state,
     sourceLabel: "Amazon SNS",
