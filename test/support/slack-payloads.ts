@@ -8,6 +8,7 @@ import type {
   BlockAction,
   ButtonAction,
   EnvelopedEvent,
+  RadioButtonsAction,
   SlashCommand,
   types,
   ViewOutput,
@@ -216,6 +217,17 @@ export function buttonAction(fields: Partial<ButtonAction> & { action_id: string
     action_ts: slackTsNow(),
     text: { type: "plain_text", text: "Button", emoji: true },
     ...fields,
+  };
+}
+
+/** A radio button chosen, as it appears in `block_actions.actions[]` (block_id = action_id, as in our modals). */
+export function radioButtonsAction(actionId: string, value: string): RadioButtonsAction {
+  return {
+    type: "radio_buttons",
+    action_id: actionId,
+    block_id: actionId,
+    action_ts: slackTsNow(),
+    selected_option: { value, text: { type: "plain_text", text: value } },
   };
 }
 
