@@ -235,6 +235,15 @@ export class FakeSlack {
     return [...this.state.views.values()];
   }
 
+  /** The modal opened last (a views.update keeps its place); throws when none is open. */
+  lastModal(): StoredView {
+    const found = this.views()
+      .filter((v) => v.type === "modal")
+      .at(-1);
+    if (found === undefined) throw new Error("no modal open");
+    return found;
+  }
+
   /** The Home tab last published for a user. */
   homeView(userId: string): StoredView | undefined {
     return this.views().find((v) => v.type === "home" && v.userId === userId);

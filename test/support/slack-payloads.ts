@@ -231,6 +231,20 @@ export function radioButtonsAction(actionId: string, value: string): RadioButton
   };
 }
 
+/** What a modal's inputs hold in `view.state.values`, by kind of input. */
+export const stateValue = {
+  text: (value: string): ViewStateValue => ({ type: "plain_text_input", value }),
+  option: (value: string): ViewStateValue => ({
+    type: "static_select",
+    selected_option: { value, text: { type: "plain_text", text: value } },
+  }),
+  radio: (value: string): ViewStateValue => ({
+    type: "radio_buttons",
+    selected_option: { value, text: { type: "plain_text", text: value } },
+  }),
+  conversation: (id: string): ViewStateValue => ({ type: "conversations_select", selected_conversation: id }),
+};
+
 /** A view as Slack echoes it back in interaction payloads. */
 export function viewOutput(fields: Partial<ViewOutput> = {}): ViewOutput {
   return {
