@@ -9,7 +9,7 @@
  *   const [call] = await fake.waitForCalls("chat.postMessage", 1);
  *   await fake.close();
  */
-import { WebClient, type WebClientOptions } from "@slack/web-api";
+import { ErrorCode, WebClient, type WebClientOptions } from "@slack/web-api";
 import { ChannelRateLimiter, FaultInjector } from "./fake-slack-faults";
 import { silentSlackLogger } from "./fake-slack-logger";
 import { AUTHORIZE_PATH, type AuthorizationDecision, authorizeRedirect } from "./fake-slack-oauth";
@@ -323,6 +323,11 @@ export class FakeSlack {
     this.recorder.close();
     await this.server.close();
   }
+}
+
+/** What a WebClient call rejects with when the fake answers `ok: false` with `error` (for toMatchObject). */
+export function platformError(error: string): { code: string; data: { ok: false; error: string } } {
+  return { code: ErrorCode.PlatformError, data: { ok: false, error } };
 }
 
 export function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
