@@ -18,7 +18,14 @@ import {
 } from "../support/fake-slack";
 import { startTestServer, type TestServer } from "../support/server";
 import { SLACK_IDS } from "../support/slack-payloads";
-import { addChannel, type ChannelSetup, installWorkspace, SnsPublisher, type WorldChannel } from "./world";
+import {
+  addChannel,
+  type ChannelSetup,
+  installWorkspace,
+  SnsPublisher,
+  topicArn,
+  type WorldChannel,
+} from "./world";
 
 export const FAST_DELIVERY_ENV: Environment = {
   DELIVERY_POLL_MS: "100",
@@ -29,6 +36,72 @@ export const FAST_DELIVERY_ENV: Environment = {
   // digest. Digests are tested on their own (digests.e2e.test.ts turns them on).
   DELIVERY_DIGEST_THRESHOLD: "0",
 };
+
+export interface ReplicasOptions {
+  /** How many servers; all share the first one's PostgreSQL database. */
+  count: number;
+  /** Over FAST_DELIVERY_ENV, the bot token and the fakes' addresses (rates, lease, …). */
+  env: Environment;
+  fakeSlack?: FakeSlackOptions;
+  /** How long the fake Slack takes to answer chat.postMessage (keeps posts in flight on each replica). */
+  postMessageDelayMs: number;
+}
+
+export interface Replicas {
+  /** The servers, the first holding the database. */
+  servers: TestServer[];
+  slack: FakeSlack;
+  sns: SnsPublisher;
+  /** `count` channels of the default workspace, channel i wanting its own topic `<prefix>-i`. */
+  addChannels(count: number, prefix: string): Promise<Array<WorldChannel & { topic: string }>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Replicas as a deployment runs them: several real servers on one PostgreSQL database, in single
+ * workspace mode against the fake Slack, with signed SNS posts to any of them.
+ */
+export async function startReplicas(options: ReplicasOptions): Promise<Replicas> {
+  const slack = await startFakeSlack(options.fakeSlack);
+  const workspace = slack.addWorkspace();
+  const sns = await SnsPublisher.start();
+  const env = {
+    ...FAST_DELIVERY_ENV,
+    SLACK_BOT_TOKEN: workspace.botToken,
+    SLACK_API_URL: slack.url,
+    SNS_CERT_URL_PATTERN: sns.certUrlPattern,
+    ...options.env,
+  };
+  const first = await startTestServer({ kind: "postgres", env });
+  const servers = [first];
+  while (servers.length < options.count) {
+    servers.push(
+      await startTestServer({ kind: "postgres", env: { ...env, DATABASE_URL: first.testDb.url } }),
+    );
+  }
+  slack.setBehavior("chat.postMessage", { delayMs: options.postMessageDelayMs });
+  return {
+    servers,
+    slack,
+    sns,
+    async addChannels(count, prefix) {
+      const channels = [];
+      for (let c = 0; c < count; c++) {
+        const topic = topicArn(`${prefix}-${c}`);
+        channels.push({
+          topic,
+          ...(await addChannel(first.server.db.prisma, slack, { topicArns: [topic] })),
+        });
+      }
+      return channels;
+    },
+    async stop() {
+      for (const server of [...servers].reverse()) await server.stop();
+      await sns.close();
+      await slack.close();
+    },
+  };
+}
 
 export interface HarnessOptions {
   /** "single": SLACK_BOT_TOKEN of the default workspace; "oauth": installations per workspace. */

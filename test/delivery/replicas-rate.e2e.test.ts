@@ -6,10 +6,8 @@
  */
 import { maxInAnyWindow, orderViolations } from "../support/call-rates";
 import { postgresAvailable } from "../support/databases";
-import { type FakeSlack, startFakeSlack } from "../support/fake-slack";
-import { startTestServer, type TestServer } from "../support/server";
-import { FAST_DELIVERY_ENV } from "./harness";
-import { addChannel, eventually, SnsPublisher, topicArn } from "./world";
+import { type Replicas, startReplicas } from "./harness";
+import { eventually } from "./world";
 
 const CHANNELS = 12;
 const PER_CHANNEL = 6;
@@ -25,73 +23,50 @@ const ARRIVAL_JITTER_POSTS = 1;
 const describePostgres = postgresAvailable() ? describe : describe.skip;
 
 describePostgres("three replicas share one workspace budget [postgres]", () => {
-  let slack: FakeSlack;
-  let sns: SnsPublisher;
-  let replicas: TestServer[];
+  let replicas: Replicas;
 
   beforeEach(async () => {
-    // The fake refuses a channel's 4th post within a second (3/s, burst 3): our 2/s, burst 2 per
-    // channel must hold across replicas, including when a channel moves from one to another.
-    slack = await startFakeSlack({ postMessageLimit: { perSecond: 3, burst: 3 } });
-    const workspace = slack.addWorkspace();
-    sns = await SnsPublisher.start();
-    const env = {
-      ...FAST_DELIVERY_ENV,
-      SLACK_BOT_TOKEN: workspace.botToken,
-      SLACK_API_URL: slack.url,
-      SNS_CERT_URL_PATTERN: sns.certUrlPattern,
-      DELIVERY_CHANNEL_PER_SECOND: "2",
-      DELIVERY_CHANNEL_BURST: "2",
-      DELIVERY_WORKSPACE_PER_SECOND: String(WORKSPACE_PER_SECOND),
-      DELIVERY_WORKSPACE_BURST: String(WORKSPACE_BURST),
-      // Deliveries wait in hand for the shared budget for seconds; with FAST_DELIVERY_ENV's 3 s
-      // lease a renewal delayed on a busy machine let another replica take a channel over mid-queue
-      // and post out of order (a fresh-clone CI run: 4 overtakes). Takeover after an expired lease
-      // is the at-least-once path, not what this test is about; a long lease keeps it out.
-      DELIVERY_LEASE_MS: "30000",
-    };
-    const first = await startTestServer({ kind: "postgres", env });
-    const url = first.testDb.url;
-    replicas = [
-      first,
-      await startTestServer({ kind: "postgres", env: { ...env, DATABASE_URL: url } }),
-      await startTestServer({ kind: "postgres", env: { ...env, DATABASE_URL: url } }),
-    ];
-    slack.setBehavior("chat.postMessage", { delayMs: 20 });
+    replicas = await startReplicas({
+      count: 3,
+      // The fake refuses a channel's 4th post within a second (3/s, burst 3): our 2/s, burst 2 per
+      // channel must hold across replicas, including when a channel moves from one to another.
+      fakeSlack: { postMessageLimit: { perSecond: 3, burst: 3 } },
+      env: {
+        DELIVERY_CHANNEL_PER_SECOND: "2",
+        DELIVERY_CHANNEL_BURST: "2",
+        DELIVERY_WORKSPACE_PER_SECOND: String(WORKSPACE_PER_SECOND),
+        DELIVERY_WORKSPACE_BURST: String(WORKSPACE_BURST),
+        // Deliveries wait in hand for the shared budget for seconds; with FAST_DELIVERY_ENV's 3 s
+        // lease a renewal delayed on a busy machine let another replica take a channel over mid-queue
+        // and post out of order (a fresh-clone CI run: 4 overtakes). Takeover after an expired lease
+        // is the at-least-once path, not what this test is about; a long lease keeps it out.
+        DELIVERY_LEASE_MS: "30000",
+      },
+      postMessageDelayMs: 20,
+    });
   });
-  afterEach(async () => {
-    for (const replica of replicas.reverse()) await replica.stop();
-    await sns.close();
-    await slack.close();
-  });
+  afterEach(() => replicas.stop());
 
-  async function channels() {
-    const prisma = replicas[0].server.db.prisma;
-    const list = [];
-    for (let c = 0; c < CHANNELS; c++) {
-      const topic = topicArn(`rate-${c}`);
-      list.push({ topic, ...(await addChannel(prisma, slack, { topicArns: [topic] })) });
-    }
-    return list;
-  }
+  const channels = () => replicas.addChannels(CHANNELS, "rate");
 
   /** Round i reaches every channel, each through a different replica than the round before. */
   async function publishRounds(list: Array<{ topic: string }>, rounds: number, label: string) {
     for (let i = 0; i < rounds; i++) {
       await Promise.all(
         list.map(async ({ topic }, c) => {
-          const replica = replicas[(c + i) % replicas.length];
-          expect(await sns.publish(replica.url, topic, `${label} ${c}.${String(i).padStart(2, "0")}`)).toBe(
-            200,
-          );
+          const replica = replicas.servers[(c + i) % replicas.servers.length];
+          expect(
+            await replicas.sns.publish(replica.url, topic, `${label} ${c}.${String(i).padStart(2, "0")}`),
+          ).toBe(200);
         }),
       );
     }
   }
 
-  const posts = () => slack.calls("chat.postMessage").filter((call) => !call.injected);
+  const posts = () => replicas.slack.calls("chat.postMessage").filter((call) => !call.injected);
 
   it("stays within limit + burst in any second, without 429s, every channel in order", async () => {
+    const { slack, servers } = replicas;
     const list = await channels();
     await publishRounds(list, PER_CHANNEL, "rate");
     const total = CHANNELS * PER_CHANNEL;
@@ -106,7 +81,7 @@ describePostgres("three replicas share one workspace budget [postgres]", () => {
       5_000,
     );
     expect(busiest).toBeLessThanOrEqual(5 * WORKSPACE_PER_SECOND + WORKSPACE_BURST + ARRIVAL_JITTER_POSTS);
-    for (const replica of replicas) expect(replica.logs()).not.toContain("shared rate limit unavailable");
+    for (const replica of servers) expect(replica.logs()).not.toContain("shared rate limit unavailable");
     const posted = new Map(
       list.map((channel) => [channel.channelId, slack.messages(channel.channelId).map((m) => m.text ?? "")]),
     );
@@ -119,6 +94,7 @@ describePostgres("three replicas share one workspace budget [postgres]", () => {
   });
 
   it("a 429 pauses the workspace on every replica for Retry-After and halves the shared rate", async () => {
+    const { slack, servers } = replicas;
     const list = await channels();
     slack.failNext("chat.postMessage", { status: 429, retryAfterSeconds: 2 });
     await publishRounds(list, 3, "pause");
@@ -131,7 +107,7 @@ describePostgres("three replicas share one workspace budget [postgres]", () => {
     // until Retry-After has passed, from any replica.
     const during = posts().filter((call) => call.at > limited.at + 300 && call.at < limited.at + 1_950);
     expect(during.map((call) => call.at - limited.at)).toEqual([]);
-    const rows = await replicas[0].server.db.prisma.workspaceRate.findMany({
+    const rows = await servers[0].server.db.prisma.workspaceRate.findMany({
       where: { key: { startsWith: "post:" } },
     });
     const workspaceRow = rows.find((row) => row.key.split(":").length === 2);

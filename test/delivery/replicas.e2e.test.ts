@@ -4,10 +4,9 @@
  * replica SNS happened to reach.
  */
 import { postgresAvailable } from "../support/databases";
-import { type FakeSlack, type FakeWorkspace, startFakeSlack } from "../support/fake-slack";
-import { startTestServer, type TestServer } from "../support/server";
-import { FAST_DELIVERY_ENV } from "./harness";
-import { addChannel, eventually, SnsPublisher, topicArn } from "./world";
+import type { TestServer } from "../support/server";
+import { type Replicas, startReplicas } from "./harness";
+import { eventually } from "./world";
 
 const CHANNELS = 12;
 const PER_CHANNEL = 8;
@@ -15,44 +14,30 @@ const PER_CHANNEL = 8;
 const describePostgres = postgresAvailable() ? describe : describe.skip;
 
 describePostgres("two replicas on one database [postgres]", () => {
-  let slack: FakeSlack;
-  let workspace: FakeWorkspace;
-  let sns: SnsPublisher;
-  let first: TestServer;
-  let second: TestServer;
+  let replicas: Replicas;
 
   beforeEach(async () => {
-    slack = await startFakeSlack();
-    workspace = slack.addWorkspace();
-    sns = await SnsPublisher.start();
-    const env = {
-      ...FAST_DELIVERY_ENV,
-      SLACK_BOT_TOKEN: workspace.botToken,
-      SLACK_API_URL: slack.url,
-      SNS_CERT_URL_PATTERN: sns.certUrlPattern,
-      DELIVERY_CHANNEL_PER_SECOND: "50",
-      DELIVERY_CHANNEL_BURST: "5",
-      DELIVERY_WORKSPACE_PER_SECOND: "1000",
-      DELIVERY_WORKSPACE_BURST: "1000",
-    };
-    first = await startTestServer({ kind: "postgres", env });
-    second = await startTestServer({ kind: "postgres", env: { ...env, DATABASE_URL: first.testDb.url } });
-    slack.setBehavior("chat.postMessage", { delayMs: 100 });
+    replicas = await startReplicas({
+      count: 2,
+      env: {
+        DELIVERY_CHANNEL_PER_SECOND: "50",
+        DELIVERY_CHANNEL_BURST: "5",
+        DELIVERY_WORKSPACE_PER_SECOND: "1000",
+        DELIVERY_WORKSPACE_BURST: "1000",
+      },
+      postMessageDelayMs: 100,
+    });
   });
-  afterEach(async () => {
-    await second.stop();
-    await first.stop();
-    await sns.close();
-    await slack.close();
-  });
+  afterEach(() => replicas.stop());
 
   it("never posts a delivery twice and keeps every channel in order", async () => {
+    const {
+      slack,
+      sns,
+      servers: [first, second],
+    } = replicas;
     const prisma = first.server.db.prisma;
-    const channels = [];
-    for (let c = 0; c < CHANNELS; c++) {
-      const topic = topicArn(`replica-${c}`);
-      channels.push({ topic, ...(await addChannel(prisma, slack, { topicArns: [topic] })) });
-    }
+    const channels = await replicas.addChannels(CHANNELS, "replica");
     for (let i = 0; i < PER_CHANNEL; i++) {
       await Promise.all(
         channels.map(async ({ topic }, c) => {

@@ -7,15 +7,15 @@
  */
 import type { ViewStateValue } from "@slack/bolt";
 import { describeEachDatabase } from "../support/databases";
-import type { StoredView } from "../support/fake-slack";
 import {
   appHomeOpenedEvent,
   blockActionsPayload,
   buttonAction,
   SLACK_IDS,
+  stateValue,
   viewSubmissionPayload,
 } from "../support/slack-payloads";
-import { type SlackHarness, startSlackHarness, textOf, waitUntil } from "./slack-harness";
+import { slackHarnessForEachTest, textOf, waitUntil } from "./slack-harness";
 
 const EAST = "arn:aws:sns:us-east-2:123456789012:alarms";
 const WEST = "arn:aws:sns:eu-west-1:123456789012:security";
@@ -23,7 +23,7 @@ const TOKEN = "U2VjcmV0V2ViaG9va1Rva2VuMDEyMzQ1Njc4OQ";
 const CHIME = `https://hooks.chime.aws/incomingwebhooks/6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f?token=${TOKEN}`;
 const REDACTED = `hooks.chime.aws/…${TOKEN.slice(-4)}`;
 
-const text = (value: string): ViewStateValue => ({ type: "plain_text_input", value });
+const { text } = stateValue;
 
 interface Form {
   url?: string;
@@ -45,26 +45,9 @@ function values(form: Form): Record<string, Record<string, ViewStateValue>> {
 }
 
 describeEachDatabase("App Home webhook rooms", (kind) => {
-  let h: SlackHarness;
-
-  beforeEach(async () => {
-    h = await startSlackHarness(kind);
-    h.sns.createTopic(EAST);
-    h.sns.createTopic(WEST);
-  });
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = slackHarnessForEachTest(kind, { topics: [EAST, WEST] });
 
   const prisma = () => h.app.server.db.prisma;
-  const modal = (): StoredView => {
-    const found = h.slack
-      .views()
-      .filter((v) => v.type === "modal")
-      .at(-1);
-    if (found === undefined) throw new Error("no modal open");
-    return found;
-  };
   const click = (actionId: string, value?: string) =>
     h.interaction(
       blockActionsPayload({
@@ -73,7 +56,7 @@ describeEachDatabase("App Home webhook rooms", (kind) => {
       }),
     );
   const submit = async (form: Form) => {
-    const view = modal();
+    const view = h.slack.lastModal();
     const answer = await h.interaction(
       viewSubmissionPayload({
         userId: SLACK_IDS.adminUserId,
@@ -89,7 +72,7 @@ describeEachDatabase("App Home webhook rooms", (kind) => {
   const openForm = async (opened = 1) => {
     expect((await click("home_add_webhook")).status).toBe(200);
     await h.slack.waitForCalls("views.open", opened);
-    expect(modal().view.callback_id).toBe("add_webhook");
+    expect(h.slack.lastModal().view.callback_id).toBe("add_webhook");
   };
   const valid: Form = {
     url: CHIME,

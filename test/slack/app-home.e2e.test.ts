@@ -11,46 +11,22 @@ import {
   appHomeOpenedEvent,
   blockActionsPayload,
   buttonAction,
+  radioButtonsAction,
   SLACK_IDS,
+  stateValue,
   viewSubmissionPayload,
 } from "../support/slack-payloads";
-import { type SlackHarness, startSlackHarness, textOf, waitUntil } from "./slack-harness";
+import { slackHarnessForEachTest, textOf, waitUntil } from "./slack-harness";
 
 const EAST = "arn:aws:sns:us-east-2:123456789012:alarms";
 const WEST = "arn:aws:sns:eu-west-1:123456789012:security";
 
-const option = (value: string): ViewStateValue => ({
-  type: "static_select",
-  selected_option: { value, text: { type: "plain_text", text: value } },
-});
-const radio = (value: string): ViewStateValue => ({
-  type: "radio_buttons",
-  selected_option: { value, text: { type: "plain_text", text: value } },
-});
-const text = (value: string): ViewStateValue => ({ type: "plain_text_input", value });
-const conversation = (id: string): ViewStateValue => ({
-  type: "conversations_select",
-  selected_conversation: id,
-});
+const { option, radio, text, conversation } = stateValue;
 
 describeEachDatabase("App Home", (kind) => {
-  let h: SlackHarness;
-
-  beforeEach(async () => {
-    h = await startSlackHarness(kind);
-    h.sns.createTopic(EAST);
-    h.sns.createTopic(WEST);
-  });
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = slackHarnessForEachTest(kind, { topics: [EAST, WEST] });
 
   const prisma = () => h.app.server.db.prisma;
-  const modal = (): StoredView => {
-    const found = h.slack.views().find((v) => v.type === "modal");
-    if (found === undefined) throw new Error("no modal open");
-    return found;
-  };
   const click = (
     actionId: string,
     fields: {
@@ -68,7 +44,7 @@ describeEachDatabase("App Home", (kind) => {
       }),
     );
   const submit = (values: Record<string, Record<string, ViewStateValue>>) => {
-    const view = modal();
+    const view = h.slack.lastModal();
     return h.interaction(
       viewSubmissionPayload({
         userId: SLACK_IDS.adminUserId,
@@ -89,7 +65,7 @@ describeEachDatabase("App Home", (kind) => {
 
     expect((await click("home_configure_new")).status).toBe(200);
     await h.slack.waitForCalls("views.open", 1);
-    expect(modal().view.callback_id).toBe("configure_channel");
+    expect(h.slack.lastModal().view.callback_id).toBe("configure_channel");
 
     // Add another Region keeps what was typed.
     const typed = {
@@ -99,13 +75,13 @@ describeEachDatabase("App Home", (kind) => {
       region_0: { region_0: option("us-east-2") },
       topics_0: { topics_0: text(EAST) },
     };
-    await click("configure_add_region", { view: modal(), values: typed });
+    await click("configure_add_region", { view: h.slack.lastModal(), values: typed });
     await h.slack.waitForCalls("views.update", 1);
-    const twoRegions = textOf(modal().view);
+    const twoRegions = textOf(h.slack.lastModal().view);
     expect(twoRegions).toContain('"block_id":"region_1"');
     expect(twoRegions).toContain(`"initial_value":"${EAST}"`);
     expect(twoRegions).toContain('"initial_value":"prod-alerts"');
-    expect(JSON.parse(String(modal().view.private_metadata))).toEqual({ regionCount: 2 });
+    expect(JSON.parse(String(h.slack.lastModal().view.private_metadata))).toEqual({ regionCount: 2 });
 
     // Choosing "Create an IAM role using a template" shows the policy and a role name field.
     const withWest = {
@@ -115,21 +91,13 @@ describeEachDatabase("App Home", (kind) => {
     };
     await h.interaction(
       blockActionsPayload({
-        actions: [
-          {
-            type: "radio_buttons",
-            action_id: "role_mode",
-            block_id: "role_mode",
-            action_ts: "1700000000.000100",
-            selected_option: { value: "template", text: { type: "plain_text", text: "template" } },
-          },
-        ],
-        view: h.echo(modal(), withWest),
+        actions: [radioButtonsAction("role_mode", "template")],
+        view: h.echo(h.slack.lastModal(), withWest),
         userId: SLACK_IDS.adminUserId,
       }),
     );
     await h.slack.waitForCalls("views.update", 2);
-    const template = textOf(modal().view);
+    const template = textOf(h.slack.lastModal().view);
     expect(template).toContain("Notification permissions");
     expect(template).toContain("cloudwatch:List*");
     expect(template).toContain('"block_id":"role_name"');
@@ -212,7 +180,7 @@ describeEachDatabase("App Home", (kind) => {
 
     await click("home_edit_configuration", { value: configuration.id });
     await h.slack.waitForCalls("views.open", 1);
-    const form = textOf(modal().view);
+    const form = textOf(h.slack.lastModal().view);
     expect(form).toContain("Edit configuration");
     expect(form).toContain(`"initial_value":"${EAST}"`);
     expect(form).toContain('"initial_conversation":"C0FAKECHAN1"');

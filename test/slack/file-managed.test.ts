@@ -5,7 +5,6 @@
  * with small fakes, the real ConfigurationService on a real database.
  */
 import { randomBytes } from "node:crypto";
-import type { WebClient } from "@slack/web-api";
 import { ChannelMentions } from "../../src/configurations/channel-mentions";
 import { ConfigurationService } from "../../src/configurations/configuration-service";
 import {
@@ -15,8 +14,7 @@ import {
 import { ExternalIds } from "../../src/configurations/external-id";
 import { FILE_MANAGED_REFUSAL, slackMayChange } from "../../src/configurations/file-managed";
 import { TopicAccess } from "../../src/configurations/topic-access";
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import type { DeliveryControl } from "../../src/delivery/delivery-control";
 import { configuredClientsHomeView, HOME_ACTIONS } from "../../src/slack/blocks/home";
 import type { Reply } from "../../src/slack/blocks/replies";
@@ -27,37 +25,18 @@ import {
 import { removeWebhookCallback } from "../../src/slack/listeners/actions/webhook-rooms";
 import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-command";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { commonListenerDeps, recordingNoise } from "../support/listener-fakes";
+import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
+import { clickButton, commonListenerDeps, fakeClient, recordingNoise } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
-import { blockActionsPayload, buttonAction, SLACK_IDS, slashCommandPayload } from "../support/slack-payloads";
+import { SLACK_IDS, slashCommandPayload } from "../support/slack-payloads";
 
 const TEAM = SLACK_IDS.teamId;
 const CHANNEL = SLACK_IDS.channelId;
 const ADMIN = SLACK_IDS.adminUserId;
 const ARN = "arn:aws:sns:us-east-2:123456789012:alarms";
 
-function fakeClient() {
-  const calls: string[] = [];
-  const client = {
-    users: {
-      info: async (args: { user: string }) => ({ ok: true, user: { id: args.user, is_admin: true } }),
-    },
-    conversations: {
-      info: async () => {
-        calls.push("conversations.info");
-        return { ok: true, channel: { id: CHANNEL, name: "alerts", is_member: true } };
-      },
-    },
-    views: {
-      open: async () => {
-        calls.push("views.open");
-        return { ok: true };
-      },
-    },
-  };
-  return { client: client as unknown as WebClient, calls };
-}
+/** A client on which ADMIN, who types every command and clicks every button here, is an admin. */
+const adminClient = () => fakeClient({ [ADMIN]: { is_admin: true } });
 
 describe("slackMayChange", () => {
   it.each([
@@ -114,8 +93,8 @@ describe("App Home's view of a file-managed configuration", () => {
 });
 
 describeEachDatabase("file-managed configurations in Slack", (kind) => {
-  let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
   let subscribeCalls: string[];
   let notices: string[];
   let configurationId: string;
@@ -153,9 +132,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
   }
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, logger);
-    db = await openDatabase(testDb.database);
+    ({ db, dispose } = await openMigratedTestDatabase(kind));
     subscribeCalls = [];
     notices = [];
     const row = await createSlackConfiguration(db.prisma, {
@@ -178,10 +155,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       },
     });
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   const state = async () =>
     JSON.stringify([
@@ -192,7 +166,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
     ]);
 
   async function command(text: string, d = deps()): Promise<Reply> {
-    const { client } = fakeClient();
+    const { client } = adminClient();
     const respond = jest.fn().mockResolvedValue(undefined);
     const args = { command: slashCommandPayload({ text, user_id: ADMIN }), ack: jest.fn(), respond, client };
     await awsCommandCallback(d)(args as unknown as Parameters<ReturnType<typeof awsCommandCallback>>[0]);
@@ -226,19 +200,10 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
     const d = deps();
     type ButtonArgs = Parameters<ReturnType<typeof deleteConfigurationCallback>>[0];
     const click = async (callback: (args: ButtonArgs) => Promise<void>, actionId: string, value: string) => {
-      const { client, calls } = fakeClient();
-      const body = blockActionsPayload({
-        actions: [buttonAction({ action_id: actionId, value })],
-        userId: ADMIN,
-      });
-      await callback({
-        ack: jest.fn(),
-        body,
-        action: body.actions[0],
-        client,
-        context: {},
-      } as unknown as ButtonArgs);
-      return calls;
+      const { client, calls } = adminClient();
+      await clickButton(callback, client, { action_id: actionId, value }, { userId: ADMIN });
+      // What the click asked of Slack beyond who the clicker is.
+      return calls.filter((call) => call.method !== "users.info").map((call) => call.method);
     };
     expect(await click(editConfigurationCallback(d), HOME_ACTIONS.edit, configurationId)).toEqual([]);
     await click(deleteConfigurationCallback(d), HOME_ACTIONS.delete, configurationId);

@@ -7,7 +7,7 @@ import type { ViewStateValue } from "@slack/bolt";
 import { FILTER_FIELDS } from "../../src/slack/blocks/filter-fields";
 import { describeEachDatabase } from "../support/databases";
 import { appHomeOpenedEvent, SLACK_IDS, viewSubmissionPayload } from "../support/slack-payloads";
-import { type SlackHarness, startSlackHarness, textOf, waitUntil } from "./slack-harness";
+import { slackHarnessForEachTest, textOf, waitUntil } from "./slack-harness";
 
 const { userId: MEMBER, guestUserId: GUEST } = SLACK_IDS;
 const TOPIC = "arn:aws:sns:us-east-2:123456789012:alarms";
@@ -26,15 +26,7 @@ const alarm = (name: string, state: string) =>
   });
 
 describeEachDatabase("/aws filter", (kind) => {
-  let h: SlackHarness;
-
-  beforeEach(async () => {
-    h = await startSlackHarness(kind);
-    h.sns.createTopic(TOPIC);
-  });
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = slackHarnessForEachTest(kind, { topics: [TOPIC] });
 
   const prisma = () => h.app.server.db.prisma;
   const storedFilters = async () => (await prisma().channelConfiguration.findFirstOrThrow()).filters;

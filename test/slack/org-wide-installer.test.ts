@@ -1,7 +1,6 @@
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService, WorkspaceOverview } from "../../src/configurations/configuration-service";
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import { ChatbotError, ErrorCode } from "../../src/errors";
 import { HOME_ACTIONS } from "../../src/slack/blocks/home";
 import type { Reply } from "../../src/slack/blocks/replies";
@@ -21,8 +20,10 @@ import { addWebhookSubmittedCallback } from "../../src/slack/listeners/views/add
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import { WorkspaceRemoval } from "../../src/slack/workspace-removal";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
 import {
+  actionArgs,
+  clickButton,
   commonListenerDeps,
   type FakeUser,
   fakeClient,
@@ -33,8 +34,8 @@ import { capturingLogger } from "../support/log-capture";
 import {
   appHomeOpenedEvent,
   blockActionsPayload,
-  buttonAction,
   eventCallback,
+  radioButtonsAction,
   SLACK_IDS,
   slashCommandPayload,
   viewSubmissionPayload,
@@ -51,8 +52,8 @@ const people: Record<string, FakeUser> = { [ORG_INSTALLER]: {}, [MEMBER]: {} };
 type ButtonArgs = Parameters<ReturnType<typeof configureNewCallback>>[0];
 
 describeEachDatabase("the installer of an org-wide installation", (kind) => {
-  let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
   let serviceCalls: string[];
   let notices: string[];
   const { logger } = capturingLogger();
@@ -75,9 +76,7 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
   }
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, logger);
-    db = await openDatabase(testDb.database);
+    ({ db, dispose } = await openMigratedTestDatabase(kind));
     serviceCalls = [];
     notices = [];
     // As PrismaInstallationStore stores an org-wide install: keyed by enterprise, no team.
@@ -93,10 +92,7 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
       },
     });
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   async function command(text: string, userId: string, teamId: string): Promise<Reply> {
     const deps = makeDeps();
@@ -135,19 +131,12 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
     for (const teamId of TEAMS) {
       for (const [callback, actionId] of buttons) {
         const { client } = fakeClient(people);
-        const body = blockActionsPayload({
-          actions: [buttonAction({ action_id: actionId, value: "cfg-1" })],
-          userId: ORG_INSTALLER,
-          teamId,
-          enterpriseId: ORG,
-        });
-        await callback({
-          ack: jest.fn(),
-          body,
-          action: body.actions[0],
+        await clickButton(
+          callback,
           client,
-          context: {},
-        } as unknown as ButtonArgs);
+          { action_id: actionId, value: "cfg-1" },
+          { userId: ORG_INSTALLER, teamId, enterpriseId: ORG },
+        );
       }
     }
     // Edit, test and delete answer on the Home; configure and add webhook open their forms.
@@ -163,22 +152,13 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
 
     const { client, calls } = fakeClient(people);
     const body = blockActionsPayload({
-      actions: [
-        {
-          type: "radio_buttons",
-          action_id: "role_mode",
-          block_id: "role_mode",
-          action_ts: "1",
-          selected_option: { value: "template", text: { type: "plain_text", text: "t" } },
-        },
-      ],
+      actions: [radioButtonsAction("role_mode", "template")],
       userId: ORG_INSTALLER,
       enterpriseId: ORG,
       view: viewSubmissionPayload({ callbackId: "configure_channel" }).view,
     });
     serviceCalls.length = 0;
-    const args = { ack: jest.fn(), body, action: body.actions[0], client, context: {} };
-    await roleModeCallback(deps)(args as unknown as Parameters<ReturnType<typeof roleModeCallback>>[0]);
+    await roleModeCallback(deps)(actionArgs(body, client));
     expect(serviceCalls).toEqual(["roleTemplate"]);
     expect(calls.map((c) => c.method)).toContain("views.update");
   });
@@ -237,18 +217,12 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
     const views: string[] = [];
     for (const userId of [ORG_INSTALLER, MEMBER]) {
       const { client, calls } = fakeClient(people);
-      const body = blockActionsPayload({
-        actions: [buttonAction({ action_id: HOME_ACTIONS.removeWorkspace })],
-        userId,
-        enterpriseId: ORG,
-      });
-      await removeWorkspaceCallback(deps)({
-        ack: jest.fn(),
-        body,
-        action: body.actions[0],
+      await clickButton(
+        removeWorkspaceCallback(deps),
         client,
-        context: {},
-      } as unknown as ButtonArgs);
+        { action_id: HOME_ACTIONS.removeWorkspace },
+        { userId, enterpriseId: ORG },
+      );
       views.push(JSON.stringify(calls.find((c) => c.method === "views.open")?.args));
     }
     expect(views[0]).toContain("still has 1 channel configuration");
@@ -262,18 +236,12 @@ describeEachDatabase("the installer of an org-wide installation", (kind) => {
       data: { id: "cfg-2", kind: "slack", name: "other", teamId: SLACK_IDS.otherTeamId, enterpriseId: ORG },
     });
     const { client, calls } = fakeClient(people);
-    const body = blockActionsPayload({
-      actions: [buttonAction({ action_id: HOME_ACTIONS.removeWorkspace })],
-      userId: ORG_INSTALLER,
-      enterpriseId: ORG,
-    });
-    await removeWorkspaceCallback(makeDeps())({
-      ack: jest.fn(),
-      body,
-      action: body.actions[0],
+    await clickButton(
+      removeWorkspaceCallback(makeDeps()),
       client,
-      context: {},
-    } as unknown as ButtonArgs);
+      { action_id: HOME_ACTIONS.removeWorkspace },
+      { userId: ORG_INSTALLER, enterpriseId: ORG },
+    );
     expect(calls.map((c) => c.method)).toEqual(["views.open"]);
     expect(JSON.stringify(calls[0].args)).toContain("It stays installed for your organization");
     // No auth.revoke (the fake client has none), the org's installation and other workspace intact.

@@ -1,7 +1,6 @@
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import { HOME_ACTIONS } from "../../src/slack/blocks/home";
 import type { Reply } from "../../src/slack/blocks/replies";
 import { confirmDeleteCallback } from "../../src/slack/listeners/actions/delete-confirm";
@@ -17,8 +16,10 @@ import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-comma
 import { addWebhookSubmittedCallback } from "../../src/slack/listeners/views/add-webhook";
 import { configureChannelSubmittedCallback } from "../../src/slack/listeners/views/configure-channel";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
+import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
 import {
+  actionArgs,
+  clickButton,
   commonListenerDeps,
   type FakeUser,
   fakeClient,
@@ -28,7 +29,7 @@ import {
 import { capturingLogger } from "../support/log-capture";
 import {
   blockActionsPayload,
-  buttonAction,
+  radioButtonsAction,
   SLACK_IDS,
   slashCommandPayload,
   viewSubmissionPayload,
@@ -41,8 +42,8 @@ const GUEST = SLACK_IDS.guestUserId;
 const ARN = "arn:aws:sns:us-east-2:123456789012:alarms";
 
 describeEachDatabase("permission decisions of the listeners", (kind) => {
-  let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
   let serviceCalls: string[];
   let notices: string[];
   let deps: ReturnType<typeof makeDeps>;
@@ -66,17 +67,12 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
   };
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, logger);
-    db = await openDatabase(testDb.database);
+    ({ db, dispose } = await openMigratedTestDatabase(kind));
     serviceCalls = [];
     notices = [];
     deps = makeDeps();
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   async function command(text: string, userId: string): Promise<{ reply: Reply; usersInfo: number }> {
     const { client, calls } = fakeClient(people);
@@ -186,20 +182,15 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
       userId: string,
     ): Promise<{ method: string }[]> {
       const { client, calls } = fakeClient(people);
-      const body = blockActionsPayload({
-        actions: [buttonAction({ action_id: actionId, value: "cfg-1" })],
-        userId,
-      });
       const ack = jest.fn().mockResolvedValue(undefined);
       const respond = jest.fn().mockResolvedValue(undefined);
-      await callback({
-        ack,
-        body,
-        action: body.actions[0],
+      await clickButton(
+        callback,
         client,
-        context: {},
-        respond,
-      } as unknown as ButtonArgs);
+        { action_id: actionId, value: "cfg-1" },
+        { userId },
+        { ack, respond },
+      );
       expect(ack).toHaveBeenCalledTimes(1);
       return calls.filter((c) => c.method !== "users.info");
     }
@@ -231,14 +222,14 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
 
     it("a forged confirmation of /aws delete from a member deletes nothing", async () => {
       const { client } = fakeClient(people);
-      const body = blockActionsPayload({
-        actions: [buttonAction({ action_id: "command_delete_confirm", value: "cfg-1" })],
-        userId: MEMBER,
-        channelId: SLACK_IDS.channelId,
-      });
       const respond = jest.fn().mockResolvedValue(undefined);
-      const args = { ack: jest.fn(), body, action: body.actions[0], client, context: {}, respond };
-      await confirmDeleteCallback(deps)(args as unknown as ButtonArgs);
+      await clickButton(
+        confirmDeleteCallback(deps),
+        client,
+        { action_id: "command_delete_confirm", value: "cfg-1" },
+        { userId: MEMBER, channelId: SLACK_IDS.channelId },
+        { respond },
+      );
       expect(serviceCalls).toEqual([]);
       expect((respond.mock.calls[0][0] as Reply).text).toContain("Only managers");
     });
@@ -246,20 +237,11 @@ describeEachDatabase("permission decisions of the listeners", (kind) => {
     it("the role template is not drawn into a member's forged modal (it holds the ExternalId)", async () => {
       const { client, calls } = fakeClient(people);
       const body = blockActionsPayload({
-        actions: [
-          {
-            type: "radio_buttons",
-            action_id: "role_mode",
-            block_id: "role_mode",
-            action_ts: "1",
-            selected_option: { value: "template", text: { type: "plain_text", text: "t" } },
-          },
-        ],
+        actions: [radioButtonsAction("role_mode", "template")],
         userId: MEMBER,
         view: viewSubmissionPayload({ callbackId: "configure_channel" }).view,
       });
-      const args = { ack: jest.fn(), body, action: body.actions[0], client, context: {} };
-      await roleModeCallback(deps)(args as unknown as Parameters<ReturnType<typeof roleModeCallback>>[0]);
+      await roleModeCallback(deps)(actionArgs(body, client));
       expect(calls.map((c) => c.method)).toEqual(["users.info"]);
       expect(serviceCalls).toEqual([]);
     });

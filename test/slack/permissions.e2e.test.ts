@@ -11,9 +11,10 @@ import {
   blockActionsPayload,
   buttonAction,
   SLACK_IDS,
+  stateValue,
   viewSubmissionPayload,
 } from "../support/slack-payloads";
-import { type SlackHarness, startSlackHarness, textOf, waitUntil } from "./slack-harness";
+import { slackHarnessForEachTest, textOf, waitUntil } from "./slack-harness";
 
 const { adminUserId: ADMIN, userId: MEMBER, guestUserId: GUEST } = SLACK_IDS;
 const PUBLIC = SLACK_IDS.channelId;
@@ -21,18 +22,7 @@ const PRIVATE = SLACK_IDS.privateChannelId;
 const EAST = "arn:aws:sns:us-east-2:123456789012:alarms";
 const SECRET_TOPIC = "arn:aws:sns:us-east-2:123456789012:secret-ops";
 
-const option = (value: string): ViewStateValue => ({
-  type: "static_select",
-  selected_option: { value, text: { type: "plain_text", text: value } },
-});
-const radio = (value: string): ViewStateValue => ({
-  type: "radio_buttons",
-  selected_option: { value, text: { type: "plain_text", text: value } },
-});
-const conversation = (id: string): ViewStateValue => ({
-  type: "conversations_select",
-  selected_conversation: id,
-});
+const { option, radio, conversation } = stateValue;
 const form = (channelId: string, configurationId?: string) => ({
   callbackId: "configure_channel",
   privateMetadata: JSON.stringify({ regionCount: 1, ...(configurationId ? { configurationId } : {}) }),
@@ -45,16 +35,7 @@ const form = (channelId: string, configurationId?: string) => ({
 });
 
 describeEachDatabase("permissions", (kind) => {
-  let h: SlackHarness;
-
-  beforeEach(async () => {
-    h = await startSlackHarness(kind);
-    h.sns.createTopic(EAST);
-    h.sns.createTopic(SECRET_TOPIC);
-  });
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = slackHarnessForEachTest(kind, { topics: [EAST, SECRET_TOPIC] });
 
   const prisma = () => h.app.server.db.prisma;
   const as = (userId: string) => ({ user_id: userId });

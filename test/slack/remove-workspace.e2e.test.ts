@@ -27,8 +27,7 @@ describeEachDatabase("Remove workspace configuration", (kind) => {
     );
     expect(answer.status).toBe(200);
     await h.slack.waitForCalls("views.open", before + 1);
-    const views = h.slack.views().filter((v) => v.type === "modal");
-    return views[views.length - 1];
+    return h.slack.lastModal();
   };
 
   describe("single workspace (SLACK_BOT_TOKEN)", () => {

@@ -44,6 +44,8 @@ export interface SlackHarnessOptions {
   mode?: "single" | "oauth";
   /** More environment for the server (e.g. TOPIC_ACCESS, AWS_ENDPOINT_URL_STS). */
   env?: Environment;
+  /** Topics the fake SNS has from the start (ARNs). */
+  topics?: string[];
 }
 
 export async function startSlackHarness(
@@ -51,6 +53,7 @@ export async function startSlackHarness(
   options: SlackHarnessOptions = {},
 ): Promise<SlackHarness> {
   const sns = await startFakeSns();
+  for (const topic of options.topics ?? []) sns.createTopic(topic);
   const slack = await startFakeSlack();
   const { botToken } = slack.addWorkspace();
   const port = await freePort();
@@ -166,6 +169,22 @@ export async function startSlackHarness(
       await slack.close();
     },
   };
+}
+
+/**
+ * A fresh harness for each test of the enclosing describe, stopped after it. Call at describe level;
+ * the object returned stands for the current test's harness (its fields are replaced before each).
+ */
+export function slackHarnessForEachTest(
+  kind: TestDatabaseKind,
+  options: SlackHarnessOptions = {},
+): SlackHarness {
+  const current = {} as SlackHarness;
+  beforeEach(async () => {
+    Object.assign(current, await startSlackHarness(kind, options));
+  });
+  afterEach(() => current.stop());
+  return current;
 }
 
 /** The mrkdwn and plain text of a reply or view, as one string to search. */

@@ -8,19 +8,18 @@
  * was posted to both workspaces.
  */
 import { randomBytes } from "node:crypto";
-import type { ViewStateValue } from "@slack/bolt";
 import { ExternalIds } from "../../src/configurations/external-id";
 import { linkAccount } from "../../src/configurations/linked-accounts";
 import { runChatbot } from "../cli/cli-runner";
 import { describeEachDatabase } from "../support/databases";
 import { type FakeSts, startFakeSts } from "../support/fake-aws-charts";
-import type { StoredView } from "../support/fake-slack";
 import {
   appHomeOpenedEvent,
   blockActionsPayload,
   buttonAction,
   eventCallback,
   SLACK_IDS,
+  stateValue,
   viewSubmissionPayload,
 } from "../support/slack-payloads";
 import { type SlackHarness, startSlackHarness, textOf, waitUntil } from "./slack-harness";
@@ -278,15 +277,7 @@ describeEachDatabase("topic access across workspaces", (kind) => {
   });
 
   describe("App Home", () => {
-    const text = (value: string): ViewStateValue => ({ type: "plain_text_input", value });
-    const lastModal = (): StoredView => {
-      const found = h.slack
-        .views()
-        .filter((v) => v.type === "modal")
-        .at(-1);
-      if (found === undefined) throw new Error("no modal open");
-      return found;
-    };
+    const { text } = stateValue;
     const click = (actionId: string) =>
       h.interaction(blockActionsPayload({ actions: [buttonAction({ action_id: actionId })] }));
     /** The saving view shows the refusal; then App Home is republished (the listener's last step). */
@@ -315,7 +306,7 @@ describeEachDatabase("topic access across workspaces", (kind) => {
             ...{ webhook_role_arn: { webhook_role_arn: { type: "plain_text_input" } } },
             ...entry("webhook_topics", TOPIC_A),
           },
-          view: { id: lastModal().id, blocks: h.echo(lastModal()).blocks },
+          view: { id: h.slack.lastModal().id, blocks: h.echo(h.slack.lastModal()).blocks },
         }),
       );
       expect(answer.status).toBe(200);
@@ -329,7 +320,7 @@ describeEachDatabase("topic access across workspaces", (kind) => {
       await h.event(appHomeOpenedEvent());
       expect((await click("home_configure_new")).status).toBe(200);
       await h.slack.waitForCalls("views.open", 1);
-      const modal = lastModal();
+      const modal = h.slack.lastModal();
       const answer = await h.interaction(
         viewSubmissionPayload({
           callbackId: "configure_channel",

@@ -1,7 +1,6 @@
 import type { ConfigurationEditor } from "../../src/configurations/configuration-editor";
 import type { ConfigurationService } from "../../src/configurations/configuration-service";
-import { type Database, openDatabase } from "../../src/db/database";
-import { migrateDatabase } from "../../src/db/migrate";
+import type { Database } from "../../src/db/database";
 import { ChatbotError, ErrorCode } from "../../src/errors";
 import { roleSetReply } from "../../src/slack/blocks/command-replies";
 import { HOME_ACTIONS } from "../../src/slack/blocks/home";
@@ -20,16 +19,16 @@ import { configureChannelSubmittedCallback } from "../../src/slack/listeners/vie
 import type { WorkspaceRemoval } from "../../src/slack/workspace-removal";
 import { NO_PUBLIC_ADDRESS_REASON, SubscriptionService } from "../../src/sns/subscriptions";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
-import { commonListenerDeps, fakeClient, recording, recordingNoise } from "../support/listener-fakes";
-import { capturingLogger } from "../support/log-capture";
+import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
 import {
-  blockActionsPayload,
-  buttonAction,
-  SLACK_IDS,
-  slashCommandPayload,
-  viewSubmissionPayload,
-} from "../support/slack-payloads";
+  clickButton,
+  commonListenerDeps,
+  fakeClient,
+  recording,
+  recordingNoise,
+} from "../support/listener-fakes";
+import { capturingLogger } from "../support/log-capture";
+import { SLACK_IDS, slashCommandPayload, viewSubmissionPayload } from "../support/slack-payloads";
 
 const ADMIN = SLACK_IDS.adminUserId;
 /** What an internal failure may say: addresses, dependency URLs, the settings that point at them. */
@@ -45,8 +44,8 @@ const failing = () => {
 };
 
 describeEachDatabase("what users are told of internal failures", (kind) => {
-  let testDb: TestDatabase;
   let db: Database;
+  let dispose: () => Promise<void>;
   let shown: string[];
   const { logger, text: logged } = capturingLogger();
 
@@ -65,15 +64,10 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
   }
 
   beforeEach(async () => {
-    testDb = await createTestDatabase(kind);
-    await migrateDatabase(testDb.database, logger);
-    db = await openDatabase(testDb.database);
+    ({ db, dispose } = await openMigratedTestDatabase(kind));
     shown = [];
   });
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  afterEach(() => dispose());
 
   function expectClean(what: unknown): void {
     const text = JSON.stringify(what);
@@ -94,20 +88,14 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
       expectClean(reply);
     }
     const respond = jest.fn().mockResolvedValue(undefined);
-    const body = blockActionsPayload({
-      actions: [buttonAction({ action_id: "command_delete_confirm", value: "cfg-1" })],
-      userId: ADMIN,
-      channelId: SLACK_IDS.channelId,
-    });
     const { client } = fakeClient({ [ADMIN]: { is_admin: true } });
-    await confirmDeleteCallback(deps)({
-      ack: jest.fn(),
-      body,
-      action: body.actions[0],
+    await clickButton(
+      confirmDeleteCallback(deps),
       client,
-      context: {},
-      respond,
-    } as unknown as Parameters<ReturnType<typeof confirmDeleteCallback>>[0]);
+      { action_id: "command_delete_confirm", value: "cfg-1" },
+      { userId: ADMIN, channelId: SLACK_IDS.channelId },
+      { respond },
+    );
     expect(JSON.stringify(respond.mock.calls[0][0])).toContain("it failed");
     expectClean(respond.mock.calls[0][0]);
   });
@@ -119,17 +107,12 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
       callback: (args: ButtonArgs) => Promise<void>,
       client = fakeClient({ [ADMIN]: { is_admin: true } }).client,
     ) => {
-      const body = blockActionsPayload({
-        actions: [buttonAction({ action_id: HOME_ACTIONS.test, value: "cfg-1" })],
-        userId: ADMIN,
-      });
-      await callback({
-        ack: jest.fn(),
-        body,
-        action: body.actions[0],
+      await clickButton(
+        callback,
         client,
-        context: {},
-      } as unknown as ButtonArgs);
+        { action_id: HOME_ACTIONS.test, value: "cfg-1" },
+        { userId: ADMIN },
+      );
     };
     await click(testConfigurationCallback(deps));
     await click(deleteConfigurationCallback(deps));
@@ -162,17 +145,12 @@ describeEachDatabase("what users are told of internal failures", (kind) => {
 
     const remove = async (removal: Partial<WorkspaceRemoval>) => {
       const fake = fakeClient({ [ADMIN]: { is_admin: true } });
-      const click = blockActionsPayload({
-        actions: [buttonAction({ action_id: HOME_ACTIONS.removeWorkspace })],
-        userId: ADMIN,
-      });
-      await removeWorkspaceCallback(makeDeps(removal))({
-        ack: jest.fn(),
-        body: click,
-        action: click.actions[0],
-        client: fake.client,
-        context: {},
-      } as unknown as Parameters<ReturnType<typeof removeWorkspaceCallback>>[0]);
+      await clickButton(
+        removeWorkspaceCallback(makeDeps(removal)),
+        fake.client,
+        { action_id: HOME_ACTIONS.removeWorkspace },
+        { userId: ADMIN },
+      );
       return fake.calls.filter((call) => call.method.startsWith("views.")).map((call) => call.args);
     };
     const refused = await remove({ checkRemoval: async () => failing() });

@@ -6,7 +6,8 @@ import {
   DEFAULT_CERT_URL_PATTERN,
   SnsMessageVerifier,
 } from "../../src/sns/verify-signature";
-import { type FakeSns, startFakeSns } from "../support/fake-sns";
+import { startFakeSns } from "../support/fake-sns";
+import { sharedAcrossTests } from "../support/shared-fake";
 import {
   createSigningIdentity,
   formatLikeSns,
@@ -21,23 +22,10 @@ import {
 } from "../support/sns-signing";
 import { captureLogs } from "./log-capture";
 
-let fake: FakeSns;
-
-beforeAll(async () => {
-  fake = await startFakeSns();
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
-beforeEach(() => {
-  fake.certificateRequests.length = 0;
-  fake.certificateBehaviour = undefined;
-});
+const fake = sharedAcrossTests(startFakeSns, (sns) => sns.resetCertificateServing());
 
 function newVerifier(logger = captureLogs().logger): SnsMessageVerifier {
-  return new SnsMessageVerifier({ certUrlPattern: fake.certUrlPattern, logger });
+  return new SnsMessageVerifier({ certUrlPattern: fake().certUrlPattern, logger });
 }
 
 function sign(
@@ -45,7 +33,7 @@ function sign(
   version: SignatureVersion,
   extra: { digest?: "sha1" | "sha256" } = {},
 ) {
-  return signEnvelope(fields, { version, certUrl: fake.certUrl, ...extra });
+  return signEnvelope(fields, { version, certUrl: fake().certUrl, ...extra });
 }
 
 /** Goes through the real parser, as the endpoint does. */
@@ -145,7 +133,7 @@ describe("SnsMessageVerifier accepts genuine messages", () => {
 
   it("a shared fixture with non-ASCII text and a 20 KB message", async () => {
     const envelope = parsed(
-      signedFixtureNotification("unicode-emoji-20kb-detail", { version: "2", certUrl: fake.certUrl }),
+      signedFixtureNotification("unicode-emoji-20kb-detail", { version: "2", certUrl: fake().certUrl }),
     );
     await expect(newVerifier().verify(envelope)).resolves.toBeUndefined();
   });
@@ -197,7 +185,11 @@ describe("SnsMessageVerifier rejects tampered messages", () => {
   it("a message signed by another key", async () => {
     const other = createSigningIdentity();
     const envelope = parsed(
-      signEnvelope(makeNotification(), { version: "2", certUrl: fake.certUrl, privateKey: other.privateKey }),
+      signEnvelope(makeNotification(), {
+        version: "2",
+        certUrl: fake().certUrl,
+        privateKey: other.privateKey,
+      }),
     );
     expect((await rejection(newVerifier().verify(envelope))).code).toBe(ErrorCode.SnsSignatureInvalid);
   });
@@ -224,7 +216,7 @@ describe("SnsMessageVerifier refuses before fetching anything", () => {
     const error = await rejection(newVerifier().verify(envelope));
     expect(error.code).toBe(ErrorCode.SnsSignatureInvalid);
     expect(error.message).toContain("unsupported SignatureVersion");
-    expect(fake.certificateRequests).toHaveLength(0);
+    expect(fake().certificateRequests).toHaveLength(0);
   });
 
   it.each(["not base64!", "c2ln\nbmF0dXJl", "c2lnbmF0dXJl=", "c2ln bmF0dXJl", "%%%%"])(
@@ -234,7 +226,7 @@ describe("SnsMessageVerifier refuses before fetching anything", () => {
       const error = await rejection(newVerifier().verify(envelope));
       expect(error.code).toBe(ErrorCode.SnsSignatureInvalid);
       expect(error.message).toContain("not base64");
-      expect(fake.certificateRequests).toHaveLength(0);
+      expect(fake().certificateRequests).toHaveLength(0);
     },
   );
 
@@ -294,7 +286,7 @@ describe("SigningCertURL checks", () => {
   });
 
   it("rejects variants of the loopback certificate URL, and the fake certificate server sees nothing", async () => {
-    const base = fake.certUrl;
+    const base = fake().certUrl;
     const variants = [
       `${base}?x=1`,
       `${base}#f`,
@@ -309,7 +301,7 @@ describe("SigningCertURL checks", () => {
       const envelope = parsed({ ...sign(makeNotification(), "1"), SigningCertURL: url });
       expect((await rejection(verifier.verify(envelope))).code).toBe(ErrorCode.SnsCertificateUrlRejected);
     }
-    expect(fake.certificateRequests).toHaveLength(0);
+    expect(fake().certificateRequests).toHaveLength(0);
   });
 
   describe("the extra checks hold even under a permissive pattern", () => {
@@ -336,9 +328,9 @@ describe("SigningCertURL checks", () => {
   });
 
   it("copes with a global pattern's lastIndex", () => {
-    const globalPattern = new RegExp(fake.certUrlPattern.source, "g");
+    const globalPattern = new RegExp(fake().certUrlPattern.source, "g");
     for (let i = 0; i < 3; i++)
-      expect(checkSigningCertUrl(fake.certUrl, globalPattern).href).toBe(fake.certUrl);
+      expect(checkSigningCertUrl(fake().certUrl, globalPattern).href).toBe(fake().certUrl);
   });
 });
 

@@ -2,36 +2,24 @@
  * The fake Slack driven by the real @slack/web-api WebClient: views, the files upload flow,
  * revocation and response_url.
  */
-import { ErrorCode, type WebClient } from "@slack/web-api";
-import { type FakeSlack, SLACK_IDS, startFakeSlack } from "./fake-slack";
-
-function platformError(error: string): { code: string; data: { ok: false; error: string } } {
-  return { code: ErrorCode.PlatformError, data: { ok: false, error } };
-}
+import type { WebClient } from "@slack/web-api";
+import { platformError, SLACK_IDS, startFakeSlack } from "./fake-slack";
+import { sharedAcrossTests } from "./shared-fake";
 
 const section = (text: string) => ({ type: "section", text: { type: "mrkdwn", text } });
 
 describe("fake Slack Web API surfaces", () => {
-  let fake: FakeSlack;
+  const fake = sharedAcrossTests(startFakeSlack, (slack) => slack.reset());
   let bot: WebClient;
 
-  beforeAll(async () => {
-    fake = await startFakeSlack();
-  });
-
-  afterAll(async () => {
-    await fake.close();
-  });
-
   beforeEach(() => {
-    fake.reset();
-    const workspace = fake.addWorkspace({
+    const workspace = fake().addWorkspace({
       channels: [
         { id: SLACK_IDS.channelId, name: SLACK_IDS.channelName },
         { id: "C0NOTJOINED", name: "not-joined", isMember: false },
       ],
     });
-    bot = fake.webClient(workspace.botToken);
+    bot = fake().webClient(workspace.botToken);
   });
 
   describe("views", () => {
@@ -40,7 +28,7 @@ describe("fake Slack Web API surfaces", () => {
     it("publishes a Home tab per user and checks the hash", async () => {
       const first = await bot.views.publish({ user_id: SLACK_IDS.userId, view: home });
       expect(first.view).toMatchObject({ type: "home", team_id: SLACK_IDS.teamId, blocks: home.blocks });
-      expect(fake.homeView(SLACK_IDS.userId)?.view).toEqual(home);
+      expect(fake().homeView(SLACK_IDS.userId)?.view).toEqual(home);
       const second = await bot.views.publish({
         user_id: SLACK_IDS.userId,
         view: home,
@@ -92,15 +80,14 @@ describe("fake Slack Web API surfaces", () => {
         initial_comment: "Last 3 hours",
       });
       expect(result.ok).toBe(true);
-      expect(fake.calls().map((c) => c.method)).toEqual([
-        "chat.postMessage",
-        "files.getUploadURLExternal",
-        "upload",
-        "files.completeUploadExternal",
-      ]);
-      const uploadUrl = fake.calls("files.getUploadURLExternal")[0].response?.upload_url;
-      expect(uploadUrl).toMatch(new RegExp(`^${fake.origin}/upload/v1/F`));
-      const [file] = fake.files();
+      expect(
+        fake()
+          .calls()
+          .map((c) => c.method),
+      ).toEqual(["chat.postMessage", "files.getUploadURLExternal", "upload", "files.completeUploadExternal"]);
+      const uploadUrl = fake().calls("files.getUploadURLExternal")[0].response?.upload_url;
+      expect(uploadUrl).toMatch(new RegExp(`^${fake().origin}/upload/v1/F`));
+      const [file] = fake().files();
       expect(file).toMatchObject({
         filename: "chart.png",
         title: "CPU chart",
@@ -111,7 +98,10 @@ describe("fake Slack Web API surfaces", () => {
         declaredLength: 9,
       });
       expect(file.bytes?.toString()).toBe("PNG-BYTES");
-      expect(fake.messages(SLACK_IDS.channelId)[1]).toMatchObject({ files: [file.id], threadTs: parent.ts });
+      expect(fake().messages(SLACK_IDS.channelId)[1]).toMatchObject({
+        files: [file.id],
+        threadTs: parent.ts,
+      });
     });
 
     it("refuses to complete a file whose bytes never arrived", async () => {
@@ -130,10 +120,10 @@ describe("fake Slack Web API surfaces", () => {
 
   describe("revocation", () => {
     it("auth.revoke invalidates the token for every later call", async () => {
-      const token = fake.workspace(SLACK_IDS.teamId)!.botToken;
+      const token = fake().workspace(SLACK_IDS.teamId)!.botToken;
       await expect(bot.auth.revoke({ test: true })).resolves.toMatchObject({ ok: true, revoked: false });
       await expect(bot.auth.revoke()).resolves.toMatchObject({ ok: true, revoked: true });
-      expect(fake.isTokenValid(token)).toBe(false);
+      expect(fake().isTokenValid(token)).toBe(false);
       await expect(bot.auth.test()).rejects.toMatchObject(platformError("token_revoked"));
       await expect(bot.chat.postMessage({ channel: SLACK_IDS.channelId, text: "x" })).rejects.toMatchObject(
         platformError("token_revoked"),
@@ -141,12 +131,12 @@ describe("fake Slack Web API surfaces", () => {
     });
 
     it("uninstall revokes every token of the workspace; expireToken makes one expire", async () => {
-      const other = fake.addWorkspace({ teamId: SLACK_IDS.otherTeamId });
-      fake.expireToken(other.botToken);
-      await expect(fake.webClient(other.botToken).auth.test()).rejects.toMatchObject(
+      const other = fake().addWorkspace({ teamId: SLACK_IDS.otherTeamId });
+      fake().expireToken(other.botToken);
+      await expect(fake().webClient(other.botToken).auth.test()).rejects.toMatchObject(
         platformError("token_expired"),
       );
-      fake.uninstall(SLACK_IDS.teamId);
+      fake().uninstall(SLACK_IDS.teamId);
       await expect(bot.auth.test()).rejects.toMatchObject(platformError("token_revoked"));
     });
   });
@@ -160,9 +150,9 @@ describe("fake Slack Web API surfaces", () => {
       });
 
     it("records JSON posts to URLs from responseUrl()", async () => {
-      const url = fake.responseUrl();
-      expect(url.startsWith(`${fake.origin}/response/`)).toBe(true);
-      const waiting = fake.waitForResponses(1, { url });
+      const url = fake().responseUrl();
+      expect(url.startsWith(`${fake().origin}/response/`)).toBe(true);
+      const waiting = fake().waitForResponses(1, { url });
       const response = await post(url, { response_type: "ephemeral", text: "Subscribed" });
       expect(response.status).toBe(200);
       const [recorded] = await waiting;
@@ -171,17 +161,21 @@ describe("fake Slack Web API surfaces", () => {
         status: 200,
         body: { response_type: "ephemeral", text: "Subscribed" },
       });
-      expect(fake.calls("response_url")).toHaveLength(1);
+      expect(fake().calls("response_url")).toHaveLength(1);
     });
 
     it("takes 5 posts per URL, refuses unknown URLs and invalid blocks", async () => {
-      const url = fake.responseUrl();
+      const url = fake().responseUrl();
       for (let i = 0; i < 5; i++) expect((await post(url, { text: `reply ${i}` })).status).toBe(200);
       const sixth = await post(url, { text: "too many" });
       expect([sixth.status, await sixth.text()]).toEqual([404, "used_url"]);
-      expect((await post(`${fake.origin}/response/T/unknown`, { text: "x" })).status).toBe(404);
-      expect((await post(fake.responseUrl(), { blocks: [{ type: "section" }] })).status).toBe(400);
-      expect(fake.responses(url).map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 404]);
+      expect((await post(`${fake().origin}/response/T/unknown`, { text: "x" })).status).toBe(404);
+      expect((await post(fake().responseUrl(), { blocks: [{ type: "section" }] })).status).toBe(400);
+      expect(
+        fake()
+          .responses(url)
+          .map((r) => r.status),
+      ).toEqual([200, 200, 200, 200, 200, 404]);
     });
   });
 });

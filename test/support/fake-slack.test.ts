@@ -2,31 +2,19 @@
  * The fake Slack Web API driven by the real @slack/web-api WebClient: identity, messages, channels
  * and users. Views, files, revocation and response_url: fake-slack-surfaces.test.ts.
  */
-import { ErrorCode, type WebClient } from "@slack/web-api";
-import { type FakeSlack, SLACK_IDS, startFakeSlack } from "./fake-slack";
-
-function platformError(error: string): { code: string; data: { ok: false; error: string } } {
-  return { code: ErrorCode.PlatformError, data: { ok: false, error } };
-}
+import type { WebClient } from "@slack/web-api";
+import { platformError, SLACK_IDS, startFakeSlack } from "./fake-slack";
+import { sharedAcrossTests } from "./shared-fake";
 
 const header = (text: string) => ({ type: "header", text: { type: "plain_text", text } });
 const section = (text: string) => ({ type: "section", text: { type: "mrkdwn", text } });
 
 describe("fake Slack Web API", () => {
-  let fake: FakeSlack;
+  const fake = sharedAcrossTests(startFakeSlack, (slack) => slack.reset());
   let bot: WebClient;
 
-  beforeAll(async () => {
-    fake = await startFakeSlack();
-  });
-
-  afterAll(async () => {
-    await fake.close();
-  });
-
   beforeEach(() => {
-    fake.reset();
-    const workspace = fake.addWorkspace({
+    const workspace = fake().addWorkspace({
       channels: [
         { id: SLACK_IDS.channelId, name: SLACK_IDS.channelName },
         { id: SLACK_IDS.privateChannelId, name: SLACK_IDS.privateChannelName, isPrivate: true },
@@ -39,11 +27,11 @@ describe("fake Slack Web API", () => {
         { id: SLACK_IDS.adminUserId, name: SLACK_IDS.adminUserName, isAdmin: true },
       ],
     });
-    bot = fake.webClient(workspace.botToken);
+    bot = fake().webClient(workspace.botToken);
   });
 
   it("serves its API under a base URL ending in /api/", () => {
-    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
+    expect(fake().url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
   });
 
   describe("auth.test", () => {
@@ -59,33 +47,33 @@ describe("fake Slack Web API", () => {
         is_enterprise_install: false,
       });
       expect(result.response_metadata?.scopes).toContain("chat:write");
-      const [call] = fake.calls("auth.test");
+      const [call] = fake().calls("auth.test");
       expect(call).toMatchObject({ method: "auth.test", teamId: SLACK_IDS.teamId, outcome: "ok" });
-      expect(call.token).toBe(fake.workspace(SLACK_IDS.teamId)?.botToken);
+      expect(call.token).toBe(fake().workspace(SLACK_IDS.teamId)?.botToken);
     });
 
     it("answers invalid_auth for an unknown token and not_authed without one", async () => {
-      await expect(fake.webClient("xoxb-unknown").auth.test()).rejects.toMatchObject(
+      await expect(fake().webClient("xoxb-unknown").auth.test()).rejects.toMatchObject(
         platformError("invalid_auth"),
       );
-      await expect(fake.webClient().auth.test()).rejects.toMatchObject(platformError("not_authed"));
+      await expect(fake().webClient().auth.test()).rejects.toMatchObject(platformError("not_authed"));
     });
 
     it("accepts the token as a form field too", async () => {
-      const token = fake.workspace(SLACK_IDS.teamId)!.botToken;
-      const response = await fetch(`${fake.url}auth.test`, {
+      const token = fake().workspace(SLACK_IDS.teamId)!.botToken;
+      const response = await fetch(`${fake().url}auth.test`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ token }).toString(),
       });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ ok: true, team_id: SLACK_IDS.teamId });
-      expect(fake.calls("auth.test")[0].args).toEqual({});
+      expect(fake().calls("auth.test")[0].args).toEqual({});
     });
 
     it("takes arguments from the query string too (GET)", async () => {
-      const token = fake.workspace(SLACK_IDS.teamId)!.botToken;
-      const response = await fetch(`${fake.url}conversations.info?channel=${SLACK_IDS.channelId}`, {
+      const token = fake().workspace(SLACK_IDS.teamId)!.botToken;
+      const response = await fetch(`${fake().url}conversations.info?channel=${SLACK_IDS.channelId}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(await response.json()).toMatchObject({ ok: true, channel: { id: SLACK_IDS.channelId } });
@@ -106,11 +94,11 @@ describe("fake Slack Web API", () => {
         message: { text: "Alarm", blocks, bot_id: SLACK_IDS.botId, user: SLACK_IDS.botUserId },
       });
       expect(result.ts).toMatch(/^\d{10}\.\d{6}$/);
-      const [call] = await fake.waitForCalls("chat.postMessage", 1);
+      const [call] = await fake().waitForCalls("chat.postMessage", 1);
       expect(call.args).toEqual({ channel: SLACK_IDS.channelId, text: "Alarm", blocks });
       expect(call.teamId).toBe(SLACK_IDS.teamId);
       expect(call.at).toBeLessThanOrEqual(Date.now());
-      expect(fake.messages(SLACK_IDS.channelId)).toEqual([
+      expect(fake().messages(SLACK_IDS.channelId)).toEqual([
         expect.objectContaining({ ts: result.ts, text: "Alarm", blocks, updates: 0 }),
       ]);
     });
@@ -124,19 +112,19 @@ describe("fake Slack Web API", () => {
       });
       expect(Number(reply.ts)).toBeGreaterThan(Number(parent.ts));
       expect(reply.message).toMatchObject({ thread_ts: parent.ts });
-      expect(fake.messages()[1]).toMatchObject({ threadTs: parent.ts });
+      expect(fake().messages()[1]).toMatchObject({ threadTs: parent.ts });
     });
 
     it("accepts JSON bodies as well as forms", async () => {
-      const token = fake.workspace(SLACK_IDS.teamId)!.botToken;
+      const token = fake().workspace(SLACK_IDS.teamId)!.botToken;
       const blocks = [section("json")];
-      const response = await fetch(`${fake.url}chat.postMessage`, {
+      const response = await fetch(`${fake().url}chat.postMessage`, {
         method: "POST",
         headers: { "content-type": "application/json; charset=utf-8", authorization: `Bearer ${token}` },
         body: JSON.stringify({ channel: SLACK_IDS.channelId, text: "json", blocks }),
       });
       expect(await response.json()).toMatchObject({ ok: true, message: { blocks } });
-      expect(fake.calls("chat.postMessage")[0].args.blocks).toEqual(blocks);
+      expect(fake().calls("chat.postMessage")[0].args.blocks).toEqual(blocks);
     });
 
     it("refuses what Slack refuses", async () => {
@@ -147,27 +135,26 @@ describe("fake Slack Web API", () => {
       await expect(bot.chat.postMessage({ channel: SLACK_IDS.channelId, blocks: [] })).rejects.toMatchObject(
         platformError("no_text"),
       );
-      expect(fake.calls("chat.postMessage").map((c) => c.error)).toEqual([
-        "channel_not_found",
-        "channel_not_found",
-        "is_archived",
-        "no_text",
-      ]);
-      expect(fake.messages()).toEqual([]);
+      expect(
+        fake()
+          .calls("chat.postMessage")
+          .map((c) => c.error),
+      ).toEqual(["channel_not_found", "channel_not_found", "is_archived", "no_text"]);
+      expect(fake().messages()).toEqual([]);
     });
 
     it("needs chat:write.public (or membership) for a public channel the bot has not joined", async () => {
       await expect(bot.chat.postMessage({ channel: "C0NOTJOINED", text: "x" })).resolves.toMatchObject({
         ok: true,
       });
-      const narrow = fake.addWorkspace({ teamId: SLACK_IDS.otherTeamId, scopes: ["chat:write"] });
-      fake.addChannel({ id: "C0OTHERTEAM", name: "other", teamId: SLACK_IDS.otherTeamId, isMember: false });
+      const narrow = fake().addWorkspace({ teamId: SLACK_IDS.otherTeamId, scopes: ["chat:write"] });
+      fake().addChannel({ id: "C0OTHERTEAM", name: "other", teamId: SLACK_IDS.otherTeamId, isMember: false });
       await expect(
-        fake.webClient(narrow.botToken).chat.postMessage({ channel: "C0OTHERTEAM", text: "x" }),
+        fake().webClient(narrow.botToken).chat.postMessage({ channel: "C0OTHERTEAM", text: "x" }),
       ).rejects.toMatchObject(platformError("not_in_channel"));
       // Another workspace's channel does not exist for this token.
       await expect(
-        fake.webClient(narrow.botToken).chat.postMessage({ channel: SLACK_IDS.channelId, text: "x" }),
+        fake().webClient(narrow.botToken).chat.postMessage({ channel: SLACK_IDS.channelId, text: "x" }),
       ).rejects.toMatchObject(platformError("channel_not_found"));
     });
 
@@ -192,7 +179,7 @@ describe("fake Slack Web API", () => {
     it("posts to a user id through the app's DM channel", async () => {
       const result = await bot.chat.postMessage({ channel: SLACK_IDS.userId, text: "hi" });
       expect(result.channel).toMatch(/^D/);
-      expect(fake.channel(result.channel!)).toMatchObject({ isIm: true, imUser: SLACK_IDS.userId });
+      expect(fake().channel(result.channel!)).toMatchObject({ isIm: true, imUser: SLACK_IDS.userId });
     });
   });
 
@@ -204,7 +191,7 @@ describe("fake Slack Web API", () => {
         blocks: [section("ALARM")],
       });
       await bot.chat.update({ channel: SLACK_IDS.channelId, ts: posted.ts!, text: "OK" });
-      expect(fake.messages()[0]).toMatchObject({ text: "OK", blocks: [section("ALARM")], updates: 1 });
+      expect(fake().messages()[0]).toMatchObject({ text: "OK", blocks: [section("ALARM")], updates: 1 });
       const updated = await bot.chat.update({
         channel: SLACK_IDS.channelId,
         ts: posted.ts!,
@@ -212,7 +199,7 @@ describe("fake Slack Web API", () => {
         blocks: [],
       });
       expect(updated).toMatchObject({ ok: true, ts: posted.ts, channel: SLACK_IDS.channelId });
-      expect(fake.messages()[0].blocks).toBeUndefined();
+      expect(fake().messages()[0].blocks).toBeUndefined();
       await expect(
         bot.chat.update({ channel: SLACK_IDS.channelId, ts: "1.000000", text: "x" }),
       ).rejects.toMatchObject(platformError("message_not_found"));
@@ -225,10 +212,10 @@ describe("fake Slack Web API", () => {
         text: "only you",
       });
       expect(result.message_ts).toMatch(/^\d{10}\.\d{6}$/);
-      expect(fake.ephemerals()).toEqual([
+      expect(fake().ephemerals()).toEqual([
         expect.objectContaining({ user: SLACK_IDS.userId, text: "only you" }),
       ]);
-      fake.updateChannel(SLACK_IDS.channelId, { members: [SLACK_IDS.adminUserId] });
+      fake().updateChannel(SLACK_IDS.channelId, { members: [SLACK_IDS.adminUserId] });
       await expect(
         bot.chat.postEphemeral({ channel: SLACK_IDS.channelId, user: SLACK_IDS.userId, text: "x" }),
       ).rejects.toMatchObject(platformError("user_not_in_channel"));
@@ -272,9 +259,9 @@ describe("fake Slack Web API", () => {
     });
 
     it("answers missing_scope when the token lacks the method's scope", async () => {
-      const narrow = fake.addWorkspace({ teamId: SLACK_IDS.otherTeamId, scopes: ["chat:write"] });
+      const narrow = fake().addWorkspace({ teamId: SLACK_IDS.otherTeamId, scopes: ["chat:write"] });
       await expect(
-        fake.webClient(narrow.botToken).users.info({ user: SLACK_IDS.userId }),
+        fake().webClient(narrow.botToken).users.info({ user: SLACK_IDS.userId }),
       ).rejects.toMatchObject({
         data: { error: "missing_scope", needed: "users:read", provided: "chat:write" },
       });

@@ -9,7 +9,7 @@
  *   const [call] = await fake.waitForCalls("chat.postMessage", 1);
  *   await fake.close();
  */
-import { WebClient, type WebClientOptions } from "@slack/web-api";
+import { ErrorCode, WebClient, type WebClientOptions } from "@slack/web-api";
 import { ChannelRateLimiter, FaultInjector } from "./fake-slack-faults";
 import { silentSlackLogger } from "./fake-slack-logger";
 import { AUTHORIZE_PATH, type AuthorizationDecision, authorizeRedirect } from "./fake-slack-oauth";
@@ -235,6 +235,15 @@ export class FakeSlack {
     return [...this.state.views.values()];
   }
 
+  /** The modal opened last (a views.update keeps its place); throws when none is open. */
+  lastModal(): StoredView {
+    const found = this.views()
+      .filter((v) => v.type === "modal")
+      .at(-1);
+    if (found === undefined) throw new Error("no modal open");
+    return found;
+  }
+
   /** The Home tab last published for a user. */
   homeView(userId: string): StoredView | undefined {
     return this.views().find((v) => v.type === "home" && v.userId === userId);
@@ -314,6 +323,11 @@ export class FakeSlack {
     this.recorder.close();
     await this.server.close();
   }
+}
+
+/** What a WebClient call rejects with when the fake answers `ok: false` with `error` (for toMatchObject). */
+export function platformError(error: string): { code: string; data: { ok: false; error: string } } {
+  return { code: ErrorCode.PlatformError, data: { ok: false, error } };
 }
 
 export function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {

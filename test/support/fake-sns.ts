@@ -207,6 +207,13 @@ export class FakeSns {
   /** Overrides how the certificate URL answers; undefined serves the real certificate. */
   certificateBehaviour: CertificateBehaviour | undefined;
 
+  /** Forgets the certificate requests seen and serves the real certificate again (between tests). */
+  resetCertificateServing(): void {
+    this.certificateRequests.length = 0;
+    this.maxConcurrentCertificateRequests = 0;
+    this.certificateBehaviour = undefined;
+  }
+
   private readonly topics = new Map<string, Topic>();
   private readonly subs = new Map<string, FakeSubscription>();
   private readonly failures = new Map<string, InjectedFailure>();

@@ -1,8 +1,10 @@
 /**
  * Small fakes for calling listener callbacks directly (as bolt-ts-starter-template does): a WebClient
  * with the few methods the listeners call, answering users.info from a table and recording calls,
- * and a service whose every method is recorded and finds nothing.
+ * a service whose every method is recorded and finds nothing, and the arguments Bolt hands an
+ * action listener.
  */
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { ChannelFilters } from "../../src/configurations/channel-filters";
 import type { ChannelMentions } from "../../src/configurations/channel-mentions";
@@ -13,6 +15,7 @@ import type { DbClient } from "../../src/db/database";
 import type { Logger } from "../../src/logger";
 import type { HomePublisher } from "../../src/slack/listeners/home-publisher";
 import { PersonCache } from "../../src/slack/listeners/slack-lookups";
+import { type BlockActionsOptions, blockActionsPayload, buttonAction, SLACK_IDS } from "./slack-payloads";
 
 /** What users.info says about a person (absent flags: a plain member). */
 export interface FakeUser {
@@ -40,6 +43,12 @@ export function fakeClient(users: Record<string, FakeUser>) {
     },
     chat: {
       update: record("chat.update", () => ({ ok: true })),
+    },
+    conversations: {
+      info: record("conversations.info", (args) => ({
+        ok: true,
+        channel: { id: args.channel, name: SLACK_IDS.channelName, is_member: true },
+      })),
     },
     views: {
       open: record("views.open", () => ({ ok: true, view: { id: "V1" } })),
@@ -91,4 +100,31 @@ export function commonListenerDeps(prisma: DbClient, logger: Logger, notices: st
     home,
     logger,
   };
+}
+
+/**
+ * What Bolt hands an action listener for a `block_actions` body: its first action, an `ack`
+ * (a jest.fn unless `extra` brings one, as may a `respond`), the client and an empty context.
+ */
+export function actionArgs<Args>(
+  body: BlockAction,
+  client: WebClient,
+  extra: Record<string, unknown> = {},
+): Args {
+  return { ack: jest.fn(), body, action: body.actions[0], client, context: {}, ...extra } as unknown as Args;
+}
+
+/**
+ * Calls a button's listener as Bolt does when `who` (user, team, org, message channel) clicks
+ * `button`; `extra` as for `actionArgs`.
+ */
+export async function clickButton<Args>(
+  listener: (args: Args) => Promise<void>,
+  client: WebClient,
+  button: Partial<ButtonAction> & { action_id: string },
+  who: Omit<BlockActionsOptions, "actions"> = {},
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const body = blockActionsPayload({ ...who, actions: [buttonAction(button)] });
+  await listener(actionArgs<Args>(body, client, extra));
 }

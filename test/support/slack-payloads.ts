@@ -8,6 +8,7 @@ import type {
   BlockAction,
   ButtonAction,
   EnvelopedEvent,
+  RadioButtonsAction,
   SlashCommand,
   types,
   ViewOutput,
@@ -218,6 +219,31 @@ export function buttonAction(fields: Partial<ButtonAction> & { action_id: string
     ...fields,
   };
 }
+
+/** A radio button chosen, as it appears in `block_actions.actions[]` (block_id = action_id, as in our modals). */
+export function radioButtonsAction(actionId: string, value: string): RadioButtonsAction {
+  return {
+    type: "radio_buttons",
+    action_id: actionId,
+    block_id: actionId,
+    action_ts: slackTsNow(),
+    selected_option: { value, text: { type: "plain_text", text: value } },
+  };
+}
+
+/** What a modal's inputs hold in `view.state.values`, by kind of input. */
+export const stateValue = {
+  text: (value: string): ViewStateValue => ({ type: "plain_text_input", value }),
+  option: (value: string): ViewStateValue => ({
+    type: "static_select",
+    selected_option: { value, text: { type: "plain_text", text: value } },
+  }),
+  radio: (value: string): ViewStateValue => ({
+    type: "radio_buttons",
+    selected_option: { value, text: { type: "plain_text", text: value } },
+  }),
+  conversation: (id: string): ViewStateValue => ({ type: "conversations_select", selected_conversation: id }),
+};
 
 /** A view as Slack echoes it back in interaction payloads. */
 export function viewOutput(fields: Partial<ViewOutput> = {}): ViewOutput {

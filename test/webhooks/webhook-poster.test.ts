@@ -1,25 +1,18 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { classifyWebhookAnswer, postWebhook, retryAfterMs } from "../../src/webhooks/webhook-poster";
-import { type FakeWebhooks, startFakeWebhooks } from "../support/fake-webhooks";
+import { startFakeWebhooks } from "../support/fake-webhooks";
+import { sharedAcrossTests } from "../support/shared-fake";
 
 describe("postWebhook against a loopback webhook", () => {
-  let hooks: FakeWebhooks;
-
-  beforeAll(async () => {
-    hooks = await startFakeWebhooks();
-  });
-  afterAll(async () => {
-    await hooks.close();
-  });
-  beforeEach(() => hooks.reset());
+  const hooks = sharedAcrossTests(startFakeWebhooks, (fake) => fake.reset());
 
   it("POSTs the JSON payload with a JSON content type and says ok on 200", async () => {
-    const outcome = await postWebhook(hooks.urlFor("/incomingwebhooks/room?token=t"), {
+    const outcome = await postWebhook(hooks().urlFor("/incomingwebhooks/room?token=t"), {
       Content: "/md **hi** ✓",
     });
     expect(outcome).toEqual({ kind: "ok", status: 200 });
-    const [post] = hooks.postsTo("/incomingwebhooks/room");
+    const [post] = hooks().postsTo("/incomingwebhooks/room");
     expect(post.url).toBe("/incomingwebhooks/room?token=t");
     expect(post.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(post.json).toEqual({ Content: "/md **hi** ✓" });
@@ -27,8 +20,8 @@ describe("postWebhook against a loopback webhook", () => {
   });
 
   it("429: rate limited, waiting Retry-After seconds", async () => {
-    hooks.answerNext("/h", { status: 429, retryAfter: "3" });
-    expect(await postWebhook(hooks.urlFor("/h"), {})).toMatchObject({
+    hooks().answerNext("/h", { status: 429, retryAfter: "3" });
+    expect(await postWebhook(hooks().urlFor("/h"), {})).toMatchObject({
       kind: "rate_limited",
       status: 429,
       retryAfterMs: 3000,
@@ -36,16 +29,16 @@ describe("postWebhook against a loopback webhook", () => {
   });
 
   it("429 without Retry-After waits at least 1 s", async () => {
-    hooks.answerNext("/h", { status: 429 });
-    expect(await postWebhook(hooks.urlFor("/h"), {})).toMatchObject({
+    hooks().answerNext("/h", { status: 429 });
+    expect(await postWebhook(hooks().urlFor("/h"), {})).toMatchObject({
       kind: "rate_limited",
       retryAfterMs: 1000,
     });
   });
 
   it("413: too large", async () => {
-    hooks.answerNext("/h", { status: 413, body: "Request Entity Too Large" });
-    expect(await postWebhook(hooks.urlFor("/h"), {})).toMatchObject({
+    hooks().answerNext("/h", { status: 413, body: "Request Entity Too Large" });
+    expect(await postWebhook(hooks().urlFor("/h"), {})).toMatchObject({
       kind: "too_large",
       status: 413,
       reason: expect.stringContaining("Request Entity Too Large"),
@@ -53,8 +46,8 @@ describe("postWebhook against a loopback webhook", () => {
   });
 
   it.each([404, 403, 410])("%i: the webhook is gone (deleted or regenerated)", async (status) => {
-    hooks.answerNext("/h", { status });
-    const outcome = await postWebhook(hooks.urlFor("/h"), {});
+    hooks().answerNext("/h", { status });
+    const outcome = await postWebhook(hooks().urlFor("/h"), {});
     expect(outcome).toMatchObject({
       kind: "gone",
       status,
@@ -63,13 +56,13 @@ describe("postWebhook against a loopback webhook", () => {
   });
 
   it.each([500, 502, 503])("%i: retryable", async (status) => {
-    hooks.answerNext("/h", { status });
-    expect(await postWebhook(hooks.urlFor("/h"), {})).toMatchObject({ kind: "retryable", status });
+    hooks().answerNext("/h", { status });
+    expect(await postWebhook(hooks().urlFor("/h"), {})).toMatchObject({ kind: "retryable", status });
   });
 
   it("other 4xx: rejected with the status", async () => {
-    hooks.answerNext("/h", { status: 400, body: "@All is not allowed in rooms with more than 50 members" });
-    expect(await postWebhook(hooks.urlFor("/h"), {})).toMatchObject({
+    hooks().answerNext("/h", { status: 400, body: "@All is not allowed in rooms with more than 50 members" });
+    expect(await postWebhook(hooks().urlFor("/h"), {})).toMatchObject({
       kind: "rejected",
       status: 400,
       reason: expect.stringContaining("(400): @All is not allowed"),
@@ -77,27 +70,27 @@ describe("postWebhook against a loopback webhook", () => {
   });
 
   it("a redirect is a failure and is not followed", async () => {
-    hooks.answerNext("/h", { status: 302, location: hooks.urlFor("/elsewhere") });
-    const outcome = await postWebhook(hooks.urlFor("/h"), {});
+    hooks().answerNext("/h", { status: 302, location: hooks().urlFor("/elsewhere") });
+    const outcome = await postWebhook(hooks().urlFor("/h"), {});
     expect(outcome).toMatchObject({
       kind: "rejected",
       status: 302,
       reason: expect.stringMatching(/redirects are not followed/),
     });
-    expect(hooks.postsTo("/elsewhere")).toHaveLength(0);
+    expect(hooks().postsTo("/elsewhere")).toHaveLength(0);
   });
 
   it("a timeout is retryable and comes within the bound", async () => {
-    hooks.answerNext("/h", { delayMs: 2000 });
+    hooks().answerNext("/h", { delayMs: 2000 });
     const started = Date.now();
-    const outcome = await postWebhook(hooks.urlFor("/h"), {}, { timeoutMs: 200 });
+    const outcome = await postWebhook(hooks().urlFor("/h"), {}, { timeoutMs: 200 });
     expect(outcome).toMatchObject({ kind: "retryable", reason: "no answer within 200 ms" });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it("a cut connection and a refused connection are retryable", async () => {
-    hooks.answerNext("/h", { disconnect: true });
-    expect(await postWebhook(hooks.urlFor("/h"), {})).toMatchObject({
+    hooks().answerNext("/h", { disconnect: true });
+    expect(await postWebhook(hooks().urlFor("/h"), {})).toMatchObject({
       kind: "retryable",
       reason: expect.stringMatching(/network error|cut off/),
     });
@@ -111,17 +104,17 @@ describe("postWebhook against a loopback webhook", () => {
   });
 
   it("an abort stops the post", async () => {
-    hooks.answerNext("/h", { delayMs: 2000 });
+    hooks().answerNext("/h", { delayMs: 2000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(await postWebhook(hooks.urlFor("/h"), {}, { signal: controller.signal })).toMatchObject({
+    expect(await postWebhook(hooks().urlFor("/h"), {}, { signal: controller.signal })).toMatchObject({
       kind: "retryable",
     });
   });
 
   it("never puts the URL into a reason", async () => {
-    hooks.answerNext("/hooks/secret-token-123", { status: 500, body: "boom" });
-    const outcome = await postWebhook(hooks.urlFor("/hooks/secret-token-123"), {});
+    hooks().answerNext("/hooks/secret-token-123", { status: 500, body: "boom" });
+    const outcome = await postWebhook(hooks().urlFor("/hooks/secret-token-123"), {});
     expect(JSON.stringify(outcome)).not.toContain("secret-token-123");
   });
 });
@@ -177,7 +170,7 @@ describe("reasons never carry a URL", () => {
     const outcome = classifyWebhookAnswer(
       400,
       {},
-      "bad request to https://hooks.chime.aws/incomingwebhooks/x?token=SECRET",
+      "bad request to https://hooks().chime.aws/incomingwebhooks/x?token=SECRET",
     );
     expect(outcome).toMatchObject({
       kind: "rejected",

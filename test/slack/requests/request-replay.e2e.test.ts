@@ -9,18 +9,10 @@ import { describeEachDatabase } from "../../support/databases";
 import { TEST_SIGNING_SECRET } from "../../support/server";
 import { appHomeOpenedEvent, eventCallback } from "../../support/slack-payloads";
 import { postEvent, postSignedSlackRequest, postSlashCommand } from "../../support/slack-signing";
-import { type SlackHarness, startSlackHarness, waitUntil } from "../slack-harness";
+import { slackHarnessForEachTest, waitUntil } from "../slack-harness";
 
 describeEachDatabase("Slack request window and replays", (kind) => {
-  let h: SlackHarness;
-
-  beforeEach(async () => {
-    h = await startSlackHarness(kind);
-  });
-
-  afterEach(async () => {
-    await h.stop();
-  });
+  const h = slackHarnessForEachTest(kind);
 
   const homeOpened = () => JSON.stringify(eventCallback(appHomeOpenedEvent()));
   const post = (body: string, timestampSeconds: number, retryNum?: number) =>
