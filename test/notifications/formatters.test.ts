@@ -217,6 +217,9 @@ describe("generic renderings", () => {
     // A key that only ends in the letters "id" names nothing.
     const paid = formatNotification(withMessage("json-unknown-shape", { paid: "yes", depth: 1 }));
     expect(paid.title).toBe("Message on order-events");
+    // Keys in capitals and values that are no strings name nothing either.
+    const codes = formatNotification(withMessage("json-unknown-shape", { UUID: "abc", hasId: true }));
+    expect(codes.title).toBe("Message on order-events");
   });
 
   it("uses the Subject as the title of plain text, and the first line without one", () => {

@@ -370,13 +370,41 @@ describe("custom notifications without a title", () => {
     );
   });
 
-  it("say a one-line description once: in the header, not again below it", () => {
-    const envelope = customWith({ description: "Cache warm-up for *catalog* completed in 4m 12s." });
+  it("say a one-line plain description once: in the header, not again below it", () => {
+    const envelope = customWith({ description: "Cache warm-up for catalog completed in 4m 12s." });
     expect(header(envelope)).toBe("Cache warm-up for catalog completed in 4m 12s.");
     expect(visibleSlackText(renderNotification(envelope).slack).split("completed in 4m 12s").length - 1).toBe(
       2, // the header and the push text
     );
     expect(renderNotification(envelope).webhook.Content.split("completed in 4m 12s").length - 1).toBe(1);
+  });
+
+  it("keep the body when the header changed or cut the line", () => {
+    // Marks dropped from the header: the body keeps the text as written.
+    const marked = customWith({ description: "Cache warm-up for *catalog* completed." });
+    expect(header(marked)).toBe("Cache warm-up for catalog completed.");
+    expect(formatNotification(marked).description?.text).toBe("Cache warm-up for *catalog* completed.");
+    // Marks that are no pair stay in the header as written.
+    expect(header(customWith({ description: "__init__.py failed, ~5 min left" }))).toBe(
+      "__init__.py failed, ~5 min left",
+    );
+    // A line the header must cut (after a severity emoji) is still said whole below it.
+    const long = `${"word ".repeat(18)}lastword`; // 98 characters: cut only because of the emoji
+    const cut = customWith({ description: long }, { additionalContext: { priority: "critical" } });
+    expect(header(cut).endsWith("…")).toBe(true);
+    expect(formatNotification(cut).description?.text).toBe(long);
+  });
+
+  it("read at most 300 characters of a hostile first line, so a header costs the same whatever it holds", () => {
+    for (const description of [
+      `x${"*".repeat(250_000)}a`,
+      "<https://".repeat(28_000),
+      "*a ".repeat(80_000),
+    ]) {
+      const notification = formatNotification(customWith({ description }));
+      expect(notification.title.length).toBeLessThanOrEqual(300);
+      expect(notification.description?.text).toBe(description);
+    }
   });
 
   it("keep a title, a Subject or a summary first when the message has one", () => {
@@ -437,7 +465,17 @@ describe("GuardDuty announcements", () => {
   });
 
   it("leave a JSON message that only looks alike to the generic view", () => {
-    const envelope = announcement({ type: "NEW_FINDINGS", findingDetails: "not a list" });
-    expect(formatNotification(envelope).kind).toBe("unknown-json");
+    const entry = { findingType: "A:B/C", findingDescription: "d" };
+    for (const findingDetails of ["not a list", [], ["not an object"]]) {
+      expect(formatNotification(announcement({ type: "NEW_FINDINGS", findingDetails })).kind).toBe(
+        "unknown-json",
+      );
+    }
+    // The same shape on a topic that is not GuardDuty's own is somebody else's JSON.
+    const elsewhere = {
+      ...announcement({ type: "NEW_FINDINGS", findingDetails: [entry] }),
+      TopicArn: "arn:aws:sns:us-west-2:123456789012:my-topic",
+    };
+    expect(formatNotification(elsewhere)).toMatchObject({ service: "unknown", kind: "unknown-json" });
   });
 });

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { type JsonObject, obj, scalarText, str, strings } from "../json";
 import { isSafeLinkUrl, linkHost } from "../link-url";
-import { HEADER_MAX_CHARS } from "../presentation";
+import { headerLine } from "../presentation";
 import { labelSeverity } from "../severity";
-import { firstLine } from "../text";
+import { firstLine, safeSlice } from "../text";
 import type { Notification, NotificationLink, Severity } from "../types";
 import { createNotification, type FormatContext, fieldList, limitItems } from "./common";
 
@@ -69,26 +69,36 @@ export function customSeverity(payload: JsonObject): Severity | undefined {
   return undefined;
 }
 
-/** `<https://…|text>` → text; `*bold*`, `_italic_`, `~strike~` and `code` marks dropped. */
+/**
+ * How much of a description's first line a header is made from: it shows at most 100 characters,
+ * and the regexes below then never see more than this, whatever the message holds.
+ */
+const SUMMARY_SOURCE_CHARS = 300;
+
+/**
+ * `<https://…|text>` → text, and `*bold*`, `_italic_`, `~strike~`, `code` → the words they mark:
+ * only a pair of the same mark around words, so `__init__.py` or `~5 min` stay as written. The line
+ * is at most SUMMARY_SOURCE_CHARS long, which bounds the lazy search for a closing mark.
+ */
 function plainMarkdown(line: string): string {
   return line
-    .replace(/<(?:https?:\/\/|mailto:)[^|>\s]*\|([^>]*)>/g, "$1")
-    .replace(/(^|[\s(])[*_~`]+(?=\S)|(?<=\S)[*_~`]+(?=$|[\s).,!?:;])/g, "$1")
+    .replace(/<(?:https?:\/\/|mailto:)[^|<>\s]*\|([^<>]*)>/g, "$1")
+    .replace(/(^|[\s(])([*_~`])(?=[^\s*_~`])(.*?[^\s])\2(?=$|[\s).,!?:;'"])/g, "$1$3")
     .trim();
 }
 
 /**
  * The header of a custom notification that has no title: its description's first line, read as
- * plain text. `whole` when that line is all the description says, as text, in a header's length: the
- * body then leaves it out instead of saying it twice.
+ * plain text. `alone` when that line is the whole description, plain text already (no marks, links
+ * or URLs): if the header then shows it uncut, the body leaves it out instead of saying it twice.
  */
-function descriptionSummary(description: string): { line: string; whole: boolean } | undefined {
+function descriptionSummary(description: string): { line: string; alone: boolean } | undefined {
   const first = firstLine(description);
-  const line = plainMarkdown(first);
+  const source = safeSlice(first, SUMMARY_SOURCE_CHARS);
+  const line = plainMarkdown(source);
   if (line === "") return undefined;
-  const whole =
-    first === description.trim() && line.length <= HEADER_MAX_CHARS - 2 && !/<[^>]*>|https?:\/\//.test(first);
-  return { line, whole };
+  const alone = source === description.trim() && line === source && !/https?:\/\//.test(source);
+  return { line, alone };
 }
 
 /** A related-resource URL that passes the link check, as a button: "Open runbooks.example.com". */
@@ -111,7 +121,7 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
   const nextSteps = strings(content, "nextSteps");
   const related = strings(metadata, "relatedResources");
 
-  return createNotification(context, {
+  const notification = createNotification(context, {
     service: "custom",
     kind: parsed.success ? "custom-notification" : "invalid-custom",
     title,
@@ -119,10 +129,7 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
     sourceLabel: "Custom notification",
     resources: related.filter((resource) => !/^https?:\/\//i.test(resource)),
     links: related.filter(isSafeLinkUrl).map(linkOf),
-    description:
-      description === undefined || summary?.whole === true
-        ? undefined
-        : { text: description, format: "markdown" },
+    description: description === undefined ? undefined : { text: description, format: "markdown" },
     fields: fieldList(
       ["Event type", str(metadata, "eventType")],
       ...Object.keys(additional)
@@ -143,4 +150,10 @@ export function formatCustomNotification(payload: JsonObject, context: FormatCon
     summary: str(metadata, "summary"),
     threadKey: str(metadata, "threadId"),
   });
+  // Said once: a one-line description the header shows whole (after its severity emoji) is not
+  // repeated below it.
+  if (summary?.alone === true && headerLine(notification).endsWith(summary.line)) {
+    notification.description = undefined;
+  }
+  return notification;
 }

@@ -74,11 +74,14 @@ function nameOf(value: JsonObject): string | undefined {
   return undefined;
 }
 
-/** The first `…Id` value of an unknown shape, with what it identifies (`orderId` → "Order"). */
+/**
+ * The first `…Id` string of an unknown shape, with what it identifies (`orderId` → "Order"). Keys in
+ * capitals (`UUID`) and values that are not strings (`hasId: true`) name nothing.
+ */
 function idOf(value: JsonObject): { what: string; id: string } | undefined {
   for (const key of Object.keys(value)) {
     const what = /^([A-Za-z][A-Za-z0-9]*?)[_-]?(?:Id|ID|_id)$/.exec(key)?.[1];
-    if (what === undefined) continue;
+    if (what === undefined || what === what.toUpperCase() || typeof value[key] !== "string") continue;
     const text = scalarText(value[key]);
     if (text !== undefined && text.length <= 80 && !text.includes("\n"))
       return { what: humanizeKey(what), id: text };
