@@ -9,6 +9,7 @@ import { recordAudit } from "./audit-log";
 import type { NoiseChanged } from "./channel-mentions";
 import { type ChannelConfigurationView, findChannelConfiguration } from "./configuration-queries";
 import type { Actor } from "./configuration-types";
+import { assertSlackMayChange } from "./file-managed";
 import { activeMutes, endMutes, type MuteRecord } from "./mutes";
 import type { MutePermission } from "./noise-grammar";
 
@@ -108,6 +109,8 @@ export class MuteChanges {
     const { prisma } = this.deps;
     const configuration = await findChannelConfiguration(prisma, actor.teamId, channelId);
     if (configuration === null) return null;
+    // The configuration file holds who may mute (`mute_permission`); mutes themselves it does not.
+    assertSlackMayChange(configuration);
     await prisma.$transaction((tx) => writeMutePermission(tx, actor.userId, configuration, permission));
     return this.#result(configuration);
   }

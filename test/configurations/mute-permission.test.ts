@@ -1,6 +1,8 @@
 import { createSlackConfiguration } from "../../src/configurations/configuration-store";
+import { FILE_MANAGED_REFUSAL } from "../../src/configurations/file-managed";
 import { MuteChanges } from "../../src/configurations/mute-changes";
 import type { Database } from "../../src/db/database";
+import { ErrorCode } from "../../src/errors";
 import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
 
 const ALICE = { teamId: "T0MUTES", userId: "U0ALICE" };
@@ -52,6 +54,25 @@ describeEachDatabase("mute permission", (kind) => {
       "alerts: members may mute for up to 4 h",
       "alerts: only managers may mute",
     ]);
+  });
+
+  it("is refused in a channel the configuration file manages, unless the file allows Slack changes", async () => {
+    await db.prisma.channelConfiguration.updateMany({
+      where: { channelId: "C0ALERTS" },
+      data: { managedBy: "file", allowSlackChanges: false },
+    });
+    await expect(mutes.setPermission(ALICE, "C0ALERTS", "members")).rejects.toMatchObject({
+      code: ErrorCode.Forbidden,
+      message: FILE_MANAGED_REFUSAL,
+    });
+    expect((await mutes.list(ALICE, "C0ALERTS"))?.permission).toBe("managers");
+    expect(await audit()).toEqual([]);
+
+    await db.prisma.channelConfiguration.updateMany({
+      where: { channelId: "C0ALERTS" },
+      data: { allowSlackChanges: true },
+    });
+    expect((await mutes.setPermission(ALICE, "C0ALERTS", "members"))?.permission).toBe("members");
   });
 
   it("finds no configuration in a channel without one, or of another workspace: nothing changes", async () => {

@@ -13,6 +13,7 @@ import {
 } from "../../src/configurations/configuration-store";
 import { ExternalIds } from "../../src/configurations/external-id";
 import { FILE_MANAGED_REFUSAL, slackMayChange } from "../../src/configurations/file-managed";
+import { MuteChanges } from "../../src/configurations/mute-changes";
 import { TopicAccess } from "../../src/configurations/topic-access";
 import type { Database } from "../../src/db/database";
 import type { DeliveryControl } from "../../src/delivery/delivery-control";
@@ -26,7 +27,7 @@ import { removeWebhookCallback } from "../../src/slack/listeners/actions/webhook
 import { awsCommandCallback } from "../../src/slack/listeners/commands/aws-command";
 import type { WebhookConfigurationDeps } from "../../src/webhooks";
 import { describeEachDatabase, openMigratedTestDatabase } from "../support/databases";
-import { clickButton, commonListenerDeps, fakeClient, recordingNoise } from "../support/listener-fakes";
+import { clickButton, commonListenerDeps, fakeClient } from "../support/listener-fakes";
 import { capturingLogger } from "../support/log-capture";
 import { SLACK_IDS, slashCommandPayload } from "../support/slack-payloads";
 
@@ -122,7 +123,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       service: new ConfigurationService(serviceDeps),
       noise: {
         mentions: new ChannelMentions({ prisma: db.prisma, changed: () => {} }),
-        mutes: recordingNoise([]).mutes,
+        mutes: new MuteChanges({ prisma: db.prisma, changed: async () => {}, now: () => new Date() }),
       },
       webhooks: {
         prisma: db.prisma,
@@ -182,6 +183,7 @@ describeEachDatabase("file-managed configurations in Slack", (kind) => {
       "role none",
       "mention <!here>",
       "mention none",
+      "mute permission members",
       "filter severity high",
       "delete",
     ]) {
