@@ -562,6 +562,37 @@ workspaces:
     expect(reexported).toContain("        topics: []\n        mute_permission: members\n");
   });
 
+  it("mute_permission of a managed_by: slack entry: set when the file creates it, then Slack's", async () => {
+    await richSetup(a);
+    const exported = (await run(a, "export", "--team", TEAM)).stdout;
+    // alerts stays managed_by: slack with the file saying managers; a new slack-owned channel says members.
+    const edited = exported
+      .replace("        mute_permission: members\n", "")
+      .replace(
+        "    channels:\n",
+        "    channels:\n      - channel_id: C0NEWSLACK\n        name: new-slack\n        mute_permission: members\n        managed_by: slack\n",
+      );
+    const file = write("mute-slack.yaml", edited);
+    const applied = await run(a, "apply", file);
+    expect(applied).toMatchObject({ code: 0, stderr: "" });
+    expect(applied.stdout).toContain(
+      "  + channel new-slack (#C0NEWSLACK, C0NEWSLACK)\n      mute_permission: members\n",
+    );
+    expect(applied.stdout).not.toContain("alerts (#alerts");
+    const rows = await a.db.prisma.channelConfiguration.findMany({
+      where: { teamId: TEAM, kind: "slack" },
+      select: { name: true, mutePermission: true },
+      orderBy: { name: "asc" },
+    });
+    expect(rows).toEqual([
+      { name: "alerts", mutePermission: "members" }, // Slack's to change: the file's value is not applied
+      { name: "deploys", mutePermission: "managers" },
+      { name: "new-slack", mutePermission: "members" },
+    ]);
+    const audited = await a.db.prisma.auditEvent.findMany({ where: { action: "mutes.permission" } });
+    expect(audited.map((entry) => entry.detail)).toEqual(["new-slack: members may mute for up to 4 h"]);
+  });
+
   it("refuses topics of an AWS account not linked to the workspace: exit 3, nothing changed", async () => {
     const file = write(
       "unlinked.yaml",
