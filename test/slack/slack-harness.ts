@@ -180,10 +180,18 @@ export function slackHarnessForEachTest(
   options: SlackHarnessOptions = {},
 ): SlackHarness {
   const current = {} as SlackHarness;
+  // This test's own harness: when its start fails, afterEach has nothing to stop and the start's
+  // error is the one reported (not a second stop of the previous test's harness).
+  let started: SlackHarness | undefined;
   beforeEach(async () => {
-    Object.assign(current, await startSlackHarness(kind, options));
+    started = undefined;
+    started = await startSlackHarness(kind, options);
+    Object.assign(current, started);
   });
-  afterEach(() => current.stop());
+  afterEach(async () => {
+    await started?.stop();
+    started = undefined;
+  });
   return current;
 }
 
