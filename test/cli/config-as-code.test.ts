@@ -508,6 +508,16 @@ workspaces:
     expect(await a.db.prisma.channelMention.count({ where: { configuration: { name: "alerts" } } })).toBe(0);
   });
 
+  /** Who may mute in each of TEAM's channels on deployment A, by configuration name. */
+  const mutePermissions = () =>
+    a.db.prisma.channelConfiguration.findMany({
+      where: { teamId: TEAM, kind: "slack" },
+      select: { name: true, mutePermission: true },
+      orderBy: { name: "asc" },
+    });
+  const mutePermissionAudit = () =>
+    a.db.prisma.auditEvent.findMany({ where: { action: "mutes.permission" } });
+
   it("plans and applies who may mute, audited as the file, only when it changes; no key is managers", async () => {
     await richSetup(a);
     const exported = (await run(a, "export", "--team", TEAM)).stdout;
@@ -538,16 +548,12 @@ workspaces:
     expect(await snapshot(a)).toBe(before);
 
     expect(await run(a, "apply", file)).toMatchObject({ code: 0, stderr: "" });
-    const rows = await a.db.prisma.channelConfiguration.findMany({
-      where: { teamId: TEAM, kind: "slack" },
-      select: { name: true, mutePermission: true },
-      orderBy: { name: "asc" },
-    });
+    const rows = await mutePermissions();
     expect(rows).toEqual([
       { name: "alerts", mutePermission: "managers" },
       { name: "deploys", mutePermission: "members" },
     ]);
-    const audited = await a.db.prisma.auditEvent.findMany({ where: { action: "mutes.permission" } });
+    const audited = await mutePermissionAudit();
     expect(audited.map((entry) => [entry.userId, entry.detail]).sort()).toEqual([
       [expect.stringMatching(/^config file [0-9a-f]{12}$/), "alerts: only managers may mute"],
       [expect.stringMatching(/^config file [0-9a-f]{12}$/), "deploys: members may mute for up to 4 h"],
@@ -579,17 +585,13 @@ workspaces:
       "  + channel new-slack (#C0NEWSLACK, C0NEWSLACK)\n      mute_permission: members\n",
     );
     expect(applied.stdout).not.toContain("alerts (#alerts");
-    const rows = await a.db.prisma.channelConfiguration.findMany({
-      where: { teamId: TEAM, kind: "slack" },
-      select: { name: true, mutePermission: true },
-      orderBy: { name: "asc" },
-    });
+    const rows = await mutePermissions();
     expect(rows).toEqual([
       { name: "alerts", mutePermission: "members" }, // Slack's to change: the file's value is not applied
       { name: "deploys", mutePermission: "managers" },
       { name: "new-slack", mutePermission: "members" },
     ]);
-    const audited = await a.db.prisma.auditEvent.findMany({ where: { action: "mutes.permission" } });
+    const audited = await mutePermissionAudit();
     expect(audited.map((entry) => entry.detail)).toEqual(["new-slack: members may mute for up to 4 h"]);
   });
 
