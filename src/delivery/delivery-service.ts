@@ -8,7 +8,7 @@ import type { SecretBox } from "../db/secret-box";
 import type { Metrics } from "../http/metrics";
 import type { Logger } from "../logger";
 import { CompletionWriter } from "../outbox/completions";
-import { activeConfigurationsWithHeld, releaseHeldDeliveries } from "../outbox/hold";
+import { activeConfigurationsWithHeld, holdStrandedDeliveries, releaseHeldDeliveries } from "../outbox/hold";
 import { deliveryStatusOf } from "../outbox/inspect";
 import type { WorkspaceTokens } from "../slack/workspace-tokens";
 import { WebhookSender } from "../webhooks";
@@ -257,12 +257,19 @@ export class DeliveryService implements DeliveryControl {
   }
 
   #sweep(): Promise<void> {
-    this.#sweeping ??= this.#releaseUsableWorkspaces()
+    this.#sweeping ??= this.#holdStranded()
+      .then(() => this.#releaseUsableWorkspaces())
       .catch((error: unknown) => this.#logger.warn({ err: error }, "delivery sweep failed"))
       .finally(() => {
         this.#sweeping = undefined;
       });
     return this.#sweeping;
+  }
+
+  /** Pending deliveries of paused configurations that no worker has: held, as if stored after the pause. */
+  async #holdStranded(): Promise<void> {
+    const { count } = await holdStrandedDeliveries(this.deps.db.prisma, new Date());
+    if (count > 0) this.#logger.info({ held: count }, "deliveries of a paused configuration held");
   }
 
   /** Held deliveries of ACTIVE configurations wait only for their workspace; release them once it is usable. */

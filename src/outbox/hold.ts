@@ -23,6 +23,23 @@ export function holdConfigurationDeliveries(db: DbClient, configurationId: strin
   });
 }
 
+/**
+ * Pending deliveries of configurations that are not active, not leased: held. A message stored while
+ * its configuration was being paused (ingest read "active", the pause's hold ran before the message's
+ * insert committed) would otherwise wait as "pending" where nothing claims it. Leased rows are left
+ * to the worker that has them: it holds them itself when it sees the configuration's state.
+ */
+export function holdStrandedDeliveries(db: DbClient, now: Date) {
+  return db.delivery.updateMany({
+    where: {
+      status: "pending",
+      configuration: { state: { not: "active" } },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    },
+    data: { status: "held", leaseOwner: null, leaseUntil: null },
+  });
+}
+
 /** Held deliveries of a configuration become due now; returns how many. */
 export function releaseHeldDeliveries(db: DbClient, configurationId: string, now: Date = new Date()) {
   return db.delivery.updateMany({

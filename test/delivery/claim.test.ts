@@ -8,6 +8,7 @@ import { type Database, openDatabase } from "../../src/db/database";
 import { migrateDatabase } from "../../src/db/migrate";
 import { createLogger } from "../../src/logger";
 import { type ClaimRequest, claimDueDeliveries } from "../../src/outbox/claim";
+import { holdStrandedDeliveries } from "../../src/outbox/hold";
 import { releaseLeases, renewLeases } from "../../src/outbox/leases";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "../support/databases";
 
@@ -105,6 +106,33 @@ describeEachDatabase("claimDueDeliveries", (kind) => {
     await delivery(webhook);
     expect(await claimDueDeliveries(db, request("A"))).toEqual([]);
     expect(await claimDueDeliveries(db, request("A", { kinds: ["webhook"] }))).toHaveLength(1);
+  });
+
+  it("holds the pending deliveries of a paused configuration that no claim can take, but not a leased one", async () => {
+    const paused = await configuration("awaiting_invite");
+    const active = await configuration();
+    const stranded = await delivery(paused);
+    const leaseExpired = await delivery(paused);
+    const leased = await delivery(paused);
+    const flowing = await delivery(active);
+    await db.prisma.delivery.update({
+      where: { id: leased },
+      data: { leaseOwner: "worker-a", leaseUntil: new Date(clock + 30_000) },
+    });
+    await db.prisma.delivery.update({
+      where: { id: leaseExpired },
+      data: { leaseOwner: "worker-b", leaseUntil: new Date(clock - 1) },
+    });
+
+    expect((await holdStrandedDeliveries(db.prisma, new Date(clock))).count).toBe(2);
+    const rows = await db.prisma.delivery.findMany({ select: { id: true, status: true, leaseOwner: true } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(stranded)).toMatchObject({ status: "held", leaseOwner: null });
+    expect(byId.get(leaseExpired)).toMatchObject({ status: "held", leaseOwner: null });
+    // In a worker's hands: that worker holds it when it sees the configuration's state.
+    expect(byId.get(leased)).toMatchObject({ status: "pending", leaseOwner: "worker-a" });
+    expect(byId.get(flowing)).toMatchObject({ status: "pending" });
+    expect((await holdStrandedDeliveries(db.prisma, new Date(clock))).count).toBe(0);
   });
 
   it("gives a channel to one owner at a time; another owner takes it once the lease expires", async () => {

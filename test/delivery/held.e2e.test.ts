@@ -61,7 +61,13 @@ describeEachDatabase("held deliveries", (kind) => {
     });
     expect(configuration.stateReason).toContain(`(${error})`);
     expect(configuration.stateReason).toContain("/invite @AWS");
-    expect(await h.prisma.delivery.count({ where: { status: "held" } })).toBe(2);
+    // Both held: the second too, should its insert have committed just after the pause's hold (the
+    // delivery sweep holds what was stored pending for a paused configuration).
+    await eventually(
+      "both deliveries held",
+      async () => (await h.prisma.delivery.count({ where: { status: "held" } })) === 2,
+    );
+    expect(await h.prisma.delivery.count({ where: { status: "pending" } })).toBe(0);
     expect(h.app.logs()).toMatch(/configuration state changed; its deliveries are held/);
     // Notifications that arrive meanwhile wait too.
     expect(await h.publish(topic, "held 3")).toBe(200);
