@@ -68,7 +68,8 @@ describeEachDatabase("alarm charts", (kind) => {
       "delivery recorded",
       async () => (await h.prisma.delivery.findFirstOrThrow()).status === "posted",
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The chart is attached after the post is recorded: wait until it has been given up on.
+    await eventually("the chart skipped", () => h.app.logs().includes("alarm posted without a chart"));
     expect(h.slack.calls("files.getUploadURLExternal")).toHaveLength(0);
     expect(aws.sts.calls).toHaveLength(0);
     expect(h.app.logs()).toContain("no_role");

@@ -72,6 +72,11 @@ describe("Prisma transactions on SQLite", () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // Resolved once the transaction has written (it holds the write lock): the writer starts after.
+    let wrote: () => void = () => undefined;
+    const written = new Promise<void>((resolve) => {
+      wrote = resolve;
+    });
     const prismaTransaction = db.prisma.$transaction(
       async (tx) => {
         await tx.message.create({
@@ -83,11 +88,12 @@ describe("Prisma transactions on SQLite", () => {
             snsTimestamp: "x",
           },
         });
+        wrote();
         await held;
       },
       { timeout: 10_000 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await written;
     let ran = false;
     const counted = sqlite.transaction((writer) => {
       ran = true;

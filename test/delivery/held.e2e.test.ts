@@ -169,6 +169,12 @@ describeEachDatabase("held deliveries", (kind) => {
     const told = h.slack.calls("chat.postMessage").length;
     expect(told).toBeLessThanOrEqual(2);
     expect(await h.publish(topic, "held b")).toBe(200);
+    // "held b" is stored pending (the configurations are active; only the workspace is disabled):
+    // the worker holds it without calling Slack. Wait for that, then give it time to do more.
+    await eventually(
+      "held b held for both channels",
+      async () => (await h.prisma.delivery.count({ where: { status: "held" } })) === 4,
+    );
     await idle(1_500);
     expect(h.slack.calls("chat.postMessage")).toHaveLength(told);
     expect(new Set(h.slack.calls("chat.postMessage").map((call) => call.error))).toEqual(

@@ -175,7 +175,9 @@ describeEachDatabase("DeliveryWorker", (kind) => {
       // As if renewals had not happened for a whole lease: every lease in the table has run out,
       // the one of the delivery being posted right now included. The next polls claim them again.
       await db.prisma.delivery.updateMany({ data: { leaseUntil: new Date(Date.now() - 1_000) } });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Two polls claim after the leases ran out, so the in-hand deliveries are claimed again.
+      const claims = worker?.claims ?? 0;
+      await eventually("two polls after the leases ran out", () => (worker?.claims ?? 0) >= claims + 2);
     });
     const { ids } = await channelWith(4);
     worker = new DeliveryWorker({ db, processor, logger, leaseMs: 30_000, pollMs: 20 });

@@ -4,6 +4,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type BodyRejected, readUtf8Body } from "../../src/http/raw-body";
+import { eventually } from "../delivery/world";
 
 const LIMIT = 1_000;
 
@@ -105,7 +106,8 @@ describe("readUtf8Body", () => {
       request.write("x".repeat(100));
       setTimeout(() => request.destroy(), 50);
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The server notices the abandoned body after the client has gone: wait for it to say so.
+    await eventually("the abandoned body rejected", () => outcomes.length > 0);
     expect(outcomes).toEqual([{ status: 400, reason: "the request ended before its body was complete" }]);
     expect((await post(["{}"])).status).toBe(200);
   });
