@@ -11,6 +11,7 @@ import { type FakeSlack, startFakeSlack } from "./support/fake-slack";
 import { freePort } from "./support/ports";
 import { startServerProcess } from "./support/server-process";
 import { SHARED_SNS_FIXTURES_DIR } from "./support/sns-signing";
+import { waitUntil } from "./support/wait-until";
 
 const root = path.resolve(__dirname, "..");
 const mainJs = path.join(root, "dist", "main.js");
@@ -102,8 +103,9 @@ describe("npm start (dist/main.js)", () => {
       });
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       try {
-        await waitFor(
+        await waitUntil(
           async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+          30_000, // a child process starting on a busy machine
         );
         expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
         const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -217,8 +219,10 @@ Module._resolveFilename = function (request, ...rest) {
         lines().some((line) => line.level === 40 && /^PUBLIC_URL is not https/.test(String(line.msg))),
       ).toBe(true);
       // Bolt's auth.test at start fails ("fetch failed"); the line names the host it tried.
-      await waitFor(async () =>
-        lines().some((line) => line.component === "bolt" && /fetch failed/.test(String(line.msg))),
+      await waitUntil(
+        async () =>
+          lines().some((line) => line.component === "bolt" && /fetch failed/.test(String(line.msg))),
+        30_000,
       );
       const failed = lines().find(
         (line) => line.component === "bolt" && /fetch failed/.test(String(line.msg)),
@@ -280,11 +284,3 @@ describe("npx chatbot", () => {
     expect(result.stderr).toContain("chatbot render");
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -14,6 +14,7 @@ import {
   tokensRevokedEvent,
 } from "../support/slack-payloads";
 import { postEvent, postSlashCommand } from "../support/slack-signing";
+import { waitUntil } from "../support/wait-until";
 
 const INSTALL_QUERY = {
   teamId: SLACK_IDS.teamId,
@@ -196,11 +197,3 @@ describeEachDatabase("OAuth install", (kind) => {
     await waitUntil(async () => (await prisma.installation.count()) === 0);
   });
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -15,6 +15,9 @@ import { startTestServer, TEST_SIGNING_SECRET, type TestServer } from "../suppor
 import { blockActionsPayload, buttonAction, SLACK_IDS, viewOutput } from "../support/slack-payloads";
 import { postEvent, postInteraction, postSlashCommand, type SlackPostResult } from "../support/slack-signing";
 
+/** Re-exported for the Slack e2e tests that import it from here. */
+export { waitUntil } from "../support/wait-until";
+
 export interface SlackHarness {
   app: TestServer;
   slack: FakeSlack;
@@ -198,15 +201,4 @@ export function slackHarnessForEachTest(
 /** The mrkdwn and plain text of a reply or view, as one string to search. */
 export function textOf(value: unknown): string {
   return JSON.stringify(value) ?? "";
-}
-
-export async function waitUntil(
-  condition: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { waitUntil } from "../slack/slack-harness";
+import { waitUntil } from "./wait-until";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const COMPILED_MAIN = path.join(REPO_ROOT, "dist", "main.js");

@@ -25,6 +25,7 @@ import {
   postUrlVerification,
   signSlackRequest,
 } from "./slack-signing";
+import { waitUntil } from "./wait-until";
 
 const SECRET = SLACK_IDS.signingSecret;
 
@@ -163,7 +164,7 @@ describe("signed requests to a real Bolt app backed by the fake Slack", () => {
     });
     await postEvent(baseUrl, SECRET, appUninstalledEvent());
     await postEvent(baseUrl, SECRET, tokensRevokedEvent());
-    await waitFor(() => seen.length === 3);
+    await waitUntil(() => seen.length === 3);
     expect(seen).toEqual([`joined ${SLACK_IDS.channelId}`, "uninstalled", `revoked ${SLACK_IDS.botUserId}`]);
   });
 
@@ -198,11 +199,3 @@ describe("signed requests to a real Bolt app backed by the fake Slack", () => {
     expect([accepted.status, accepted.body]).toEqual([200, ""]);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
