@@ -20,6 +20,7 @@ import {
   signEnvelope,
   type UnsignedEnvelope,
 } from "../support/sns-signing";
+import { waitUntil } from "../support/wait-until";
 
 export interface SnsHarnessOptions {
   /**
@@ -148,12 +149,5 @@ export async function startSnsHarness(
   };
 }
 
-/** Waits until `check` returns true (polling), or fails after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Waits until `check` returns true (polling), or fails after `timeoutMs` (test/support/wait-until.ts). */
+export const eventually = waitUntil;
