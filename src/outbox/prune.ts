@@ -7,14 +7,28 @@
  * the subquery and the DELETE (a dead letter replayed, a thread used again) is re-checked and kept.
  */
 
-export interface OutboxPruneStep {
+/** One step of retention; `Table` is the `table` label of chatbot_retention_pruned_total. */
+export interface PruneStepOf<Table extends string> {
   name: string;
-  /** The `table` label of chatbot_retention_pruned_total. */
-  table: "delivery" | "digest" | "message";
-  /** Which horizon the cutoff is: RETENTION, or AUDIT_RETENTION (dead letters). */
+  table: Table;
+  /** Which horizon the cutoff is: RETENTION, or AUDIT_RETENTION (dead letters, audit log). */
   horizon: "retention" | "audit";
   /** `:cutoff` (a timestamp), `:limit` and `:lock` (row locks on PostgreSQL) are filled per provider. */
   template: string;
+}
+
+export type OutboxPruneStep = PruneStepOf<"delivery" | "digest" | "message">;
+
+/** Rows of `table` older than the cutoff (by `time`) that no delivery refers to (by `column`). */
+function unreferencedByDeliveries(table: "Digest" | "Message", time: string, column: string): string {
+  const unreferenced = (row: string) =>
+    `NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."${column}" = ${row}."id")`;
+  return `WITH batch AS MATERIALIZED (
+        SELECT r."id" FROM "${table}" AS r
+        WHERE r."${time}" < :cutoff AND ${unreferenced("r")}
+        LIMIT :limit :lock)
+      DELETE FROM "${table}" WHERE "id" IN (SELECT "id" FROM batch)
+        AND "${time}" < :cutoff AND ${unreferenced(`"${table}"`)}`;
 }
 
 export const OUTBOX_PRUNE_STEPS: readonly OutboxPruneStep[] = [
@@ -46,27 +60,13 @@ export const OUTBOX_PRUNE_STEPS: readonly OutboxPruneStep[] = [
     name: "digests emptied",
     table: "digest",
     horizon: "retention",
-    template: `WITH batch AS MATERIALIZED (
-        SELECT g."id" FROM "Digest" AS g
-        WHERE g."updatedAt" < :cutoff
-          AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."digestId" = g."id")
-        LIMIT :limit :lock)
-      DELETE FROM "Digest" WHERE "id" IN (SELECT "id" FROM batch)
-        AND "updatedAt" < :cutoff
-        AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."digestId" = "Digest"."id")`,
+    template: unreferencedByDeliveries("Digest", "updatedAt", "digestId"),
   },
   {
     // Only once no delivery refers to it: pending, held and dead ones keep their message.
     name: "messages delivered",
     table: "message",
     horizon: "retention",
-    template: `WITH batch AS MATERIALIZED (
-        SELECT m."id" FROM "Message" AS m
-        WHERE m."receivedAt" < :cutoff
-          AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."messageId" = m."id")
-        LIMIT :limit :lock)
-      DELETE FROM "Message" WHERE "id" IN (SELECT "id" FROM batch)
-        AND "receivedAt" < :cutoff
-        AND NOT EXISTS (SELECT 1 FROM "Delivery" AS d WHERE d."messageId" = "Message"."id")`,
+    template: unreferencedByDeliveries("Message", "receivedAt", "messageId"),
   },
 ];

@@ -9,7 +9,7 @@
  * the subquery and the DELETE (a dead letter replayed, a thread used again) is re-checked and kept.
  */
 import type { DatabaseKind } from "../config";
-import { OUTBOX_PRUNE_STEPS } from "../outbox/prune";
+import { OUTBOX_PRUNE_STEPS, type PruneStepOf } from "../outbox/prune";
 
 /** The `table` label of chatbot_retention_pruned_total. */
 export type RetentionTable = "alarm_thread" | "delivery" | "digest" | "message" | "audit_event";
@@ -22,14 +22,7 @@ export const RETENTION_TABLES: readonly RetentionTable[] = [
   "audit_event",
 ];
 
-export interface PruneStep {
-  name: string;
-  table: RetentionTable;
-  /** Which horizon the cutoff is: RETENTION, or AUDIT_RETENTION (dead letters, audit log). */
-  horizon: "retention" | "audit";
-  /** `:cutoff` (a timestamp), `:limit` and `:lock` (row locks on PostgreSQL) are filled per provider. */
-  template: string;
-}
+export type PruneStep = PruneStepOf<RetentionTable>;
 
 export const PRUNE_STEPS: readonly PruneStep[] = [
   {
