@@ -59,10 +59,10 @@ export function classify(envelope: SnsNotificationEnvelope): Classification {
   if (parsed === undefined) return classifyText(message, envelope);
   const unwrapped = unwrapMessageStructure(parsed);
   if (typeof unwrapped === "string") return classifyText(unwrapped, envelope);
-  return classifyJson(unwrapped, message);
+  return classifyJson(unwrapped, message, envelope.TopicArn);
 }
 
-function classifyJson(value: unknown, text: string): Classification {
+function classifyJson(value: unknown, text: string, topicArn: unknown): Classification {
   if (!isObject(value)) return { category: "unknown-json", value };
   const alarmKind = cloudWatchAlarmKind(value);
   if (alarmKind !== undefined) return { category: "cloudwatch-alarm", alarmKind, alarm: value };
@@ -74,7 +74,7 @@ function classifyJson(value: unknown, text: string): Classification {
   const codestar = codeStarEvent(value);
   if (codestar !== undefined)
     return { category: "eventbridge-event", via: "codestar-notifications", event: codestar };
-  const format = knownJsonFormat(value);
+  const format = knownJsonFormat(value, topicArn);
   if (format !== undefined) return { category: "known-format", format, payload: value, text };
   return { category: "unknown-json", value };
 }
@@ -175,7 +175,7 @@ function codeStarEvent(value: JsonObject): EventBridgeEvent | undefined {
   };
 }
 
-function knownJsonFormat(value: JsonObject): KnownFormat | undefined {
+function knownJsonFormat(value: JsonObject, topicArn: unknown): KnownFormat | undefined {
   const event = str(value, "Event");
   if (event?.startsWith("autoscaling:") || (event !== undefined && "AutoScalingGroupName" in value)) {
     return "autoscaling-sns";
@@ -191,7 +191,7 @@ function knownJsonFormat(value: JsonObject): KnownFormat | undefined {
   if (str(value, "anomalyId") !== undefined && ("impact" in value || "monitorArn" in value)) {
     return "cost-anomaly-sns";
   }
-  if (isGuardDutyAnnouncement(value)) return "guardduty-announcement";
+  if (isGuardDutyAnnouncement(value, topicArn)) return "guardduty-announcement";
   return undefined;
 }
 

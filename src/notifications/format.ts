@@ -28,10 +28,7 @@ import {
 } from "./formatters/generic";
 import { formatGlueEvent } from "./formatters/glue";
 import { formatGuardDutyEvent } from "./formatters/guardduty";
-import {
-  formatGuardDutyAnnouncement,
-  GUARDDUTY_ANNOUNCEMENTS_TOPIC,
-} from "./formatters/guardduty-announcement";
+import { formatGuardDutyAnnouncement } from "./formatters/guardduty-announcement";
 import { formatHealthEvent } from "./formatters/health";
 import { formatInspectorEvent } from "./formatters/inspector";
 import { formatInspectorScanEvent } from "./formatters/inspector-scan";
@@ -130,9 +127,7 @@ function formatKnownFormat(
     case "guardduty-announcement":
       return payload === undefined
         ? formatPlainText(text, context)
-        : context.topic.topicName === GUARDDUTY_ANNOUNCEMENTS_TOPIC
-          ? formatGuardDutyAnnouncement(payload, context)
-          : formatUnknownJson(payload, context);
+        : formatGuardDutyAnnouncement(payload, context);
     case "budgets-text":
       return formatBudgetsText(text, context);
     case "cloudformation-text":

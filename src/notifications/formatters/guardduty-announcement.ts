@@ -26,18 +26,20 @@ const KINDS: Record<string, { one: string; many: (count: number) => string; list
   NEW_FEATURES: { one: "new feature", many: (count) => `${count} new features`, list: "New features" },
 };
 
-/** Whether a JSON message has the announcements' shape: a type and at least one entry. */
-export function isGuardDutyAnnouncement(value: JsonObject): boolean {
+/**
+ * Whether a message is an announcement: the shape (a type and at least one entry) on GuardDuty's own
+ * topic, `…:GuardDutyAnnouncements`. The same shape on any other topic is somebody else's JSON.
+ */
+export function isGuardDutyAnnouncement(value: JsonObject, topicArn: unknown): boolean {
   const type = str(value, "type");
   return (
+    typeof topicArn === "string" &&
+    topicArn.endsWith(":GuardDutyAnnouncements") &&
     type !== undefined &&
     /^[A-Z][A-Z_]{2,40}$/.test(type) &&
     objects(value, "findingDetails").length + objects(value, "featureDetails").length > 0
   );
 }
-
-/** GuardDuty publishes them on its own topic; the same shape on any other is somebody else's JSON. */
-export const GUARDDUTY_ANNOUNCEMENTS_TOPIC = "GuardDutyAnnouncements";
 
 interface Entry {
   name?: string;
